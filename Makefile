@@ -1,0 +1,103 @@
+# Skydd – the two commands: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.8
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := .tools/bin/uv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Python >= 3.12: the first interpreter found on PATH or under pyenv (the machine's python3
+# may be 3.11, and a pyenv shim without that version set exits non-zero – skipped here).
+PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 \
+	$$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3 /usr/bin/python3 python3; do \
+	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	command -v $$p; break; fi; done)
+
+APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+APT_TEST := $(APT_RUN) chromium poppler-utils
+
+.PHONY: help run test test-fast e2e lint bench system-deps system-deps-test services-check \
+	deps deps-dev node-deps clean
+
+help:
+	@echo "make run   – installera, migrera, skapa demodata och starta Skydd på http://$(HOST):$(PORT)"
+	@echo "make test  – installera och kör hela testsviten mot PostgreSQL och Redis"
+	@echo "make lint  – ruff, mypy, makemigrations --check, check --deploy, compose-validering"
+	@echo "make bench – mät PDF-rendering"
+
+$(UV):
+	@test -n "$(PYTHON)" || { echo "Python 3.12 eller senare hittades inte (sätt PYTHON=/sökväg/python3.12)."; exit 1; }
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+# `--inexact` so that `make run` does not uninstall the test tools and vice versa.
+deps: $(UV)
+	$(UV) sync --frozen --inexact --no-dev --python $(PYTHON)
+
+deps-dev: $(UV)
+	$(UV) sync --frozen --inexact --python $(PYTHON)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+node-deps: node_modules/.package-lock.json
+
+# Debian packages: installed when missing and we are root; otherwise a clear message.
+define apt_ensure
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installerar Debian-paket:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else echo "Saknade Debian-paket:$$missing (installera dem som root)"; exit 1; fi; \
+	fi
+endef
+
+system-deps:
+	$(call apt_ensure,$(APT_RUN))
+
+system-deps-test:
+	$(call apt_ensure,$(APT_TEST))
+
+run: system-deps deps
+	@mkdir -p var
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput -v0
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --credentials-file var/demo-credentials.json
+	@echo
+	@echo "Skydd körs på http://$(HOST):$(PORT)/  (Ctrl-C avslutar)"
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+services-check: deps-dev
+	$(PY) scripts/check_services.py
+
+test: system-deps-test deps-dev node-deps services-check
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+test-fast: deps-dev services-check
+	$(PY) -m pytest -n 2 --dist loadfile -m "not e2e" $(PYTEST_ARGS)
+
+e2e: system-deps-test deps-dev node-deps services-check
+	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+# Production settings for `check --deploy`: every secret set, DEBUG off.
+PROD_ENV := DEBUG=0 SECRET_KEY=ci-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
+	PERSONNUMMER_HMAC_KEY=ci-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n') \
+	ALLOWED_HOSTS=skydd.example.org SITE_URL=https://skydd.example.org \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/skydd REDIS_URL=redis://127.0.0.1:6379/0
+
+lint: deps-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) -m check_jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+bench: system-deps deps-dev
+	$(PY) bench/bench_pdf.py
+
+clean:
+	rm -rf .venv .tools node_modules var/static

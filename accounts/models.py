@@ -1,0 +1,173 @@
+"""Users, organisations and memberships.
+
+A user logs in with an e-mail address and may belong to several organisations. What a user may
+see of cases is decided in ``cases/access.py`` from these memberships; nothing here grants
+access to case data by itself.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-postadress"), unique=True)
+    full_name = models.CharField(_("namn"), max_length=200)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    is_staff = models.BooleanField(
+        _("systemadministratör"),
+        default=False,
+        help_text=_("Får logga in i administrationen. Ger ingen tillgång till ärenden."),
+    )
+    date_joined = models.DateTimeField(_("skapad"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        POLICE_UNIT = "police", _("Polisenhet")
+        SOCIAL_SERVICES = "social", _("Socialtjänst")
+        ADMINISTRATION = "admin", _("Systemförvaltning")
+
+    kind = models.CharField(_("typ"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    municipality_code = models.CharField(
+        _("kommunkod"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Kommunkoden består av fyra siffror."))],
+        help_text=_("Fyra siffror (SCB), t.ex. 1983 för Köping. Krävs för socialtjänst."),
+    )
+    municipality_name = models.CharField(_("kommun"), max_length=100, blank=True)
+    reference_prefix = models.CharField(
+        _("prefix för diarienummer"),
+        max_length=12,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Z0-9-]+$", _("Endast versaler, siffror och bindestreck."))
+        ],
+        help_text=_("Polisenhetens prefix, t.ex. PSS-U ger PSS-U-2026-00042."),
+    )
+    secrecy_marking = models.CharField(
+        _("sekretessmarkering på utskrifter"),
+        max_length=200,
+        default="SEKRETESS enligt OSL",
+        help_text=_("Text i sidhuvudet på utskrifter, t.ex. 'SEKRETESS enligt 35 kap. 1 § OSL'."),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="social") | ~Q(municipality_code=""),
+                name="social_services_has_municipality",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="police") | ~Q(reference_prefix=""),
+                name="police_unit_has_reference_prefix",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_police(self) -> bool:
+        return self.kind == self.Kind.POLICE_UNIT
+
+    @property
+    def is_social_services(self) -> bool:
+        return self.kind == self.Kind.SOCIAL_SERVICES
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        HANDLER = "handler", _("Handläggare")
+        HEAD = "head", _("Enhetschef")
+        ADMIN = "admin", _("Administratör")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("roll"), max_length=10, choices=Role.choices)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class UserSession(models.Model):
+    """Links a login session to its user so that deactivation can end every session."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inloggningssession")
+        verbose_name_plural = _("inloggningssessioner")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,87 @@
+"""Cross-cutting request guards: session limits, mandatory second factor, no caching."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
+
+# URL prefixes reachable without a verified second factor. Everything else, the Django admin
+# included, requires one (tests/accounts/test_url_walk.py walks every URL pattern).
+PUBLIC_PREFIXES = ("/healthz", "/static/", "/favicon.ico")
+PASSWORD_STEP_NAMES = {"accounts:login", "accounts:otp", "accounts:enrol", "accounts:logout"}
+
+
+def _path_is_public(path: str) -> bool:
+    return path.startswith(PUBLIC_PREFIXES)
+
+
+class SessionLimitsMiddleware:
+    """End a session after SESSION_IDLE_TIMEOUT without requests or SESSION_ABSOLUTE_TIMEOUT."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and not _path_is_public(request.path):
+            now = timezone.now()
+            started = request.session.get("skydd_login_at")
+            seen = request.session.get("skydd_seen_at")
+            if started is None:
+                request.session["skydd_login_at"] = now.isoformat()
+            elif now - datetime.fromisoformat(started) > settings.SESSION_ABSOLUTE_TIMEOUT or (
+                seen and now - datetime.fromisoformat(seen) > settings.SESSION_IDLE_TIMEOUT
+            ):
+                logout(request)
+                messages.info(request, _("Du har loggats ut eftersom sessionen har gått ut."))
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            request.session["skydd_seen_at"] = now.isoformat()
+        return self.get_response(request)
+
+
+class RequireTwoFactorMiddleware:
+    """Every non-public URL needs a logged-in user with a verified TOTP device."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self._password_step_paths: set[str] | None = None
+
+    def _password_step(self) -> set[str]:
+        if self._password_step_paths is None:
+            self._password_step_paths = {reverse(name) for name in PASSWORD_STEP_NAMES}
+        return self._password_step_paths
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path
+        if _path_is_public(path) or path in self._password_step():
+            return self.get_response(request)
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={path}")
+        if not user.is_verified():  # type: ignore[union-attr,attr-defined]
+            return redirect(f"{reverse('accounts:otp')}?next={path}")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Authenticated pages (and the login steps) must never be kept by a browser or proxy."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(("/static/", "/favicon.ico")):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from skydd import health, views
+
+admin.site.site_header = "Skydd – administration"
+admin.site.site_title = "Skydd"
+admin.site.index_title = "Användare, organisationer och referensdata"
+
+core_patterns = ([path("", views.overview, name="overview")], "core")
+
+urlpatterns = [
+    path("", include(core_patterns)),
+    path("", include("accounts.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(f"{settings.ADMIN_URL_PREFIX}/", admin.site.urls),
+]

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+
+from accounts import demo
+from accounts.models import User
+from tests.e2e.conftest import current_totp, login_through_forms
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_demo_user_logs_in_with_password_and_totp(new_page) -> None:
+    demo.seed()
+    creds = {c.email: c for c in demo.credentials()}
+    handler = creds["handlaggare@polis.example"]
+    page, check = new_page()
+
+    page.goto("/")
+    assert "/login/" in page.url
+    check("login")
+
+    page.get_by_label("E-postadress").fill(handler.email)
+    page.get_by_label("Lösenord").fill(handler.password)
+    page.get_by_role("button", name="Fortsätt").click()
+    page.wait_for_url("**/login/kod/**")
+    check("otp")
+
+    page.get_by_label("Engångskod").fill("123")
+    page.get_by_role("button", name="Logga in").click()
+    assert page.get_by_text("Koden består av sex siffror.").is_visible()
+    check("otp-error")
+
+    page.get_by_label("Engångskod").fill(current_totp(User.objects.get(email=handler.email)))
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", name="Översikt", level=1).is_visible()
+    assert page.get_by_text("Anna Andersson (demo)").is_visible()
+    check("overview")
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(new_page) -> None:
+    demo.seed()
+    page, _check = new_page()
+    user = User.objects.get(email="handlaggare@polis.example")
+    login_through_forms(page, user.email, demo.DEMO_PASSWORD, current_totp(user))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Hoppa till huvudinnehållet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_lockout_page_has_no_accessibility_violation(new_page) -> None:
+    demo.seed()
+    page, check = new_page()
+    for _ in range(10):
+        page.goto("/login/")
+        page.get_by_label("E-postadress").fill("handlaggare@polis.example")
+        page.get_by_label("Lösenord").fill("fel-lösenord")
+        page.get_by_role("button", name="Fortsätt").click()
+    page.goto("/login/")
+    page.get_by_label("E-postadress").fill("handlaggare@polis.example")
+    page.get_by_label("Lösenord").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Fortsätt").click()
+    assert page.get_by_role("heading", name="Inloggningen är tillfälligt spärrad").is_visible()
+    check("locked-out", expected_status=429)
+
+
+def test_enrolment_page_shows_a_qr_code(new_page) -> None:
+    demo.seed()
+    user = User.objects.get(email="kollega@polis.example")
+    user.totpdevice_set.all().delete()
+    page, check = new_page()
+    page.goto("/login/")
+    page.get_by_label("E-postadress").fill(user.email)
+    page.get_by_label("Lösenord").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Fortsätt").click()
+    page.wait_for_url("**/login/aktivera/**")
+    assert page.get_by_role("img", name="QR-kod för autentiseringsappen").is_visible()
+    check("enrol")
