@@ -13,6 +13,7 @@ core_patterns = ([path("", views.overview, name="overview")], "core")
 urlpatterns = [
     path("", include(core_patterns)),
     path("", include("accounts.urls")),
+    path("", include("cases.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(f"{settings.ADMIN_URL_PREFIX}/", admin.site.urls),

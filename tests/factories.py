@@ -51,3 +51,75 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.HANDLER
+
+
+# --- cases ---------------------------------------------------------------------------------
+from datetime import date  # noqa: E402
+
+from cases.models import Disclosure, Participant, Person, ProtectionCase  # noqa: E402
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_name = factory.Sequence(lambda n: f"Förnamn{n}")
+    last_name = factory.Sequence(lambda n: f"Efternamn{n}")
+    phone = "070-000 00 00"
+    street_address = factory.Sequence(lambda n: f"Testgatan {n}")
+    postal_code = "731 30"
+    city = "Köping"
+
+
+def make_case(
+    handler: User,
+    *,
+    unit: Organisation | None = None,
+    restricted: bool = False,
+    category: str = ProtectionCase.Category.CLOSE_RELATIONSHIP,
+    threat_picture: str = "Hotbild (test)",
+    protected: Person | None = None,
+) -> ProtectionCase:
+    """A case opened through the service, with ``handler`` responsible and a protected
+    person and a threat actor."""
+    from cases import services
+
+    unit = unit or handler.memberships.get().organisation
+    case = services.create_case(
+        handler,
+        unit=unit,
+        category=category,
+        threat_picture=threat_picture,
+        restricted=restricted,
+    )
+    Participant.objects.create(
+        case=case, person=protected or PersonFactory(), role=Participant.Role.PROTECTED
+    )
+    Participant.objects.create(
+        case=case, person=PersonFactory(), role=Participant.Role.THREAT_ACTOR
+    )
+    return case
+
+
+def make_disclosure(
+    case: ProtectionCase,
+    recipient: Organisation,
+    *,
+    handlers: list[User] = (),  # type: ignore[assignment]
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    **scope: bool,
+) -> Disclosure:
+    disclosure = Disclosure.objects.create(
+        case=case,
+        recipient=recipient,
+        legal_basis=Disclosure.LegalBasis.CONSENT,
+        consent_given_by="Skyddspersonen",
+        consent_form=Disclosure.ConsentForm.WRITTEN,
+        consent_date=date.today(),
+        valid_from=valid_from or date.today(),
+        valid_until=valid_until,
+        **scope,
+    )
+    disclosure.handlers.set(handlers)
+    return disclosure

@@ -1,0 +1,330 @@
+"""The ONE place that answers "which cases may this user see, and how much".
+
+Every list, detail view, search, PDF, export and nightly report goes through here. Nothing
+else decides access. A user without access gets 404 – never 403 – so that a case's existence
+does not leak, and every read (granted or denied) is written to the access log.
+
+Who sees what (domain brief §7):
+- a responsible (assigned) police handler: everything, may edit;
+- the head of the owning unit: everything, may edit and assign, restricted cases included;
+- a unit colleague: the unit's case list (no names); opens a case only by breaking the glass
+  with a reason, read-only, for BREAK_GLASS_HOURS; never a restricted case;
+- a social-services handler: a case only while a disclosure to their organisation is active
+  and they are assigned to it by their head (a head of that organisation sees all of its
+  disclosures), and only within the disclosed scope;
+- administrators and everyone else: nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Literal
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+from accounts.models import Membership, Organisation, User
+from cases.models import (
+    AccessLogEntry,
+    BreakGlassAccess,
+    Disclosure,
+    ProtectionCase,
+    SecretDwelling,
+)
+from cases.models.disclosure import SCOPE_FIELDS
+
+BREAK_GLASS_HOURS = 24
+VIEW_PERM = "cases.view_protectioncase"
+CHANGE_PERM = "cases.change_protectioncase"
+
+# Scope names used by templates and services. Police readers get every scope plus "internal"
+# (police-internal notes, device details, the access log, intelligence material).
+ALL_SCOPES = frozenset(SCOPE_FIELDS)
+POLICE_SCOPES = ALL_SCOPES | {"internal"}
+
+Via = Literal["assigned", "head", "break_glass", "disclosure"]
+Need = Literal["view", "edit"]
+Channel = AccessLogEntry.Channel
+
+
+class BreakGlassRequired(Exception):
+    """The user may list the case but must state a reason before opening it."""
+
+    def __init__(self, case: ProtectionCase) -> None:
+        super().__init__(case.reference)
+        self.case = case
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    case: ProtectionCase
+    user: User
+    via: Via
+    organisation: Organisation
+    scopes: frozenset[str]
+    may_edit: bool
+    disclosures: tuple[Disclosure, ...] = field(default=())
+    break_glass: BreakGlassAccess | None = None
+
+    @property
+    def is_police(self) -> bool:
+        return self.via != "disclosure"
+
+    @property
+    def is_assigned(self) -> bool:
+        return self.via == "assigned"
+
+    @property
+    def may_manage(self) -> bool:
+        """Assign handlers, read the case's access log (responsible handler and head)."""
+        return self.via in ("assigned", "head")
+
+    def shows(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def sees_dwelling(self, dwelling: SecretDwelling) -> bool:
+        """A police-only dwelling is known only to the assigned police staff."""
+        if dwelling.police_only:
+            return self.via == "assigned"
+        return self.shows("scope_secret_dwelling")
+
+
+def _memberships(user: User) -> list[Membership]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, "_skydd_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(
+                user=user, is_active=True, organisation__is_active=True
+            ).select_related("organisation")
+        )
+        user._skydd_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _org_ids(user: User, kind: str, roles: tuple[str, ...]) -> list[int]:
+    return [
+        m.organisation_id
+        for m in _memberships(user)
+        if m.organisation.kind == kind and m.role in roles
+    ]
+
+
+def police_unit_ids(user: User) -> list[int]:
+    return _org_ids(
+        user, Organisation.Kind.POLICE_UNIT, (Membership.Role.HANDLER, Membership.Role.HEAD)
+    )
+
+
+def headed_unit_ids(user: User) -> list[int]:
+    return _org_ids(user, Organisation.Kind.POLICE_UNIT, (Membership.Role.HEAD,))
+
+
+def social_org_ids(user: User) -> list[int]:
+    return _org_ids(
+        user, Organisation.Kind.SOCIAL_SERVICES, (Membership.Role.HANDLER, Membership.Role.HEAD)
+    )
+
+
+def headed_social_org_ids(user: User) -> list[int]:
+    return _org_ids(user, Organisation.Kind.SOCIAL_SERVICES, (Membership.Role.HEAD,))
+
+
+def assigned_cases(user: User) -> QuerySet[ProtectionCase]:
+    """Cases the user is a responsible handler of (guardian object permissions only)."""
+    if not police_unit_ids(user):
+        return ProtectionCase.objects.none()
+    return get_objects_for_user(
+        user,
+        VIEW_PERM,
+        klass=ProtectionCase,
+        accept_global_perms=False,
+        with_superuser=False,
+        use_groups=False,
+    ).filter(unit_id__in=police_unit_ids(user))
+
+
+def active_disclosures_for(user: User) -> QuerySet[Disclosure]:
+    """Active police→social disclosures that give this social-services user access."""
+    orgs = social_org_ids(user)
+    if not orgs:
+        return Disclosure.objects.none()
+    headed = headed_social_org_ids(user)
+    return (
+        Disclosure.objects.active()
+        .filter(direction=Disclosure.Direction.TO_SOCIAL, recipient_id__in=orgs)
+        .filter(Q(handlers=user) | Q(recipient_id__in=headed))
+        .distinct()
+    )
+
+
+def visible_cases(user: User) -> QuerySet[ProtectionCase]:
+    """Cases the user may open now (fully or within a disclosed scope)."""
+    q = Q(pk__in=assigned_cases(user).values("pk"))
+    heads = headed_unit_ids(user)
+    if heads:
+        q |= Q(unit_id__in=heads)
+    units = police_unit_ids(user)
+    if units:
+        q |= Q(
+            unit_id__in=units,
+            restricted=False,
+            break_glass__user=user,
+            break_glass__expires_at__gt=timezone.now(),
+        )
+    if social_org_ids(user):
+        q |= Q(pk__in=active_disclosures_for(user).values("case_id"))
+    if not (units or social_org_ids(user)):
+        return ProtectionCase.objects.none()
+    return ProtectionCase.objects.filter(q).distinct()
+
+
+def listable_cases(user: User) -> QuerySet[ProtectionCase]:
+    """Cases that appear in the user's case list: the unit's cases (no names shown) for
+    police, restricted cases only when visible; disclosed cases for social services."""
+    units = police_unit_ids(user)
+    q = Q(pk__in=visible_cases(user).values("pk"))
+    if units:
+        q |= Q(unit_id__in=units, restricted=False)
+    return ProtectionCase.objects.filter(q)
+
+
+def record_access(
+    user: User,
+    *,
+    case: ProtectionCase | None,
+    channel: str,
+    granted: bool,
+    what: str = "",
+    via: str = "",
+    organisation: Organisation | None = None,
+    reason: str = "",
+) -> AccessLogEntry:
+    if organisation is None:
+        memberships = _memberships(user)
+        organisation = memberships[0].organisation if memberships else None
+    return AccessLogEntry.objects.create(
+        user=user,
+        organisation=organisation,
+        case=case,
+        case_reference=case.reference if case else "",
+        channel=channel,
+        what=what[:100],
+        granted=granted,
+        via=via,
+        break_glass_reason=reason,
+    )
+
+
+def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
+    units = police_unit_ids(user)
+    if case.unit_id in units:
+        unit = next(m.organisation for m in _memberships(user) if m.organisation_id == case.unit_id)
+        if assigned_cases(user).filter(pk=case.pk).exists():
+            return CaseAccess(case, user, "assigned", unit, POLICE_SCOPES, may_edit=True)
+        if case.unit_id in headed_unit_ids(user):
+            return CaseAccess(case, user, "head", unit, POLICE_SCOPES, may_edit=True)
+        if case.restricted:
+            return None
+        grant = (
+            BreakGlassAccess.objects.filter(case=case, user=user, expires_at__gt=timezone.now())
+            .order_by("-expires_at")
+            .first()
+        )
+        if grant is None:
+            raise BreakGlassRequired(case)
+        return CaseAccess(
+            case, user, "break_glass", unit, POLICE_SCOPES, may_edit=False, break_glass=grant
+        )
+    disclosures = tuple(active_disclosures_for(user).filter(case=case).select_related("recipient"))
+    if disclosures:
+        scopes: set[str] = set()
+        for disclosure in disclosures:
+            scopes |= disclosure.scope()
+        return CaseAccess(
+            case,
+            user,
+            "disclosure",
+            disclosures[0].recipient,
+            frozenset(scopes),
+            may_edit=False,
+            disclosures=disclosures,
+        )
+    return None
+
+
+def get_case_for_user(
+    user: User,
+    key: UUID | str,
+    *,
+    channel: str = Channel.DETAIL,
+    what: str = "",
+    need: Need = "view",
+    log: bool = True,
+) -> CaseAccess:
+    """The case with this key as this user may see it, or Http404.
+
+    The read is logged (granted or denied). Views that render the case run inside
+    ``transaction.atomic`` so that the log row and the read commit together. Raises
+    BreakGlassRequired for a unit colleague who has not stated a reason yet.
+    """
+    case = ProtectionCase.objects.filter(key=key).select_related("unit").first()
+    if case is None:
+        if log and user.is_authenticated:
+            record_access(user, case=None, channel=channel, granted=False, what="okänt ärende")
+        raise Http404
+    try:
+        resolved = _resolve(user, case)
+    except BreakGlassRequired:
+        if log:
+            record_access(user, case=case, channel=channel, granted=False, what="kräver nödåtkomst")
+        raise
+    if resolved is None or (need == "edit" and not resolved.may_edit):
+        # Written outside any transaction the caller rolls back on the 404.
+        if log:
+            record_access(user, case=case, channel=channel, granted=False, what=what)
+        raise Http404
+    if log:
+        record_access(
+            user,
+            case=case,
+            channel=channel,
+            granted=True,
+            what=what,
+            via=resolved.via,
+            organisation=resolved.organisation,
+            reason=resolved.break_glass.reason if resolved.break_glass else "",
+        )
+    return resolved
+
+
+def break_the_glass(user: User, case: ProtectionCase, reason: str) -> BreakGlassAccess:
+    """Grant a unit colleague read access for BREAK_GLASS_HOURS with a stated reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is required")
+    if case.unit_id not in police_unit_ids(user) or case.restricted:
+        raise Http404
+    with transaction.atomic():
+        grant = BreakGlassAccess.objects.create(
+            case=case,
+            user=user,
+            reason=reason,
+            expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS),
+        )
+        record_access(
+            user,
+            case=case,
+            channel=Channel.DETAIL,
+            granted=True,
+            what="nödåtkomst beviljad",
+            via="break_glass",
+            reason=reason,
+        )
+    return grant

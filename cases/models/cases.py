@@ -1,0 +1,171 @@
+"""Protection cases, participants, journal, break-the-glass grants, guardian tables."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organisation
+from cases.models.persons import Person
+
+
+class ProtectionCase(models.Model):
+    class Category(models.TextChoices):
+        CLOSE_RELATIONSHIP = "close_relationship", _("Våld i nära relation")
+        HONOUR = "honour", _("Hedersrelaterat våld och förtryck")
+        STALKING = "stalking", _("Stalkning/förföljelse")
+        WITNESS = "witness", _("Vittne/bevisperson")
+        INFORMANT = "informant", _("Informatör")
+        JUSTICE_EMPLOYEE = "justice_employee", _("Anställd i rättsväsendet")
+        RELATIVE = "relative", _("Närstående till ovanstående")
+        OTHER = "other", _("Annan hotbild")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Öppet")
+        CLOSED = "closed", _("Avslutat")
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("diarienummer"), max_length=40, unique=True, editable=False)
+    unit = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("ansvarig polisenhet"),
+        limit_choices_to={"kind": Organisation.Kind.POLICE_UNIT},
+    )
+    year = models.PositiveSmallIntegerField(editable=False)
+    number = models.PositiveIntegerField(editable=False)
+    category = models.CharField(_("kategori"), max_length=30, choices=Category.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    threat_picture = models.TextField(
+        _("hotbild"), blank=True, help_text=_("Kort beskrivning av hotbilden.")
+    )
+    restricted = models.BooleanField(
+        _("särskilt personsäkerhetsarbete"),
+        default=False,
+        help_text=_("Synligt endast för tilldelade handläggare och enhetschef."),
+    )
+    opened_on = models.DateField(_("öppnat"))
+    closed_on = models.DateField(_("avslutat"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["threat_picture"])
+
+    class Meta:
+        verbose_name = _("skyddsärende")
+        verbose_name_plural = _("skyddsärenden")
+        ordering = ["-opened_on", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "number"], name="case_number_per_unit")
+        ]
+        # Object permissions only (guardian); never grant these model-wide.
+        default_permissions = ("view", "change")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class ProtectionCaseUserObjectPermission(UserObjectPermissionBase):
+    """Assignment of a responsible handler = object permissions on the case (guardian)."""
+
+    content_object = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE)
+
+
+class ProtectionCaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE)
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        PROTECTED = "protected", _("Skyddsperson")
+        RELATIVE = "relative", _("Närstående")
+        CHILD = "child", _("Barn")
+        THREAT_ACTOR = "threat_actor", _("Hotutövare")
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deltagare")
+        verbose_name_plural = _("deltagare")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "role"], name="one_role_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} i {self.case_id}"
+
+
+class JournalEntry(models.Model):
+    class Visibility(models.TextChoices):
+        POLICE_INTERNAL = "police", _("Polisintern")
+        SHARED = "shared", _("Delad med socialtjänsten")
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Anteckning")
+        EVENT = "event", _("Händelse")
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="journal")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("typ"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    visibility = models.CharField(
+        _("synlighet"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.POLICE_INTERNAL,
+    )
+    occurred_on = models.DateField(_("datum"))
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("journalanteckning")
+        verbose_name_plural = _("journalanteckningar")
+        ordering = ["-occurred_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Journal {self.pk}"
+
+
+class BreakGlassAccess(models.Model):
+    """A unit colleague's time-limited access to one case, with the stated reason."""
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="break_glass")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="break_glass"
+    )
+    reason = models.TextField(_("skäl"))
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("nödåtkomst")
+        verbose_name_plural = _("nödåtkomster")
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Nödåtkomst {self.pk}"

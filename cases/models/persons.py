@@ -1,0 +1,117 @@
+"""Persons (protected, relatives, children, threat actors) and secret dwellings."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# Fields whose values never enter the change history in clear: the history records only
+# that they changed (in the change reason, by field label).
+PERSON_PROTECTED_FIELDS = [
+    "first_name",
+    "last_name",
+    "personnummer",
+    "personnummer_hmac",
+    "date_of_birth",
+    "phone",
+    "street_address",
+    "postal_code",
+    "city",
+]
+
+
+def personnummer_hmac(normalised: str) -> str:
+    """Keyed hash of a normalised 12-digit personnummer, for exact search without a scan."""
+    return hmac.new(
+        settings.PERSONNUMMER_HMAC_KEY.encode(), normalised.encode(), hashlib.sha256
+    ).hexdigest()
+
+
+class Person(models.Model):
+    class Protection(models.TextChoices):
+        NONE = "none", _("Inget skydd")
+        SEKRETESSMARKERING = "sekretessmarkering", _("Sekretessmarkering")
+        SKYDDAD_FOLKBOKFORING = "skyddad_folkbokforing", _("Skyddad folkbokföring")
+        FINGERADE = "fingerade", _("Fingerade personuppgifter")
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    personnummer = models.CharField(
+        _("personnummer eller samordningsnummer"),
+        max_length=13,
+        blank=True,
+        help_text=_("ÅÅÅÅMMDD-NNNN. Lämna tomt och ange födelsedatum om nummer saknas."),
+    )
+    personnummer_hmac = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    date_of_birth = models.DateField(_("födelsedatum"), null=True, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    street_address = models.CharField(_("gatuadress"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=10, blank=True)
+    city = models.CharField(_("ort"), max_length=100, blank=True)
+    protection = models.CharField(
+        _("skyddade personuppgifter"),
+        max_length=30,
+        choices=Protection.choices,
+        default=Protection.NONE,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=PERSON_PROTECTED_FIELDS)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+
+    def __str__(self) -> str:
+        # Deliberately no name: __str__ ends up in logs, admin messages and error pages.
+        return f"Person {self.key}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def address_is_suppressed(self) -> bool:
+        """Skyddad folkbokföring and fingerade: the real address is never listed or printed."""
+        return self.protection in {
+            self.Protection.SKYDDAD_FOLKBOKFORING,
+            self.Protection.FINGERADE,
+        }
+
+    @property
+    def has_protected_identity(self) -> bool:
+        return self.protection != self.Protection.NONE
+
+
+class SecretDwelling(models.Model):
+    """Hemligt/skyddat boende. May be known only to the case's assigned police staff."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="secret_dwellings")
+    description = models.CharField(
+        _("typ av boende"), max_length=200, help_text=_("T.ex. tillfälligt skyddat boende.")
+    )
+    address = models.TextField(_("adress och uppgifter"))
+    police_only = models.BooleanField(
+        _("känt endast av tilldelad polispersonal"),
+        default=False,
+        help_text=_("Då ser inte ens andra polisanvändare uppgiften (bilaga 3, seed 003)."),
+    )
+    valid_from = models.DateField(_("gäller från"), null=True, blank=True)
+    valid_until = models.DateField(_("gäller till"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hemligt boende")
+        verbose_name_plural = _("hemliga boenden")
+
+    def __str__(self) -> str:
+        return f"Boende {self.pk}"

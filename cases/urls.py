@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("arenden/", views.case_list, name="list"),
+    path("arenden/<uuid:key>/", views.case_detail, name="detail"),
+]
