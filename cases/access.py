@@ -270,8 +270,9 @@ def get_case_for_user(
 ) -> CaseAccess:
     """The case with this key as this user may see it, or Http404.
 
-    The read is logged (granted or denied). Views that render the case run inside
-    ``transaction.atomic`` so that the log row and the read commit together. Raises
+    The read is logged (granted or denied). Call it outside ``transaction.atomic`` (see
+    cases.viewutils.with_case): the log row then commits before anything is read, and a
+    denial is not rolled back with the 404. Raises
     BreakGlassRequired for a unit colleague who has not stated a reason yet.
     """
     case = ProtectionCase.objects.filter(key=key).select_related("unit").first()

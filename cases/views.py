@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -25,17 +24,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     user = user_for_request(request)
-    with transaction.atomic():
-        try:
-            case_access = access.get_case_for_user(user, key)
-        except access.BreakGlassRequired as exc:
-            return render(request, "cases/break_glass.html", {"case": exc.case}, status=200)
-        case = case_access.case
-        context = {
-            "access": case_access,
-            "case": case,
-            "participants": case.participants.select_related("person").order_by("role"),
-            "responsible": services.responsible_handlers(case),
-            "panels": case_panels(case_access),
-        }
-        return render(request, "cases/case_detail.html", context)
+    try:
+        case_access = access.get_case_for_user(user, key, channel=access.Channel.DETAIL)
+    except access.BreakGlassRequired as exc:
+        return render(request, "cases/break_glass.html", {"case": exc.case}, status=200)
+    case = case_access.case
+    context = {
+        "access": case_access,
+        "case": case,
+        "participants": case.participants.select_related("person").order_by("role"),
+        "responsible": services.responsible_handlers(case),
+        "panels": case_panels(case_access),
+    }
+    return render(request, "cases/case_detail.html", context)
