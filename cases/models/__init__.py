@@ -9,18 +9,44 @@ from cases.models.cases import (
     ProtectionCaseGroupObjectPermission,
     ProtectionCaseUserObjectPermission,
 )
+from cases.models.casework import (
+    CaseClosure,
+    ContactBan,
+    ContactBanBreach,
+    FollowUp,
+    LegalHold,
+    MeasureKind,
+    Party,
+    ProtectiveMeasure,
+    PurgeProtocol,
+    RetentionPolicy,
+    SupportInformation,
+    SupportOrganisation,
+)
 from cases.models.disclosure import Disclosure
 from cases.models.persons import Person, SecretDwelling
 
 __all__ = [
     "AccessLogEntry",
     "BreakGlassAccess",
+    "CaseClosure",
+    "ContactBan",
+    "ContactBanBreach",
     "Disclosure",
+    "FollowUp",
     "JournalEntry",
+    "LegalHold",
+    "MeasureKind",
     "Participant",
+    "Party",
     "Person",
     "ProtectionCase",
     "ProtectionCaseGroupObjectPermission",
     "ProtectionCaseUserObjectPermission",
+    "ProtectiveMeasure",
+    "PurgeProtocol",
+    "RetentionPolicy",
     "SecretDwelling",
+    "SupportInformation",
+    "SupportOrganisation",
 ]

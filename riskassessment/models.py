@@ -1,0 +1,216 @@
+"""Structured professional judgement: instruments are data, assessments are case records.
+
+Factor ratings are never summed into a decision; the assessor makes summary judgements.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+
+
+class TimeFrame(models.TextChoices):
+    CURRENT = "current", _("Nuvarande")
+    EARLIER = "earlier", _("Tidigare")
+    SINGLE = "single", _("Bedömning")
+
+
+class Level(models.TextChoices):
+    LOW = "low", _("Låg")
+    MEDIUM = "medium", _("Medel")
+    HIGH = "high", _("Hög")
+
+
+class Instrument(models.Model):
+    code = models.SlugField(_("kod"), max_length=40)
+    name = models.CharField(_("namn"), max_length=200)
+    version = models.CharField(_("version"), max_length=20, default="1")
+    description = models.TextField(_("beskrivning"), blank=True)
+    time_frames = models.JSONField(
+        _("tidsramar som bedöms"),
+        default=list,
+        help_text=_('Lista med "current", "earlier" eller "single".'),
+    )
+    active = models.BooleanField(_("aktivt"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bedömningsinstrument")
+        verbose_name_plural = _("bedömningsinstrument")
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="instrument_code_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+
+class InstrumentPart(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="parts")
+    code = models.CharField(_("kod"), max_length=20)
+    label = models.CharField(_("rubrik"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("del av instrument")
+        verbose_name_plural = _("delar av instrument")
+        ordering = ["instrument", "order"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Factor(models.Model):
+    class Scale(models.TextChoices):
+        NDJ = "ndj", _("Nej / Delvis / Ja / Uppgift saknas")
+        YES_NO = "yes_no", _("Ja / Nej / Uppgift saknas")
+
+    part = models.ForeignKey(InstrumentPart, on_delete=models.CASCADE, related_name="factors")
+    code = models.CharField(_("kod"), max_length=20)
+    label = models.CharField(_("faktor"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    scale = models.CharField(_("skala"), max_length=10, choices=Scale.choices, default=Scale.NDJ)
+    guidance = models.TextField(
+        _("vägledning"), blank=True, help_text=_("Organisationens egen vägledningstext.")
+    )
+    ticks = models.JSONField(_("kryssalternativ"), default=list, blank=True)
+    translated = models.BooleanField(_("översatt etikett"), default=False)
+    verified = models.BooleanField(_("verifierad mot manualen"), default=True)
+
+    class Meta:
+        verbose_name = _("riskfaktor")
+        verbose_name_plural = _("riskfaktorer")
+        ordering = ["part", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class SummaryJudgementDefinition(models.Model):
+    class Kind(models.TextChoices):
+        LEVEL = "level", _("Låg / medel / hög")
+        TEXT = "text", _("Fritext")
+        YES_NO_TEXT = "yes_no_text", _("Ja/nej med fritext")
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="summary_definitions"
+    )
+    code = models.CharField(_("kod"), max_length=40)
+    label = models.CharField(_("rubrik"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=12, choices=Kind.choices)
+    required = models.BooleanField(_("krävs för att slutföra"), default=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("sammanfattande bedömning (definition)")
+        verbose_name_plural = _("sammanfattande bedömningar (definitioner)")
+        ordering = ["instrument", "order"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        FINAL = "final", _("Slutförd")
+
+    case = models.ForeignKey(
+        "cases.ProtectionCase", on_delete=models.CASCADE, related_name="assessments"
+    )
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Den organisation som gjort bedömningen (polis eller socialtjänst)."),
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    assessed_on = models.DateField(_("bedömningsdatum"))
+    finalised_at = models.DateTimeField(_("slutförd"), null=True, blank=True)
+    next_reassessment_on = models.DateField(_("nästa omprövning"), null=True, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reassessments",
+        verbose_name=_("omprövning av"),
+    )
+    recommended_measures = models.ManyToManyField(
+        "cases.MeasureKind", blank=True, related_name="+", verbose_name=_("rekommenderade åtgärder")
+    )
+    notes = models.TextField(_("övrigt"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hot- och riskbedömning")
+        verbose_name_plural = _("hot- och riskbedömningar")
+        ordering = ["-assessed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Bedömning {self.pk}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+
+class FactorRating(models.Model):
+    class Rating(models.TextChoices):
+        NO = "N", _("Nej")
+        PARTLY = "D", _("Delvis")
+        YES = "J", _("Ja")
+        OMITTED = "-", _("Uppgift saknas")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="+")
+    time_frame = models.CharField(max_length=10, choices=TimeFrame.choices)
+    rating = models.CharField(_("bedömning"), max_length=1, choices=Rating.choices, blank=True)
+    evidence = models.TextField(_("underlag"), blank=True)
+    ticks = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("faktorbedömning")
+        verbose_name_plural = _("faktorbedömningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "factor", "time_frame"], name="one_rating_per_factor_frame"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Faktorbedömning {self.pk}"
+
+
+class SummaryJudgement(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="judgements")
+    definition = models.ForeignKey(
+        SummaryJudgementDefinition, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(_("nivå"), max_length=10, choices=Level.choices, blank=True)
+    answer = models.BooleanField(_("ja/nej"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("sammanfattande bedömning")
+        verbose_name_plural = _("sammanfattande bedömningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "definition"], name="one_judgement_per_definition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Sammanfattning {self.pk}"
