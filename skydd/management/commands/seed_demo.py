@@ -8,6 +8,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 # Each app that has demo data offers `<app>.demo.seed() -> bool`, run in this order.
@@ -53,7 +54,7 @@ class Command(BaseCommand):
                     f"lösenord: {c.password}  TOTP: {c.totp_secret}"
                 )
             self.stdout.write(
-                "\nLogga in på http://127.0.0.1:8000/login/ . Engångskoden får du genom att lägga "
+                f"\nLogga in på {settings.SITE_URL}/login/ . Engångskoden får du genom att lägga "
                 "in TOTP-nyckeln i en autentiseringsapp, eller med:\n"
                 "  .venv/bin/python manage.py demo_totp <e-postadress>"
             )
