@@ -42,6 +42,11 @@ BREAK_GLASS_RECENT_DAYS = 30
 ACCESS_LOG_WHAT = "åtkomstlogg"
 
 
+def _posted(request: HttpRequest) -> Any:
+    # Not ``request.POST or None``: an empty POST (every checkbox cleared) is still a POST.
+    return request.POST if request.method == "POST" else None
+
+
 # --- Disclosure (police) --------------------------------------------------------------------
 
 
@@ -55,7 +60,7 @@ def disclosure_create(request: HttpRequest, case_access: CaseAccess) -> HttpResp
     if not case.is_open:
         messages.info(request, _("Ärendet är avslutat och kan inte lämnas ut."))
         return redirect("cases:detail", key=case.key)
-    form = DisclosureForm(request.POST or None)
+    form = DisclosureForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         disclosure = services.create_disclosure(
@@ -97,7 +102,7 @@ def disclosure_withdraw(request: HttpRequest, case_access: CaseAccess, pk: int) 
     if disclosure.withdrawn_at:
         messages.info(request, _("Utlämnandet är redan återkallat."))
         return redirect("cases:detail", key=case.key)
-    form = WithdrawalForm(request.POST or None)
+    form = WithdrawalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_disclosure(
@@ -151,7 +156,7 @@ def disclosure_handlers(request: HttpRequest, case_access: CaseAccess, pk: int) 
     disclosure = services.headed_disclosure(case_access, user, pk)
     candidates = services.assignable_handlers(disclosure.recipient)
     form = DisclosureHandlersForm(
-        request.POST or None,
+        _posted(request),
         candidates=candidates,
         initial={"handlers": list(disclosure.handlers.all())},
     )
