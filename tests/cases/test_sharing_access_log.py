@@ -204,9 +204,7 @@ def test_head_reports_one_users_reads_of_the_unit_cases(
     access.get_case_for_user(handler, case.key)
     today = timezone.localdate().isoformat()
     html = (
-        login(head)
-        .get(_report(user=colleague.pk, date_from=today, date_to=today))
-        .content.decode()
+        login(head).get(_report(user=colleague.pk, date_from=today, date_to=today)).content.decode()
     )
     assert case.reference in html and "Akut, rapporttest" in html
     assert other_unit_case.reference not in html

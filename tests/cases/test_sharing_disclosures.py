@@ -472,9 +472,7 @@ def _count_queries(client, url: str) -> int:
     return len(ctx)
 
 
-def test_shared_page_query_count_does_not_grow(
-    login, handler, social, social_head, koping
-) -> None:
+def test_shared_page_query_count_does_not_grow(login, handler, social, social_head, koping) -> None:
     url = reverse("cases:shared_cases")
     for _ in range(2):
         make_disclosure(make_case(handler), koping, handlers=[social])
