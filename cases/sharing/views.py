@@ -187,13 +187,25 @@ def break_glass(request: HttpRequest, key: str) -> HttpResponse:
     this case (another unit, social services, admin, a restricted case) gets 404.
     """
     user = user_for_request(request)
+    # Not logged here: the case page that showed the form logged "kräver nödåtkomst", and
+    # break_the_glass logs the grant; a refusal is logged by asking again with logging on.
     try:
-        case_access = access.get_case_for_user(user, key, what="nödåtkomst")
+        case_access = access.get_case_for_user(user, key, what="nödåtkomst", log=False)
     except access.BreakGlassRequired as exc:
         case = exc.case
+    except Http404:
+        access.get_case_for_user(user, key, what="nödåtkomst")
+        raise
     else:
         if case_access.is_police:
             return redirect("cases:detail", key=case_access.case.key)  # has access already
+        access.record_access(
+            user,
+            case=case_access.case,
+            channel=access.Channel.DETAIL,
+            granted=False,
+            what="nödåtkomst",
+        )
         raise Http404
     form = BreakGlassForm(request.POST)
     if not form.is_valid():

@@ -117,10 +117,22 @@ def test_break_glass_refuses_get(login, colleague, case) -> None:
     assert login(colleague).get(_glass(case)).status_code == 405
 
 
-def test_break_glass_is_logged_with_the_reason(login, colleague, case) -> None:
-    login(colleague).post(_glass(case), {"reason": "Akut larm"})
-    granted = AccessLogEntry.objects.filter(case=case, user=colleague, granted=True).get()
+def test_break_glass_is_logged_once_with_the_reason(login, colleague, case) -> None:
+    client = login(colleague)
+    client.post(_glass(case), {"reason": ""})
+    client.post(_glass(case), {"reason": "Akut larm"})
+    granted = AccessLogEntry.objects.filter(case=case, user=colleague).get()
+    assert granted.granted and granted.what == "nödåtkomst beviljad"
     assert granted.break_glass_reason == "Akut larm" and granted.via == "break_glass"
+
+
+@pytest.mark.parametrize("who", ["other_police", "social", "admin"])
+def test_refused_break_glass_is_recorded(who, request, login, social, case, koping) -> None:
+    make_disclosure(case, koping, handlers=[social])
+    user = request.getfixturevalue(who)
+    login(user).post(_glass(case), {"reason": "Nyfiken"})
+    row = AccessLogEntry.objects.get(case=case, user=user)
+    assert not row.granted and row.what == "nödåtkomst"
 
 
 def test_break_glass_expires_after_24_hours(login, colleague, case) -> None:
