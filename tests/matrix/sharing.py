@@ -8,8 +8,9 @@ from tests.matrix import Route, World, case_key, everyone, no_kwargs, restricted
 
 
 def build(world: World) -> None:
-    world.objects["disclosure"] = world.case.disclosures.get()
-    world.objects["withdrawn_disclosure"] = world.withdrawn_case.disclosures.get()
+    # The world's first disclosures (others may add more to the same cases later).
+    world.objects["disclosure"] = world.case.disclosures.order_by("pk").first()
+    world.objects["withdrawn_disclosure"] = world.withdrawn_case.disclosures.order_by("pk").first()
 
 
 def disclosure_kwargs(world: World) -> dict[str, Any]:
