@@ -17,6 +17,7 @@ PROVIDERS = [
     "riskassessment.panels.case_panel",
     "cases.casework.panels.case_panel",
     "cases.plan.panels.case_panel",
+    "cases.sharing.panels.case_panel",
 ]
 
 

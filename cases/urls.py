@@ -8,3 +8,7 @@ urlpatterns = [
     path("arenden/", views.case_list, name="list"),
     path("arenden/<uuid:key>/", views.case_detail, name="detail"),
 ]
+
+from cases.sharing.urls import urlpatterns as sharing_urlpatterns  # noqa: E402
+
+urlpatterns += sharing_urlpatterns

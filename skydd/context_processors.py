@@ -13,4 +13,13 @@ def site(request: HttpRequest) -> dict[str, Any]:
         memberships = list(
             user.memberships.filter(is_active=True).select_related("organisation")  # type: ignore[union-attr]
         )
-    return {"skydd_demo": settings.SKYDD_DEMO, "user_memberships": memberships}
+    # Which menu entries to show; the pages themselves decide access through cases.access.
+    active = [m for m in memberships if m.organisation.is_active]
+    return {
+        "skydd_demo": settings.SKYDD_DEMO,
+        "user_memberships": memberships,
+        "nav_shared_cases": any(
+            m.organisation.is_social_services and m.role in ("handler", "head") for m in active
+        ),
+        "nav_access_log": any(m.organisation.is_police and m.role == "head" for m in active),
+    }

@@ -1,0 +1,190 @@
+"""Forms of the sharing pages. Swedish labels and errors; services do the writing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from cases.models import Disclosure
+from cases.models.disclosure import SCOPE_FIELDS
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
+    StrOrPromise = str
+
+DATE_FORMAT = "%Y-%m-%d"
+INVALID_DATE = _("Ange ett giltigt datum som ÅÅÅÅ-MM-DD.")
+
+
+def _date_field(
+    label: StrOrPromise, *, required: bool, help_text: StrOrPromise = ""
+) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=[DATE_FORMAT],
+        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
+        error_messages={"invalid": INVALID_DATE, "required": _("Ange ett datum.")},
+    )
+
+
+class DisclosureForm(forms.Form):
+    """A new disclosure from the police to a social-services organisation."""
+
+    recipient = forms.ModelChoiceField(
+        label=_("Mottagande socialtjänst"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Välj socialtjänst"),
+        error_messages={
+            "required": _("Välj vilken socialtjänst som ska få uppgifterna."),
+            "invalid_choice": _("Välj en socialtjänst i listan."),
+        },
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Rättslig grund"),
+        choices=Disclosure.LegalBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj den rättsliga grunden för utlämnandet.")},
+    )
+    legal_basis_text = forms.CharField(
+        label=_("Beskriv den andra grunden"),
+        required=False,
+        max_length=300,
+        help_text=_("Krävs när du väljer ”Annan grund”. Skriv inga personuppgifter här."),
+        error_messages={"max_length": _("Högst 300 tecken.")},
+    )
+    scope = forms.MultipleChoiceField(
+        label=_("Uppgifter som lämnas ut"),
+        choices=list(SCOPE_FIELDS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Socialtjänsten ser bara de delar av ärendet som du kryssar i."),
+        error_messages={"required": _("Välj minst en del av ärendet som lämnas ut.")},
+    )
+    consent_given_by = forms.CharField(
+        label=_("Samtycke lämnat av"),
+        required=False,
+        max_length=200,
+        help_text=_("T.ex. ”skyddspersonen” eller ”vårdnadshavare”."),
+        error_messages={"max_length": _("Högst 200 tecken.")},
+    )
+    consent_form = forms.ChoiceField(
+        label=_("Samtyckets form"),
+        required=False,
+        choices=Disclosure.ConsentForm.choices,
+        widget=forms.RadioSelect,
+    )
+    consent_date = _date_field(_("Datum för samtycket"), required=False)
+    valid_from = _date_field(_("Gäller från"), required=True)
+    valid_until = _date_field(
+        _("Gäller till och med"),
+        required=False,
+        help_text=_("Lämna tomt om utlämnandet gäller tills det återkallas."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("valid_from", timezone.localdate())
+        kwargs["initial"].setdefault("valid_until", timezone.localdate() + timedelta(days=180))
+        kwargs["initial"].setdefault("scope", ["scope_persons", "scope_measures", "scope_plan"])
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            kind=Organisation.Kind.SOCIAL_SERVICES, is_active=True
+        ).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        basis = data.get("legal_basis")
+        if basis == Disclosure.LegalBasis.OTHER and not data.get("legal_basis_text", "").strip():
+            self.add_error("legal_basis_text", _("Beskriv grunden när du väljer ”Annan grund”."))
+        if basis == Disclosure.LegalBasis.CONSENT:
+            if not data.get("consent_given_by", "").strip():
+                self.add_error("consent_given_by", _("Ange vem som lämnade samtycket."))
+            if not data.get("consent_form"):
+                self.add_error(
+                    "consent_form", _("Ange om samtycket var muntligt eller skriftligt.")
+                )
+            if not data.get("consent_date") and "consent_date" not in self.errors:
+                self.add_error("consent_date", _("Ange när samtycket lämnades."))
+        consent_date: date | None = data.get("consent_date")
+        if consent_date and consent_date > timezone.localdate():
+            self.add_error("consent_date", _("Samtycket kan inte vara lämnat i framtiden."))
+        valid_from: date | None = data.get("valid_from")
+        valid_until: date | None = data.get("valid_until")
+        if valid_from and valid_until and valid_until < valid_from:
+            self.add_error("valid_until", _("Slutdatumet kan inte vara före startdatumet."))
+        return data
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl för återkallelsen"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("T.ex. ”samtycket återkallat muntligt”. Skriv inga personuppgifter här."),
+        error_messages={
+            "required": _("Ange skälet till att utlämnandet återkallas."),
+            "max_length": _("Högst 300 tecken."),
+        },
+    )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl för att öppna ärendet"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Ange varför du behöver öppna ärendet."),
+            "max_length": _("Högst 2000 tecken."),
+        },
+    )
+
+
+class DisclosureHandlersForm(forms.Form):
+    handlers = forms.ModelMultipleChoiceField(
+        label=_("Handläggare som får se ärendet"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bara de handläggare du väljer ser ärendet. Du som chef ser det alltid."),
+        error_messages={"invalid_choice": _("Välj bland handläggarna i din organisation.")},
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handlers"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class AccessReportForm(forms.Form):
+    """Per-user report for a head: one user's reads of the unit's cases in a period."""
+
+    user = forms.ModelChoiceField(
+        label=_("Användare"),
+        queryset=User.objects.none(),
+        empty_label=_("Välj användare"),
+        error_messages={
+            "required": _("Välj vems åtkomster du vill se."),
+            "invalid_choice": _("Välj en användare i listan."),
+        },
+    )
+    date_from = _date_field(_("Från och med"), required=True)
+    date_to = _date_field(_("Till och med"), required=True)
+
+    def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("Slutdatumet kan inte vara före startdatumet."))
+        return data

@@ -1,0 +1,161 @@
+"""State changes of disclosures. Each takes the acting user, checks permission, writes and
+journals in one transaction. Views call these and redirect.
+
+Journal texts name organisations only – never persons, consent givers or free-text reasons –
+and are police-internal: a "shared" entry is read by every social-services organisation with
+access to the case, and "disclosed to Socialtjänsten Sala" read in Köping can tell where a
+protected person has moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, User
+from cases import access
+from cases.models import Disclosure, JournalEntry, ProtectionCase
+from cases.models.disclosure import SCOPE_FIELDS
+from cases.services import ConflictError, journal
+
+
+def _police_editor(actor: User, case: ProtectionCase) -> access.CaseAccess:
+    """Only police with may_edit (responsible handler or head) disclose and withdraw."""
+    case_access = access.get_case_for_user(actor, case.key, need="edit", log=False)
+    if not case_access.is_police:
+        raise Http404
+    return case_access
+
+
+def _scope_text(disclosure: Disclosure) -> str:
+    return ", ".join(
+        str(label).lower() for name, label in SCOPE_FIELDS.items() if name in disclosure.scope()
+    )
+
+
+def create_disclosure(
+    actor: User,
+    case: ProtectionCase,
+    *,
+    recipient: Organisation,
+    legal_basis: str,
+    scopes: Iterable[str],
+    valid_from: date,
+    valid_until: date | None = None,
+    legal_basis_text: str = "",
+    consent_given_by: str = "",
+    consent_form: str = "",
+    consent_date: date | None = None,
+) -> Disclosure:
+    """Disclose the case to a social-services organisation for a scope and a time."""
+    case_access = _police_editor(actor, case)
+    if recipient.kind != Organisation.Kind.SOCIAL_SERVICES or not recipient.is_active:
+        raise ValueError("Disclosures go to an active social-services organisation")
+    scopes = set(scopes)
+    if not scopes or not scopes <= set(SCOPE_FIELDS):
+        raise ValueError(f"Unknown or empty scope: {sorted(scopes)}")
+    if legal_basis != Disclosure.LegalBasis.CONSENT:
+        consent_given_by, consent_form, consent_date = "", "", None
+    if legal_basis != Disclosure.LegalBasis.OTHER:
+        legal_basis_text = ""
+    with transaction.atomic():
+        disclosure = Disclosure.objects.create(
+            case=case,
+            direction=Disclosure.Direction.TO_SOCIAL,
+            recipient=recipient,
+            legal_basis=legal_basis,
+            legal_basis_text=legal_basis_text.strip(),
+            consent_given_by=consent_given_by.strip(),
+            consent_form=consent_form,
+            consent_date=consent_date,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            created_by=actor,
+            **{name: name in scopes for name in SCOPE_FIELDS},
+        )
+        until = valid_until.isoformat() if valid_until else "tills vidare"
+        journal(
+            case,
+            actor,
+            f"Utlämnande till {recipient.name} ({disclosure.get_legal_basis_display()}), "
+            f"gäller {valid_from.isoformat()} – {until}. Omfattning: {_scope_text(disclosure)}.",
+            visibility=JournalEntry.Visibility.POLICE_INTERNAL,
+            organisation=case_access.organisation,
+        )
+    return disclosure
+
+
+def withdraw_disclosure(actor: User, disclosure: Disclosure, reason: str) -> Disclosure:
+    """Withdraw: the recipient loses access on its next request (cases.access checks
+    withdrawn_at on every read). Raises ConflictError if someone withdrew it already."""
+    case_access = _police_editor(actor, disclosure.case)
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is required")
+    with transaction.atomic():
+        # Compare-and-set: of two people withdrawing at once, one wins and one is told.
+        updated = Disclosure.objects.filter(pk=disclosure.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now(), withdrawn_by=actor, withdrawal_reason=reason
+        )
+        if updated != 1:
+            raise ConflictError("Already withdrawn")
+        disclosure.refresh_from_db()
+        journal(
+            disclosure.case,
+            actor,
+            f"Utlämnandet till {disclosure.recipient.name} återkallades.",
+            visibility=JournalEntry.Visibility.POLICE_INTERNAL,
+            organisation=case_access.organisation,
+        )
+    return disclosure
+
+
+def assignable_handlers(organisation: Organisation) -> QuerySet[User]:
+    """Active handlers of the recipient organisation: the only users a head may assign."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__is_active=True,
+            memberships__role=Membership.Role.HANDLER,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def headed_disclosure(case_access: access.CaseAccess, user: User, pk: int) -> Disclosure:
+    """The active disclosure ``pk`` of this case to an organisation the user heads, or 404."""
+    headed = access.headed_social_org_ids(user)
+    for disclosure in case_access.disclosures:
+        if disclosure.pk == pk and disclosure.recipient_id in headed:
+            return disclosure
+    raise Http404
+
+
+def set_disclosure_handlers(
+    actor: User, disclosure: Disclosure, handlers: Iterable[User]
+) -> Disclosure:
+    """The recipient's head decides which of its handlers may see the disclosed case."""
+    case_access = access.get_case_for_user(actor, disclosure.case.key, log=False)
+    disclosure = headed_disclosure(case_access, actor, disclosure.pk)
+    chosen = list(handlers)
+    allowed = set(assignable_handlers(disclosure.recipient).values_list("pk", flat=True))
+    if any(user.pk not in allowed for user in chosen):
+        raise PermissionError("Only handlers of the recipient organisation can be assigned")
+    with transaction.atomic():
+        disclosure.handlers.set(chosen)
+        journal(
+            disclosure.case,
+            actor,
+            f"{disclosure.recipient.name} ändrade vilka handläggare som har tillgång till "
+            f"utlämnandet ({len(chosen)} st).",
+            visibility=JournalEntry.Visibility.POLICE_INTERNAL,
+            organisation=disclosure.recipient,
+        )
+    return disclosure
