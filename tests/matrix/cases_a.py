@@ -32,9 +32,7 @@ def build(world: World) -> None:
         address="Hemliga gatan 2",
         police_only=True,
     )
-    restricted_protected = world.restricted_case.participants.get(
-        role=Participant.Role.PROTECTED
-    )
+    restricted_protected = world.restricted_case.participants.get(role=Participant.Role.PROTECTED)
     world.objects["restricted_person"] = restricted_protected.person
 
 
