@@ -20,9 +20,11 @@ DATE_FORMATS = ["%Y-%m-%d"]
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A text field showing YYYY-MM-DD everywhere: a native date input shows the browser's
+    locale format (MM/DD/YYYY on an English system), which the house rule forbids."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        attrs = {"inputmode": "numeric", "maxlength": "10", "autocomplete": "off", **(attrs or {})}
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
@@ -30,7 +32,7 @@ def _date_field(label: Any, *, required: bool = False, help_text: Any = "") -> f
     return forms.DateField(
         label=label,
         required=required,
-        help_text=help_text,
+        help_text=help_text or _("ÅÅÅÅ-MM-DD"),
         input_formats=DATE_FORMATS,
         widget=DateInput(),
         error_messages={**REQUIRED, "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")},
@@ -107,7 +109,10 @@ class PersonForm(forms.ModelForm):
         born = data.get("date_of_birth")
         if number:
             from_number = pnr.parse(number).birth_date
-            if born and born != from_number:
+            # On edit the field still holds the date derived from the old number: a new
+            # number replaces it rather than contradicting it.
+            stale = self.instance.pk and born == self.instance.date_of_birth
+            if born and born != from_number and not stale:
                 self.add_error(
                     "date_of_birth",
                     _("Födelsedatumet stämmer inte med personnumret. Lämna det tomt."),
@@ -302,7 +307,7 @@ class DwellingForm(forms.ModelForm):
 
 class AssignHandlerForm(forms.Form):
     handler = forms.ModelChoiceField(
-        label=_("Handläggare"),
+        label=_("Tilldela handläggare"),
         queryset=User.objects.none(),
         empty_label=_("– välj –"),
         error_messages={**REQUIRED, "invalid_choice": _("Välj en handläggare i listan.")},

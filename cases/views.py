@@ -249,6 +249,8 @@ def _people(case_access: CaseAccess) -> list[dict[str, Any]]:
                 "show_address": case_access.is_police or not person.address_is_suppressed,
             }
         entry["participants"].append(participant)
+        if participant.role != Participant.Role.THREAT_ACTOR:
+            entry["may_have_dwelling"] = True
     return list(people.values())
 
 

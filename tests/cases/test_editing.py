@@ -235,3 +235,18 @@ def test_colleague_with_break_the_glass_cannot_edit_or_read_history(login, handl
     assert client.post(edit_url(case), case_post(1)).status_code == 404
     case.refresh_from_db()
     assert case.version == 1
+
+
+def test_a_new_personnummer_replaces_the_date_derived_from_the_old_one(login, handler) -> None:
+    old = valid_personnummer(date(1980, 1, 1))
+    person = PersonFactory(personnummer=old, date_of_birth=date(1980, 1, 1))
+    case = make_case(handler, protected=person)
+    new = valid_personnummer(date(1981, 2, 2))
+    base = person_post(first_name=person.first_name, last_name=person.last_name)
+    response = login(handler).post(
+        person_url(case, person),
+        {**base, "personnummer": new, "date_of_birth": "1980-01-01", "version": 1},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.personnummer == new and person.date_of_birth == date(1981, 2, 2)
