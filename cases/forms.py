@@ -1,0 +1,379 @@
+"""Forms of the case pages. Swedish labels and messages; validation only, no access decisions
+(the views hand in the choices the access module allows)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from cases import personnummer as pnr
+from cases.models import JournalEntry, Participant, Person, ProtectionCase, SecretDwelling
+
+REQUIRED = {"required": _("Fältet måste fyllas i.")}
+CHOICE = {"invalid_choice": _("Välj ett av alternativen.")}
+DATE_FORMATS = ["%Y-%m-%d"]
+
+
+class DateInput(forms.DateInput):
+    """A text field showing YYYY-MM-DD everywhere: a native date input shows the browser's
+    locale format (MM/DD/YYYY on an English system), which the house rule forbids."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        attrs = {"inputmode": "numeric", "maxlength": "10", "autocomplete": "off", **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _date_field(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text or _("ÅÅÅÅ-MM-DD"),
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        error_messages={**REQUIRED, "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")},
+    )
+
+
+def _version_field() -> forms.IntegerField:
+    """The row version the user loaded; compared on save (optimistic locking)."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PersonForm(forms.ModelForm):
+    """A person: name, personnummer or samordningsnummer (or date of birth), contact, level."""
+
+    personnummer = forms.CharField(
+        label=_("Personnummer eller samordningsnummer"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "10 eller 12 siffror, ÅÅÅÅMMDD-NNNN. Samordningsnummer går också bra. "
+            "Lämna tomt och ange födelsedatum om nummer saknas."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        error_messages={"max_length": _("Numret är för långt.")},
+    )
+    date_of_birth = _date_field(
+        _("Födelsedatum"), help_text=_("Bara om personnummer saknas. ÅÅÅÅ-MM-DD.")
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "personnummer",
+            "date_of_birth",
+            "phone",
+            "street_address",
+            "postal_code",
+            "city",
+            "protection",
+        ]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})}
+        error_messages = {
+            "first_name": REQUIRED,
+            "last_name": REQUIRED,
+            "protection": CHOICE,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "street_address", "postal_code", "city"):
+            self.fields[name].widget.attrs.setdefault("autocomplete", "off")
+
+    def clean_personnummer(self) -> str:
+        raw = (self.cleaned_data.get("personnummer") or "").strip()
+        if not raw:
+            return ""
+        try:
+            return pnr.normalise(raw)
+        except pnr.InvalidPersonnummer as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+    def clean_date_of_birth(self) -> date | None:
+        born = self.cleaned_data.get("date_of_birth")
+        if born and born > timezone.localdate():
+            raise forms.ValidationError(_("Födelsedatumet ligger i framtiden."))
+        return born
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        number = data.get("personnummer")
+        born = data.get("date_of_birth")
+        if number:
+            from_number = pnr.parse(number).birth_date
+            # On edit the field still holds the date derived from the old number: a new
+            # number replaces it rather than contradicting it.
+            stale = self.instance.pk and born == self.instance.date_of_birth
+            if born and born != from_number and not stale:
+                self.add_error(
+                    "date_of_birth",
+                    _("Födelsedatumet stämmer inte med personnumret. Lämna det tomt."),
+                )
+            else:
+                data["date_of_birth"] = from_number
+        return data
+
+    def _post_clean(self) -> None:
+        # Saving goes through cases.services (history reason, hash, version); the model
+        # instance is not touched here, so a failed save never half-updates it.
+        pass
+
+
+class PersonEditForm(PersonForm):
+    version = _version_field()
+
+
+class IntakeForm(forms.Form):
+    """The case part of "Nytt skyddsärende" (the persons are PersonForms beside it)."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Ansvarig polisenhet"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={**REQUIRED, **CHOICE},
+    )
+    category = forms.ChoiceField(
+        label=_("Kategori"),
+        choices=[("", _("– välj –")), *ProtectionCase.Category.choices],
+        error_messages={**REQUIRED, **CHOICE},
+    )
+    threat_picture = forms.CharField(
+        label=_("Hotbild"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Kort beskrivning av hotbilden. Visas bara för polisen."),
+    )
+    restricted = forms.BooleanField(
+        label=_("Särskilt personsäkerhetsarbete"),
+        required=False,
+        help_text=_("Ärendet syns då bara för tilldelade handläggare och enhetschef."),
+    )
+    responsible = forms.ModelMultipleChoiceField(
+        label=_("Fler ansvariga handläggare"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Du blir själv ansvarig. Välj fler från samma enhet vid behov."),
+        error_messages={"invalid_choice": _("Välj handläggare från listan.")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        units: list[Organisation],
+        handlers_by_unit: dict[int, list[User]],
+        me: User,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.handlers_by_unit = handlers_by_unit
+        unit_field: forms.ModelChoiceField = self.fields["unit"]  # type: ignore[assignment]
+        unit_field.queryset = Organisation.objects.filter(pk__in=[u.pk for u in units])
+        if len(units) == 1:
+            unit_field.initial = units[0].pk
+        ids = {u.pk for users in handlers_by_unit.values() for u in users} - {me.pk}
+        responsible: forms.ModelMultipleChoiceField = self.fields["responsible"]  # type: ignore[assignment]
+        responsible.queryset = User.objects.filter(pk__in=ids).order_by("full_name")
+        labels = {u.pk: u.full_name for users in handlers_by_unit.values() for u in users}
+        if len(units) > 1:
+            unit_names = {
+                u.pk: ", ".join(o.name for o in units if u in handlers_by_unit.get(o.pk, []))
+                for users in handlers_by_unit.values()
+                for u in users
+            }
+            labels = {pk: f"{name} ({unit_names[pk]})" for pk, name in labels.items()}
+        responsible.label_from_instance = lambda user: labels.get(user.pk, user.full_name)  # type: ignore[method-assign,assignment]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        unit = data.get("unit")
+        chosen = data.get("responsible") or []
+        if unit is not None:
+            allowed = {u.pk for u in self.handlers_by_unit.get(unit.pk, [])}
+            if any(u.pk not in allowed for u in chosen):
+                self.add_error(
+                    "responsible", _("Ansvariga handläggare måste tillhöra den valda enheten.")
+                )
+        return data
+
+
+class CaseEditForm(forms.Form):
+    version = _version_field()
+    category = forms.ChoiceField(
+        label=_("Kategori"),
+        choices=ProtectionCase.Category.choices,
+        error_messages={**REQUIRED, **CHOICE},
+    )
+    threat_picture = forms.CharField(
+        label=_("Hotbild"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Visas bara för polisen."),
+    )
+    restricted = forms.BooleanField(
+        label=_("Särskilt personsäkerhetsarbete"),
+        required=False,
+        help_text=_("Ärendet syns då bara för tilldelade handläggare och enhetschef."),
+    )
+
+
+class ParticipantForm(forms.Form):
+    """Role plus either a person already in this case or a new person (PersonForm beside)."""
+
+    NEW = ""
+
+    role = forms.ChoiceField(
+        label=_("Roll"), choices=Participant.Role.choices, error_messages={**REQUIRED, **CHOICE}
+    )
+    existing = forms.ChoiceField(
+        label=_("Person"),
+        required=False,
+        help_text=_("En person som redan finns i ärendet, i en ny roll – eller en ny person."),
+        error_messages=CHOICE,
+    )
+    note = forms.CharField(label=_("Anteckning om deltagaren"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, persons: list[tuple[Person, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.persons = {str(person.key): person for person, _label in persons}
+        existing: forms.ChoiceField = self.fields["existing"]  # type: ignore[assignment]
+        existing.choices = [
+            (self.NEW, _("Ny person (fyll i uppgifterna nedan)")),
+            *[(str(person.key), label) for person, label in persons],
+        ]
+
+    def existing_person(self) -> Person | None:
+        key = self.cleaned_data.get("existing") or ""
+        return self.persons.get(key)
+
+
+class JournalForm(forms.Form):
+    occurred_on = _date_field(_("Datum"), required=True)
+    visibility = forms.ChoiceField(
+        label=_("Vem får läsa anteckningen"),
+        choices=JournalEntry.Visibility.choices,
+        initial=JournalEntry.Visibility.POLICE_INTERNAL,
+        widget=forms.RadioSelect,
+        error_messages={**REQUIRED, **CHOICE},
+    )
+    text = forms.CharField(
+        label=_("Anteckning"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages=REQUIRED,
+    )
+
+    def clean_occurred_on(self) -> date:
+        day: date = self.cleaned_data["occurred_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Datumet får inte ligga i framtiden."))
+        return day
+
+
+class DwellingForm(forms.ModelForm):
+    valid_from = _date_field(_("Gäller från"))
+    valid_until = _date_field(_("Gäller till"))
+
+    class Meta:
+        model = SecretDwelling
+        fields = ["description", "address", "police_only", "valid_from", "valid_until"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"description": REQUIRED, "address": REQUIRED}
+
+    def __init__(self, *args: Any, may_mark_police_only: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_mark_police_only:
+            del self.fields["police_only"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("Slutdatumet ligger före startdatumet."))
+        return data
+
+    def _post_clean(self) -> None:
+        pass  # saved through cases.services.add_dwelling
+
+
+class AssignHandlerForm(forms.Form):
+    handler = forms.ModelChoiceField(
+        label=_("Tilldela handläggare"),
+        queryset=User.objects.none(),
+        empty_label=_("– välj –"),
+        error_messages={**REQUIRED, "invalid_choice": _("Välj en handläggare i listan.")},
+    )
+
+    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ModelChoiceField = self.fields["handler"]  # type: ignore[assignment]
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in candidates]).order_by(
+            "full_name"
+        )
+
+
+class CaseFilterForm(forms.Form):
+    """GET filters of the case list. Never a name or a personnummer: those go by POST."""
+
+    reference = forms.CharField(label=_("Diarienummer"), required=False, max_length=40)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alla")), *ProtectionCase.Status.choices],
+    )
+    category = forms.ChoiceField(
+        label=_("Kategori"),
+        required=False,
+        choices=[("", _("Alla")), *ProtectionCase.Category.choices],
+    )
+    responsible = forms.TypedChoiceField(
+        label=_("Ansvarig handläggare"), required=False, coerce=int, empty_value=None
+    )
+    mine = forms.BooleanField(label=_("Bara mina ärenden"), required=False)
+
+    def __init__(self, *args: Any, handlers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.TypedChoiceField = self.fields["responsible"]  # type: ignore[assignment]
+        field.choices = [("", _("Alla")), *[(u.pk, u.full_name) for u in handlers]]
+        if not handlers:
+            del self.fields["responsible"]
+
+
+class NameSearchForm(forms.Form):
+    name = forms.CharField(
+        label=_("Namn"),
+        min_length=2,
+        max_length=100,
+        help_text=_("För- eller efternamn, eller båda."),
+        error_messages={
+            **REQUIRED,
+            "min_length": _("Skriv minst två tecken."),
+            "max_length": _("Skriv högst 100 tecken."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class PersonnummerSearchForm(forms.Form):
+    personnummer = forms.CharField(
+        label=_("Personnummer eller samordningsnummer"),
+        max_length=20,
+        help_text=_("Exakt träff. 10 eller 12 siffror."),
+        error_messages=REQUIRED,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def clean_personnummer(self) -> str:
+        try:
+            return pnr.normalise(self.cleaned_data["personnummer"])
+        except pnr.InvalidPersonnummer as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
