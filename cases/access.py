@@ -88,7 +88,10 @@ class CaseAccess:
         return scope in self.scopes
 
     def sees_dwelling(self, dwelling: SecretDwelling) -> bool:
-        """A police-only dwelling is known only to the assigned police staff."""
+        """A police-only dwelling is known only to the assigned police staff; a dwelling
+        registered in another case is never shown through this one."""
+        if dwelling.case_id != self.case.pk:
+            return False
         if dwelling.police_only:
             return self.via == "assigned"
         return self.shows("scope_secret_dwelling")

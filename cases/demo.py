@@ -314,6 +314,7 @@ def seed() -> bool:
     # disclosure may include.
     first_protected = created[0].participants.get(role=Role.PROTECTED).person
     SecretDwelling.objects.create(
+        case=created[0],
         person=first_protected,
         description="Tillfälligt skyddat boende",
         address="Skyddat boende (demo), adress känd av ansvarig handläggare",
@@ -322,6 +323,7 @@ def seed() -> bool:
         valid_until=today + timedelta(days=60),
     )
     SecretDwelling.objects.create(
+        case=created[2],
         person=created[2].participants.get(role=Role.PROTECTED).person,
         description="Jourlägenhet via kommunen",
         address="Jourlägenhet (demo), Storgatan 1, Sala",

@@ -411,6 +411,7 @@ def add_dwelling(
         raise PermissionError("Only an assigned handler registers a police-only dwelling")
     with transaction.atomic():
         dwelling = SecretDwelling.objects.create(
+            case=case,
             person=person,
             description=data["description"],
             address=data["address"],

@@ -219,9 +219,7 @@ def _dwellings_only(case_access: CaseAccess) -> list[SecretDwelling]:
     """A disclosure of the secret dwelling without the persons: the dwellings, no names."""
     if case_access.shows("scope_persons") or not case_access.shows("scope_secret_dwelling"):
         return []
-    dwellings = SecretDwelling.objects.filter(
-        person__participations__case=case_access.case
-    ).distinct()
+    dwellings = SecretDwelling.objects.filter(case=case_access.case)
     return [d for d in dwellings if case_access.sees_dwelling(d)]
 
 
@@ -562,9 +560,7 @@ def dwelling_remove(
 ) -> HttpResponse:
     case = case_access.case
     dwelling = (
-        SecretDwelling.objects.filter(pk=dwelling_id, person__participations__case=case)
-        .select_related("person")
-        .first()
+        SecretDwelling.objects.filter(pk=dwelling_id, case=case).select_related("person").first()
     )
     if dwelling is None or not case_access.sees_dwelling(dwelling):
         raise Http404

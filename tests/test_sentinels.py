@@ -113,12 +113,14 @@ def plant(world: World) -> dict[str, str | None]:
 
     # A dwelling known only to assigned police staff, and one that may be disclosed.
     SecretDwelling.objects.create(
+        case=world.case,
         person=protected.person,
         description="SNTLPOLICEONLYKIND",
         address="SNTLPOLICEONLYADDRESS",
         police_only=True,
     )
     SecretDwelling.objects.create(
+        case=world.case,
         person=protected.person,
         description="SNTLDWELLINGKIND",
         address="SNTLDWELLINGADDRESS",

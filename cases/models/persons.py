@@ -95,6 +95,11 @@ class Person(models.Model):
 class SecretDwelling(models.Model):
     """Hemligt/skyddat boende. May be known only to the case's assigned police staff."""
 
+    # A dwelling belongs to the case that registered it: a person may be in several cases,
+    # and a dwelling known only to one case's assigned staff must not surface in another.
+    case = models.ForeignKey(
+        "cases.ProtectionCase", on_delete=models.CASCADE, related_name="secret_dwellings"
+    )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="secret_dwellings")
     description = models.CharField(
         _("typ av boende"), max_length=200, help_text=_("T.ex. tillfälligt skyddat boende.")

@@ -131,3 +131,25 @@ def test_reference_numbers_count_per_unit_and_year(handler, head) -> None:
     assert first.reference == f"PSS-U-{year}-00001"
     assert second.reference == f"PSS-U-{year}-00002"
     assert services.responsible_handlers(first) == [handler]
+
+
+def test_a_dwelling_is_shown_only_through_the_case_that_registered_it(
+    handler, other_police, head
+) -> None:
+    from cases.models import Participant, SecretDwelling
+    from tests.factories import PersonFactory
+
+    person = PersonFactory()
+    first = make_case(handler, protected=person)
+    second = make_case(head)
+    Participant.objects.create(case=second, person=person, role=Participant.Role.RELATIVE)
+    dwelling = SecretDwelling.objects.create(
+        case=first, person=person, description="Skyddat boende", address="x", police_only=True
+    )
+    shared = SecretDwelling.objects.create(
+        case=first, person=person, description="Jour", address="y"
+    )
+    assert access.get_case_for_user(handler, first.key).sees_dwelling(dwelling)
+    through_second = access.get_case_for_user(head, second.key)
+    assert not through_second.sees_dwelling(dwelling)
+    assert not through_second.sees_dwelling(shared)

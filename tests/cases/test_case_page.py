@@ -40,13 +40,14 @@ def case(handler):
         visibility=JournalEntry.Visibility.SHARED,
     )
     SecretDwelling.objects.create(
+        case=case,
         person=protected,
         description="Skyddat boende",
         address="Polisboende-sentinel-4",
         police_only=True,
     )
     SecretDwelling.objects.create(
-        person=protected, description="Jourlägenhet", address="Jourboende-sentinel-5"
+        case=case, person=protected, description="Jourlägenhet", address="Jourboende-sentinel-5"
     )
     return case
 

@@ -83,7 +83,7 @@ def test_one_person_can_be_in_several_cases(handler) -> None:
 def test_remove_participant_deletes_a_person_left_in_no_case(login, handler) -> None:
     case = make_case(handler)
     actor = case.participants.get(role="threat_actor")
-    SecretDwelling.objects.create(person=actor.person, description="x", address="y")
+    SecretDwelling.objects.create(case=case, person=actor.person, description="x", address="y")
     client = login(handler)
     page = client.get(u("cases:participant_remove", case, participant_id=actor.pk))
     assert page.status_code == 200 and actor.person.full_name in page.text
@@ -169,7 +169,7 @@ def test_dwelling_dates_in_the_wrong_order(login, handler) -> None:
 def test_remove_dwelling(login, handler) -> None:
     case = make_case(handler)
     person = case.participants.get(role="protected").person
-    dwelling = SecretDwelling.objects.create(person=person, description="x", address="y")
+    dwelling = SecretDwelling.objects.create(case=case, person=person, description="x", address="y")
     response = login(handler).post(u("cases:dwelling_remove", case, dwelling_id=dwelling.pk))
     assert response.status_code == 302 and not SecretDwelling.objects.exists()
 

@@ -24,9 +24,10 @@ def build(world: World) -> None:
     world.objects["participant"] = actor
     world.objects["person"] = protected.person
     world.objects["dwelling"] = SecretDwelling.objects.create(
-        person=protected.person, description="Jourlägenhet", address="Matrisgatan 1"
+        case=case, person=protected.person, description="Jourlägenhet", address="Matrisgatan 1"
     )
     world.objects["police_only_dwelling"] = SecretDwelling.objects.create(
+        case=case,
         person=protected.person,
         description="Skyddat boende",
         address="Hemliga gatan 2",
