@@ -98,7 +98,9 @@ class CaseAccess:
 
 
 def _memberships(user: User) -> list[Membership]:
-    if not user.is_authenticated or not user.is_active:
+    # Administrators manage the system but read no case, even if they gave themselves a
+    # membership in a unit: staff and superuser accounts never count as members here.
+    if not user.is_authenticated or not user.is_active or user.is_staff or user.is_superuser:
         return []
     cached: list[Membership] | None = getattr(user, "_skydd_memberships", None)
     if cached is None:

@@ -387,6 +387,9 @@ def remove_participant(actor: User, case: ProtectionCase, participant: Participa
         person = participant.person
         role = participant.role
         participant.delete()
+        if not person.participations.filter(case=case).exists():
+            # The dwellings this case registered for the person go with their last role here.
+            SecretDwelling.objects.filter(case=case, person=person).delete()
         if not person.participations.exists():
             # Nobody's case holds this person any more: keeping the data would keep personal
             # data without a purpose (and outside every retention rule).

@@ -219,7 +219,9 @@ def _dwellings_only(case_access: CaseAccess) -> list[SecretDwelling]:
     """A disclosure of the secret dwelling without the persons: the dwellings, no names."""
     if case_access.shows("scope_persons") or not case_access.shows("scope_secret_dwelling"):
         return []
-    dwellings = SecretDwelling.objects.filter(case=case_access.case)
+    dwellings = SecretDwelling.objects.filter(
+        case=case_access.case, person__participations__case=case_access.case
+    ).distinct()
     return [d for d in dwellings if case_access.sees_dwelling(d)]
 
 
@@ -255,8 +257,13 @@ def _people(case_access: CaseAccess) -> list[dict[str, Any]]:
 def _journal(case_access: CaseAccess) -> QuerySet[JournalEntry]:
     entries = case_access.case.journal.select_related("author", "author_organisation")
     if not case_access.shows("internal"):
-        # Social services read shared entries only, never police-internal ones.
-        entries = entries.filter(visibility=JournalEntry.Visibility.SHARED)
+        # Social services read shared entries only, never police-internal ones, and only
+        # those written while one of their own disclosures was valid: an earlier note may
+        # say where the person lived before (and so where they moved from).
+        earliest = min(d.valid_from for d in case_access.disclosures)
+        entries = entries.filter(
+            visibility=JournalEntry.Visibility.SHARED, created_at__date__gte=earliest
+        )
     return entries
 
 
@@ -283,6 +290,8 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
         "scope_labels": [label for name, label in SCOPE_FIELDS.items() if case_access.shows(name)],
         "people": _people(case_access),
         "dwellings_only": _dwellings_only(case_access),
+        # Intelligence material: the view passes it to police readers only.
+        "threat_picture": case.threat_picture if case_access.shows("internal") else None,
         "responsible": responsible,
         "assign_form": assign_form,
         "journal_entries": _journal(case_access),

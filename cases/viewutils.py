@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from accounts.forms import user_for_request
@@ -36,7 +36,11 @@ def with_case(
                 )
             except access.BreakGlassRequired:
                 return redirect("cases:detail", key=key)
-            return view(request, case_access, *args, **kwargs)
+            try:
+                return view(request, case_access, *args, **kwargs)
+            except PermissionError as exc:
+                # A service refused the action for this reader: same answer as no access.
+                raise Http404 from exc
 
         return wrapper
 

@@ -91,7 +91,7 @@ def plant(world: World) -> dict[str, str | None]:
     # The threat picture belongs to the risk summary at the most.
     case.threat_picture = "SNTLTHREATPICTURE"
     case.save()
-    planted["SNTLTHREATPICTURE"] = "scope_risk_summary"
+    planted["SNTLTHREATPICTURE"] = NEVER  # intelligence material: police only
 
     protected = case.participants.get(role=Participant.Role.PROTECTED)
     threat = case.participants.get(role=Participant.Role.THREAT_ACTOR)

@@ -153,3 +153,16 @@ def test_a_dwelling_is_shown_only_through_the_case_that_registered_it(
     through_second = access.get_case_for_user(head, second.key)
     assert not through_second.sees_dwelling(dwelling)
     assert not through_second.sees_dwelling(shared)
+
+
+def test_an_administrator_who_gives_themselves_a_membership_still_reads_no_case(
+    handler, admin, unit_a
+) -> None:
+    from accounts.models import Membership
+
+    case = make_case(handler, restricted=True)
+    Membership.objects.create(user=admin, organisation=unit_a, role=Membership.Role.HEAD)
+    admin.refresh_from_db()
+    assert not access.listable_cases(admin).exists()
+    with pytest.raises(Http404):
+        access.get_case_for_user(admin, case.key)

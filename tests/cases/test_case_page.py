@@ -180,3 +180,30 @@ def test_each_read_writes_exactly_one_access_record(login, handler, case) -> Non
 
 def test_post_is_405(login, handler, case) -> None:
     assert login(handler).post(url(case)).status_code == 405
+
+
+def test_social_services_do_not_read_shared_notes_from_before_their_disclosure(
+    login, handler, social, koping
+) -> None:
+    from cases.models import JournalEntry
+
+    case = make_case(handler)
+    old = JournalEntry.objects.create(
+        case=case,
+        author=handler,
+        occurred_on=date.today() - timedelta(days=30),
+        visibility=JournalEntry.Visibility.SHARED,
+        text="Gammal-delad-sentinel",
+    )
+    JournalEntry.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    JournalEntry.objects.create(
+        case=case,
+        author=handler,
+        occurred_on=date.today(),
+        visibility=JournalEntry.Visibility.SHARED,
+        text="Ny-delad-sentinel",
+    )
+    make_disclosure(case, koping, handlers=[social], valid_from=date.today() - timedelta(days=1))
+    page = login(social).get(url(case)).text
+    assert "Ny-delad-sentinel" in page
+    assert "Gammal-delad-sentinel" not in page

@@ -257,3 +257,16 @@ def test_case_page_offers_assignment_to_managers_only(login, handler, colleague,
         .status_code
         == 404
     )
+
+
+def test_removing_a_persons_last_role_removes_the_dwellings_this_case_registered(
+    login, handler, head
+) -> None:
+    first = make_case(handler)
+    actor = first.participants.get(role="threat_actor")
+    second = make_case(head)
+    Participant.objects.create(case=second, person=actor.person, role="threat_actor")
+    SecretDwelling.objects.create(case=first, person=actor.person, description="x", address="y")
+    response = login(handler).post(u("cases:participant_remove", first, participant_id=actor.pk))
+    assert response.status_code == 302
+    assert not SecretDwelling.objects.filter(case=first).exists()
