@@ -8,3 +8,7 @@ urlpatterns = [
     path("arenden/", views.case_list, name="list"),
     path("arenden/<uuid:key>/", views.case_detail, name="detail"),
 ]
+
+from cases.casework.urls import urlpatterns as casework_urlpatterns  # noqa: E402
+
+urlpatterns += casework_urlpatterns

@@ -11,7 +11,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 # Each app that has demo data offers `<app>.demo.seed() -> bool`, run in this order.
-DEMO_MODULES = ["accounts.demo", "cases.demo", "riskassessment.demo", "alarms.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "cases.demo",
+    "cases.casework.demo",
+    "riskassessment.demo",
+    "alarms.demo",
+]
 
 
 class Command(BaseCommand):
