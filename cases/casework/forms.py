@@ -412,8 +412,12 @@ class SupportInformationForm(forms.Form):
         participant_field = self.fields["participant"]
         assert isinstance(participant_field, forms.ModelChoiceField)
         participant_field.queryset = (
-            case.participants.filter(role__in=roles).select_related("person").order_by("role")
+            case.participants.filter(role__in=roles).select_related("person").order_by("role", "pk")
         )
+        if not self.is_bound:
+            first = next((p for p in participant_field.queryset if p.role in (roles[0],)), None)
+            if first is not None:
+                self.initial.setdefault("participant", first.pk)
         if referral:
             participant_field.label = _("Hotutövare som hänvisades")
             participant_field.error_messages["required"] = _("Välj vem som hänvisades.")

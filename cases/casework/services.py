@@ -759,17 +759,23 @@ def offered_organisations(
             ),
             False,
         )
+    # Support for those who use violence is not what a victim is told about: it goes last.
+    relevant = [
+        org
+        for org in organisations
+        if referral or org.kind != SupportOrganisation.Kind.VIOLENCE_USERS
+    ]
     local_names = sorted(
-        {org.municipality_name for org in organisations if is_local(org) and org.municipality_name}
+        {org.municipality_name for org in relevant if is_local(org) and org.municipality_name}
     )
     group(
         _("I kommunen (%(names)s)") % {"names": ", ".join(local_names)}
         if local_names
         else _("I kommunen"),
-        (org for org in organisations if is_local(org)),
+        (org for org in relevant if is_local(org)),
         False,
     )
-    group(_("Nationella stödlinjer"), (org for org in organisations if org.national), False)
+    group(_("Nationella stödlinjer"), (org for org in relevant if org.national), False)
     group(_("Övriga stödverksamheter"), organisations, True)
     return groups
 
@@ -864,6 +870,15 @@ def close_case(
         blockers = closing_blockers(case)
         if blockers:
             raise ClosingBlockedError(blockers)
+        today = timezone.localdate()
+        current = list(measures_ending_on_close(case))
+        for measure in current:
+            # A closed case has no measures in force; the dates stay truthful.
+            measure.status = ProtectiveMeasure.Status.ENDED
+            if measure.end_date is None:
+                measure.end_date = max(today, measure.start_date) if measure.start_date else today
+            measure.version += 1
+        ProtectiveMeasure.objects.bulk_update(current, ["status", "end_date", "version"])
         case.refresh_from_db()
         case.status = ProtectionCase.Status.CLOSED
         case.closed_on = timezone.localdate()
@@ -880,7 +895,21 @@ def close_case(
             case_access,
             _("Ärendet avslutades: %(reason)s.") % {"reason": closure.get_reason_display()},
         )
+        if current:
+            _journal(
+                case_access,
+                _("%(count)s planerade eller pågående åtgärder avslutades med ärendet.")
+                % {"count": len(current)},
+            )
     return closure
+
+
+def measures_ending_on_close(case: ProtectionCase) -> QuerySet[ProtectiveMeasure]:
+    """Planned and active measures: closing the case ends them (shown on the closing form)."""
+    return ProtectiveMeasure.objects.filter(
+        case=case,
+        status__in=(ProtectiveMeasure.Status.PLANNED, ProtectiveMeasure.Status.ACTIVE),
+    ).select_related("kind")
 
 
 def reopen_case(actor: User, case: ProtectionCase, *, reason: str) -> CaseClosure | None:

@@ -716,6 +716,7 @@ def case_close(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
         submit=_("Avsluta ärendet"),
         template="cases/casework/close_form.html",
         blockers=blockers,
+        ending=list(services.measures_ending_on_close(case)),
     )
 
 

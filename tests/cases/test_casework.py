@@ -814,3 +814,28 @@ def test_head_sets_and_removes_a_legal_hold(login, head, handler, case) -> None:
     assert LegalHold.objects.get(case=case).set_by == head
     assert client.post(url("legal_hold_remove", case)).status_code == 302
     assert not LegalHold.objects.filter(case=case).exists()
+
+
+def test_closing_ends_planned_and_active_measures(login, handler, case) -> None:
+    active = ProtectiveMeasure.objects.create(
+        case=case,
+        kind=kind("skyddslarm"),
+        responsible_party="police",
+        status="active",
+        start_date=TODAY() - timedelta(days=10),
+    )
+    planned = ProtectiveMeasure.objects.create(
+        case=case, kind=kind("medling"), responsible_party="police"
+    )
+    declined = ProtectiveMeasure.objects.create(
+        case=case, kind=kind("bevakning"), responsible_party="police", status="declined"
+    )
+    client = login(handler)
+    form = client.get(url("case_close", case)).content.decode()
+    assert "markeras som avslutade" in form and "Medling" in form
+    assert client.post(url("case_close", case), CLOSE).status_code == 302
+    for measure in (active, planned, declined):
+        measure.refresh_from_db()
+    assert active.status == "ended" and active.end_date == TODAY()
+    assert planned.status == "ended"
+    assert declined.status == "declined" and declined.end_date is None
