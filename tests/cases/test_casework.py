@@ -839,3 +839,28 @@ def test_closing_ends_planned_and_active_measures(login, handler, case) -> None:
     assert active.status == "ended" and active.end_date == TODAY()
     assert planned.status == "ended"
     assert declined.status == "declined" and declined.end_date is None
+
+
+def test_cases_without_next_follow_up_for_lists(handler, case) -> None:
+    planned = make_case(handler)
+    follow_up(planned, handler)
+    done_only = make_case(handler)
+    FollowUp.objects.create(
+        case=done_only, kind="other", due_date=TODAY(), done_on=TODAY(), assignee=handler
+    )
+    missing = services.without_next_follow_up(ProtectionCase.objects.all())
+    assert set(missing) == {case, done_only}
+
+
+def test_todo_template_tag_renders_the_users_list(rf, handler, case) -> None:
+    from django.template import engines
+
+    follow_up(case, handler, days=-1)
+    request = rf.get("/")
+    request.user = handler
+    html = (
+        engines["django"]
+        .from_string("{% load casework_tags %}{% casework_todo %}")
+        .render({}, request)
+    )
+    assert case.reference in html and ">Försenad<" in html

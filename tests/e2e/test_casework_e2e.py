@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -22,8 +24,17 @@ from tests.factories import make_case
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture
+def reference_data() -> None:
+    """The measure catalogue and the support directory come from data migrations; a
+    transactional test that ran earlier in this process flushed them. Load them again
+    (the loaders are idempotent)."""
+    for name in ("0004_measure_catalogue", "0008_support_directory"):
+        import_module(f"cases.migrations.{name}").load(django_apps, None)
+
+
 def test_handler_adds_measure_ban_and_follow_up_completes_it_and_closes_the_case(
-    new_page,
+    new_page, reference_data
 ) -> None:
     demo.seed()
     user = User.objects.get(email="handlaggare@polis.example")
