@@ -43,3 +43,6 @@ urlpatterns = [
 from cases.sharing.urls import urlpatterns as sharing_urlpatterns  # noqa: E402
 
 urlpatterns += sharing_urlpatterns
+from cases.casework.urls import urlpatterns as casework_urlpatterns  # noqa: E402
+
+urlpatterns += casework_urlpatterns

@@ -18,4 +18,8 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),
     },
+    "purge-expired-cases": {
+        "task": "cases.tasks.purge_expired_cases",
+        "schedule": crontab(minute=41, hour=2),
+    },
 }

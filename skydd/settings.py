@@ -301,3 +301,19 @@ LOGGING = {
 
 SKYDD_DEMO = envbool("SKYDD_DEMO", DEBUG)
 ADMIN_URL_PREFIX = envstr("ADMIN_URL_PREFIX", "admin").strip("/")
+
+# Kontaktförbud: the longest period one decision may cover, in days, per ban type
+# (cases.models.ContactBan.BanType). Lagen (1988:688) om kontaktförbud, 4 §, as we read it:
+# a ban is limited to at most one year (also the extended and the specially extended ban, and
+# since 2018 a ban with electronic monitoring); a ban concerning a shared home (1 a §) at
+# most two months. An extension is registered as a new period. Days, not months, so that a
+# full calendar year (366 days in a leap year) and two calendar months (up to 62 days) pass.
+# NOT verified against the amendments in force from 2025-07-01 (prop. 2024/25:123): check the
+# current wording of the law before relying on these numbers; they are configuration for
+# exactly that reason. The form refuses a longer period with a Swedish message.
+CONTACT_BAN_MAX_DAYS = {
+    "ordinary": 366,
+    "shared_home": 62,
+    "extended": 366,
+    "specially_extended": 366,
+}

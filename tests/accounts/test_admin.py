@@ -11,6 +11,7 @@ CASE_DATA_APPS = {"cases", "riskassessment", "alarms", "simple_history"}
 REFERENCE_DATA = {
     "cases.measurekind",
     "cases.supportorganisation",
+    "cases.retentionpolicy",
     "riskassessment.instrument",
     "riskassessment.instrumentpart",
     "riskassessment.factor",

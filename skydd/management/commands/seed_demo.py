@@ -12,7 +12,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 # Each app that has demo data offers `<app>.demo.seed() -> bool`, run in this order.
-DEMO_MODULES = ["accounts.demo", "cases.demo", "riskassessment.demo", "alarms.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "cases.demo",
+    "cases.casework.demo",
+    "riskassessment.demo",
+    "alarms.demo",
+]
 
 
 class Command(BaseCommand):
