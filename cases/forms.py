@@ -324,7 +324,12 @@ class AssignHandlerForm(forms.Form):
 class CaseFilterForm(forms.Form):
     """GET filters of the case list. Never a name or a personnummer: those go by POST."""
 
-    reference = forms.CharField(label=_("Diarienummer"), required=False, max_length=40)
+    reference = forms.CharField(
+        label=_("Diarienummer eller sökord"),
+        required=False,
+        max_length=40,
+        help_text=_("T.ex. PSS-U-2026-00042, eller kontaktförbud/besöksförbud."),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

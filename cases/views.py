@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +24,7 @@ from accounts.forms import user_for_request
 from accounts.models import Organisation, User
 from cases import access, services
 from cases.access import CaseAccess
+from cases.casework.services import case_ids_with_contact_ban, is_contact_ban_term
 from cases.forms import (
     AssignHandlerForm,
     CaseEditForm,
@@ -38,6 +39,7 @@ from cases.forms import (
     PersonnummerSearchForm,
 )
 from cases.models import (
+    FollowUp,
     JournalEntry,
     Participant,
     Person,
@@ -71,16 +73,26 @@ def _role_ordering() -> Case:
 
 
 def with_responsible(cases: QuerySet[ProtectionCase]) -> QuerySet[ProtectionCase]:
-    """Prefetch the responsible handlers in one query, however many cases are listed."""
-    return cases.select_related("unit").prefetch_related(
-        Prefetch(
-            "protectioncaseuserobjectpermission_set",
-            queryset=ProtectionCaseUserObjectPermission.objects.filter(
-                permission__codename="change_protectioncase"
+    """Prefetch the responsible handlers in one query, however many cases are listed, and
+    annotate the next open follow-up's due date (a subquery, not a query per row)."""
+    next_due = (
+        FollowUp.objects.filter(case=OuterRef("pk"), done_on__isnull=True)
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+    return (
+        cases.select_related("unit")
+        .annotate(next_follow_up=Subquery(next_due))
+        .prefetch_related(
+            Prefetch(
+                "protectioncaseuserobjectpermission_set",
+                queryset=ProtectionCaseUserObjectPermission.objects.filter(
+                    permission__codename="change_protectioncase"
+                )
+                .select_related("user")
+                .order_by("user__full_name"),
+                to_attr="responsible_perms",
             )
-            .select_related("user")
-            .order_by("user__full_name"),
-            to_attr="responsible_perms",
         )
     )
 
@@ -109,8 +121,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = access.listable_cases(user)
     if form.is_valid():
         data = form.cleaned_data
-        if data.get("reference"):
-            cases = cases.filter(reference__icontains=data["reference"].strip())
+        term = (data.get("reference") or "").strip()
+        if term and is_contact_ban_term(term):
+            # "besöksförbud" is the old name of kontaktförbud: both find the cases that have one.
+            cases = cases.filter(pk__in=case_ids_with_contact_ban(cases))
+        elif term:
+            cases = cases.filter(reference__icontains=term)
         if data.get("status"):
             cases = cases.filter(status=data["status"])
         if data.get("category"):
@@ -290,6 +306,12 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
         "scope_labels": [label for name, label in SCOPE_FIELDS.items() if case_access.shows(name)],
         "people": _people(case_access),
         "dwellings_only": _dwellings_only(case_access),
+        "shows_measures": case_access.shows("scope_measures"),
+        "next_follow_up": (
+            case.follow_ups.filter(done_on__isnull=True).order_by("due_date").first()
+            if case_access.shows("scope_measures")
+            else None
+        ),
         # Intelligence material: the view passes it to police readers only.
         "threat_picture": case.threat_picture if case_access.shows("internal") else None,
         "responsible": responsible,

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from accounts.forms import user_for_request
 from cases import access
@@ -17,13 +19,20 @@ CaseView = Callable[..., HttpResponse]
 
 
 def with_case(
-    *, need: Need = "view", channel: str = access.Channel.PART, what: str = ""
+    *,
+    need: Need = "view",
+    channel: str = access.Channel.PART,
+    what: str = "",
+    allow_closed: bool = False,
 ) -> Callable[[CaseView], Callable[..., HttpResponse]]:
     """Resolve ``key`` through cases.access and call ``view(request, case_access, ...)``.
 
     The access record is written (autocommit) before the view reads anything, so a read is
     never unlogged; a crash afterwards over-reports rather than under-reports. A unit
     colleague without break-the-glass is sent to the case page, which asks for a reason.
+    A closed case is read-only: an edit view (``need="edit"``) sends the reader back to the
+    case page with a message, unless the view is one that acts on closed cases
+    (``allow_closed``: reopening, legal hold, withdrawing a disclosure).
     """
 
     def decorator(view: CaseView) -> Callable[..., HttpResponse]:
@@ -35,6 +44,9 @@ def with_case(
                     user, key, channel=channel, what=what or view.__name__, need=need
                 )
             except access.BreakGlassRequired:
+                return redirect("cases:detail", key=key)
+            if need == "edit" and not allow_closed and not case_access.case.is_open:
+                messages.error(request, _("Ärendet är avslutat och kan inte ändras."))
                 return redirect("cases:detail", key=key)
             try:
                 return view(request, case_access, *args, **kwargs)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -16,10 +17,12 @@ def site(request: HttpRequest) -> dict[str, Any]:
     # Which menu entries to show; the pages themselves decide access through cases.access.
     active = [m for m in memberships if m.organisation.is_active]
     return {
+        "today": timezone.localdate(),
         "skydd_demo": settings.SKYDD_DEMO,
         "user_memberships": memberships,
         "nav_shared_cases": any(
             m.organisation.is_social_services and m.role in ("handler", "head") for m in active
         ),
         "nav_access_log": any(m.organisation.is_police and m.role == "head" for m in active),
+        "nav_todo": any(m.role in ("handler", "head") for m in active),
     }

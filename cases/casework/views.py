@@ -722,7 +722,7 @@ def case_close(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
 
 @login_required
 @require_http_methods(GET_POST)
-@with_case(need="edit", what="återöppna ärende")
+@with_case(need="edit", what="återöppna ärende", allow_closed=True)
 def case_reopen(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     _ensure(services.may_reopen(case_access))
     case = case_access.case
@@ -751,7 +751,7 @@ def case_reopen(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
 
 @login_required
 @require_http_methods(GET_POST)
-@with_case(need="edit", what="bevarandebeslut")
+@with_case(need="edit", what="bevarandebeslut", allow_closed=True)
 def legal_hold(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     _ensure(services.may_manage_legal_hold(case_access))
     case = case_access.case
@@ -777,7 +777,7 @@ def legal_hold(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
 
 @login_required
 @require_POST
-@with_case(need="edit", what="häv bevarandebeslut")
+@with_case(need="edit", what="häv bevarandebeslut", allow_closed=True)
 def legal_hold_remove(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     _ensure(services.may_manage_legal_hold(case_access))
     case = case_access.case

@@ -93,7 +93,7 @@ def _disclosure_of(case: ProtectionCase, pk: int) -> Disclosure:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@with_case(need="edit", what="återkalla utlämnande")
+@with_case(need="edit", what="återkalla utlämnande", allow_closed=True)
 def disclosure_withdraw(request: HttpRequest, case_access: CaseAccess, pk: int) -> HttpResponse:
     if not case_access.is_police:
         raise Http404
