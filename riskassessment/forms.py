@@ -21,10 +21,14 @@ ANSWERS = [("yes", _("Ja")), ("no", _("Nej"))]
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A text field for ÅÅÅÅ-MM-DD: typed the same way in every browser and language
+    (a native date field follows the browser's locale, e.g. MM/DD/YYYY)."""
+
+    input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format=DATE_FORMAT)
+        base = {"inputmode": "numeric", "autocomplete": "off", "class": "ra-date", "size": 10}
+        super().__init__({**base, **(attrs or {})}, format=DATE_FORMAT)
 
 
 class StartForm(forms.Form):
@@ -58,6 +62,7 @@ def judgement_names(definition_id: int) -> tuple[str, str, str]:
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(
         label=_("Bedömningsdatum"),
+        help_text=_("ÅÅÅÅ-MM-DD"),
         widget=DateInput(),
         input_formats=[DATE_FORMAT],
         error_messages={
@@ -70,7 +75,7 @@ class AssessmentForm(forms.Form):
         required=False,
         widget=DateInput(),
         input_formats=[DATE_FORMAT],
-        help_text=_("Skapar en uppföljning i ärendet när bedömningen slutförs."),
+        help_text=_("ÅÅÅÅ-MM-DD. Skapar en uppföljning i ärendet när bedömningen slutförs."),
         error_messages={"invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")},
     )
     measures = forms.ModelMultipleChoiceField(
@@ -104,7 +109,7 @@ class AssessmentForm(forms.Form):
                     widget=forms.RadioSelect,
                 )
             self.fields[f"e_{factor.pk}"] = forms.CharField(
-                label=_("Underlag för %(code)s") % {"code": factor.code},
+                label=_("Underlag för faktor %(code)s") % {"code": factor.code},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1, "class": "ra-evidence__input"}),
             )

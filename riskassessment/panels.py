@@ -27,5 +27,7 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
         "more": len(rows) > HISTORY_ROWS,
         "may_assess": services.may_assess(case_access),
         "may_compare": len(full) >= 2,
+        "is_police": case_access.is_police,
+        "organisation": case_access.organisation,
         "case": case_access.case,
     }

@@ -277,15 +277,27 @@ def assessment_discard(request: HttpRequest, case_access: CaseAccess, pk: int) -
 @with_case(what="jämförelse av riskbedömningar")
 def assessment_compare(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     rows = [r for r in services.assessment_rows(case_access) if r.is_full]
+    first, second = request.GET.get("a", ""), request.GET.get("b", "")
+    # Preselect the two newest assessments of the same instrument (older as the first).
+    by_code: dict[str, list[int]] = {}
+    for r in rows:
+        by_code.setdefault(r.assessment.instrument.code, []).append(r.assessment.pk)
+    pair = next((pks[:2] for pks in by_code.values() if len(pks) >= 2), None)
+    groups: dict[str, list[Any]] = {}
+    for r in rows:
+        groups.setdefault(r.assessment.instrument.name, []).append(r)
     context: dict[str, Any] = {
         "access": case_access,
         "case": case_access.case,
         "rows": rows,
+        "groups": list(groups.items()),
         "comparison": None,
         "problem": "",
-        "selected": (request.GET.get("a", ""), request.GET.get("b", "")),
+        "selected": (
+            first or (str(pair[1]) if pair else ""),
+            second or (str(pair[0]) if pair else ""),
+        ),
     }
-    first, second = context["selected"]
     if first or second:
         if not (first.isdigit() and second.isdigit()) or first == second:
             context["problem"] = _("Välj två olika bedömningar att jämföra.")

@@ -69,8 +69,32 @@ document.addEventListener("DOMContentLoaded", () => {
   form.addEventListener("input", () => {
     dirty = true;
   });
+  // The "N ratings not made yet" note follows what has been answered.
+  const unrated = document.getElementById("ra-unrated");
+  const countUnrated = () => {
+    if (!unrated) {
+      return;
+    }
+    const groups = new Set();
+    const answered = new Set();
+    form.querySelectorAll("input[type=radio][name^='r_']").forEach((radio) => {
+      groups.add(radio.name);
+      if (radio.checked) {
+        answered.add(radio.name);
+      }
+    });
+    const n = groups.size - answered.size;
+    if (n === 0) {
+      unrated.textContent = "";
+    } else if (n === 1) {
+      unrated.textContent = unrated.dataset.msgOne;
+    } else {
+      unrated.textContent = unrated.dataset.msgMany.replace("%s", String(n));
+    }
+  };
   form.addEventListener("change", () => {
     dirty = true;
+    countUnrated();
   });
   form.addEventListener("submit", (event) => {
     if (busy) {
