@@ -120,7 +120,7 @@ class InstrumentPartInline(LockedWhenInUse, admin.TabularInline):
 
 class DefinitionInline(LockedWhenInUse, admin.TabularInline):
     model = SummaryJudgementDefinition
-    fields = ["code", "label", "kind", "required", "order"]
+    fields = ["code", "label", "kind", "required", "police_only", "order"]
     extra = 0
 
 

@@ -118,6 +118,14 @@ class SummaryJudgementDefinition(models.Model):
     label = models.CharField(_("rubrik"), max_length=200)
     kind = models.CharField(_("typ"), max_length=12, choices=Kind.choices)
     required = models.BooleanField(_("krävs för att slutföra"), default=True)
+    police_only = models.BooleanField(
+        _("endast för polisen"),
+        default=False,
+        help_text=_(
+            "Underrättelseuppgifter: visas aldrig för socialtjänsten, inte ens vid "
+            "fullständigt utlämnande."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
     class Meta:

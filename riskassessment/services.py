@@ -212,6 +212,7 @@ def copy_instrument_as_new_version(instrument: Instrument) -> Instrument:
                 label=d.label,
                 kind=d.kind,
                 required=d.required,
+                police_only=d.police_only,
                 order=d.order,
             )
             for d in structure.definitions
@@ -735,6 +736,18 @@ class AssessmentRow:
         return next((j for j in self.judgements if j.is_level and j.level), None)
 
 
+def _shows_judgement(
+    case_access: CaseAccess, assessment: Assessment, definition: SummaryJudgementDefinition
+) -> bool:
+    """Intelligence material (police_only) never reaches social services, whatever the
+    disclosure says; their own assessments are theirs to read."""
+    return (
+        not definition.police_only
+        or case_access.shows("internal")
+        or assessment.organisation_id == case_access.organisation.pk
+    )
+
+
 def _judgement_prefetch() -> Prefetch:
     return Prefetch(
         "judgements",
@@ -759,7 +772,11 @@ def assessment_rows(case_access: CaseAccess) -> list[AssessmentRow]:
         seen = visibility(case_access, assessment, received)
         if seen is None:
             continue
-        judgements = [judgement_view(j.definition, j) for j in assessment.judgements.all()]
+        judgements = [
+            judgement_view(j.definition, j)
+            for j in assessment.judgements.all()
+            if _shows_judgement(case_access, assessment, j.definition)
+        ]
         rows.append(AssessmentRow(assessment, seen, judgements))
     return rows
 
@@ -823,7 +840,11 @@ def get_visible(case_access: CaseAccess, pk: int, *, need: Visibility = SUMMARY)
     definitions = SummaryJudgementDefinition.objects.filter(
         instrument_id=assessment.instrument_id
     ).order_by("order", "pk")
-    judgements = [judgement_view(d, given.get(d.pk)) for d in definitions]
+    judgements = [
+        judgement_view(d, given.get(d.pk))
+        for d in definitions
+        if _shows_judgement(case_access, assessment, d)
+    ]
     return AssessmentRow(assessment, seen, judgements)
 
 

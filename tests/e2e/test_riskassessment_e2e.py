@@ -23,17 +23,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def reference_data() -> None:
-    """A transactional test flushes the database when it ends, data migrations included:
-    load the instruments and the measure catalogue again (the loaders are idempotent)."""
-    from importlib import import_module
+    """The previous transactional test flushed the database, data migrations included."""
+    from tests.riskassessment.reference import ensure_reference_data
 
-    from django.apps import apps
-
-    for module in (
-        "cases.migrations.0004_measure_catalogue",
-        "riskassessment.migrations.0002_load_instruments",
-    ):
-        import_module(module).load(apps, None)
+    ensure_reference_data()
 
 
 # Ratings typed per factor (current, earlier): index in the scale N, D, J, – .
@@ -226,3 +219,37 @@ def test_comparison_and_the_form_on_smaller_screens(new_page) -> None:
         page.goto(f"/arenden/{case.key}/bedomningar/{draft.pk}/redigera/")
         assert page.get_by_role("group", name="Bedömning – 1 Våld", exact=True).is_visible()
         check(label)
+
+
+def test_autosave_keeps_the_draft_and_the_version_in_step(new_page) -> None:
+    from riskassessment import services
+    from tests.riskassessment.helpers import case_access, sara
+
+    demo.seed()
+    handler = User.objects.get(email="handlaggare@polis.example")
+    case = make_case(handler)
+    draft, _ = services.start_assessment(handler, case_access(handler, case), sara())
+
+    page, check = new_page()
+    page.clock.install()
+    login_through_forms(page, handler.email, demo.DEMO_PASSWORD, current_totp(handler))
+    page.goto(f"/arenden/{case.key}/bedomningar/{draft.pk}/redigera/")
+    page.get_by_role("group", name="Nuvarande – 1 Allvarligt fysiskt/sexuellt våld").get_by_role(
+        "radio", name="Ja", exact=True
+    ).click()
+    page.get_by_label("Underlag för faktor 1", exact=True).fill("Sparas automatiskt (test)")
+    assert page.get_by_text("29 faktorbedömningar är inte gjorda.").is_visible()
+    page.clock.fast_forward(31_000)
+    page.get_by_text("Utkastet sparades automatiskt kl.").wait_for()
+    check("autosaved")
+    draft.refresh_from_db()
+    assert draft.version == 2
+    assert draft.ratings.get(factor__code="1", time_frame="current").evidence == (
+        "Sparas automatiskt (test)"
+    )
+    # The page now carries the new version: a manual save is no conflict.
+    assert page.locator("#ra-form input[name=version]").input_value() == "2"
+    page.get_by_role("button", name="Spara utkast").click()
+    page.get_by_text("Utkastet är sparat.").wait_for()
+    draft.refresh_from_db()
+    assert draft.version == 3

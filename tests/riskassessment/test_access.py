@@ -194,3 +194,32 @@ def test_latest_final_summaries_follow_the_readers_scope(handler, social, koping
     assert services.latest_final_summaries(case, for_access=case_access(social, case)) == []
     summaries = services.latest_final_summaries(case, for_access=case_access(handler, case))
     assert [s.instrument_name for s in summaries] == ["SARA:SV"]
+
+
+def test_a_final_social_assessment_leaves_a_shared_journal_entry(handler, social, koping):
+    from cases.models import JournalEntry
+
+    case = make_case(handler)
+    make_disclosure(case, koping, handlers=[social])
+    _social_final(social, case)
+    entry = JournalEntry.objects.filter(case=case, author=social).get()
+    assert entry.visibility == JournalEntry.Visibility.SHARED
+    assert entry.author_organisation == koping
+
+
+def test_intelligence_text_never_reaches_social_services(handler, social, koping):
+    case = make_case(handler)
+    hotbild = services.active_instruments().get(code="HOTBILD")
+    final = final_assessment(handler, case, hotbild, level="high")
+    make_disclosure(case, koping, handlers=[social], scope_risk_full=True)
+    police_labels = [
+        j.label for j in services.get_visible(case_access(handler, case), final.pk).judgements
+    ]
+    assert police_labels == ["Samlad bedömning av hotbilden", "Hotbildsanalys"]
+    ca = case_access(social, case)
+    assert services.visibility(ca, final) == "full"
+    assert [j.label for j in services.get_visible(ca, final.pk).judgements] == [
+        "Samlad bedömning av hotbilden"
+    ]
+    summaries = services.latest_final_summaries(case, for_access=ca)
+    assert summaries[0].judgements == [("Samlad bedömning av hotbilden", "Hög")]

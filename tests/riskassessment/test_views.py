@@ -359,3 +359,20 @@ def test_case_panel_costs_the_same_for_few_and_many_assessments(login, handler):
     for code in ("CHECK10", "SAM", "PATRIARK", "SARA_SV", "CHECK10"):
         final_assessment(handler, case, instrument(code))
     assert _count_queries(client, url) == few
+
+
+def test_threat_analysis_has_no_factors_only_judgements(login, handler):
+    case = make_case(handler)
+    client = login(handler)
+    assessment = _start(client, case, "HOTBILD")
+    form = client.get(_url("edit", case, assessment.pk)).content.decode()
+    assert "Riskfaktorer" not in form and "Hotbildsanalys" in form
+    response = client.post(
+        _url("edit", case, assessment.pk), form_post(assessment, level="medium", finalise="1")
+    )
+    assert response.status_code == 302
+    detail = client.get(_url("detail", case, assessment.pk)).content.decode()
+    assert "ra-factor-table" not in detail and "badge--medium" in detail
+    older = final_assessment(handler, case, instrument("HOTBILD"), level="low")
+    compare = client.get(_url("compare", case) + f"?a={older.pk}&b={assessment.pk}")
+    assert compare.status_code == 200 and "Riskfaktorer som ändrats" not in compare.content.decode()
