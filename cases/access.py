@@ -97,6 +97,26 @@ class CaseAccess:
         return self.shows("scope_secret_dwelling")
 
 
+def received_scopes(case_access: CaseAccess) -> frozenset[str]:
+    """Scopes the reader's organisation has received from the OTHER party for this case.
+
+    A social-services reader has received what police disclosed (its access scopes). A police
+    reader has received what social services disclosed back: active TO_POLICE disclosures of
+    this case to the case's unit. Used for material the other party owns (for example a
+    social-services risk assessment); police material is governed by ``scopes`` alone.
+    """
+    if not case_access.is_police:
+        return case_access.scopes
+    scopes: set[str] = set()
+    for disclosure in Disclosure.objects.active().filter(
+        case=case_access.case,
+        direction=Disclosure.Direction.TO_POLICE,
+        recipient_id=case_access.case.unit_id,
+    ):
+        scopes |= disclosure.scope()
+    return frozenset(scopes)
+
+
 def _memberships(user: User) -> list[Membership]:
     # Administrators manage the system but read no case, even if they gave themselves a
     # membership in a unit: staff and superuser accounts never count as members here.

@@ -27,7 +27,8 @@ Keys:
 * factor ``scale``: a key of :data:`RATING_SCALES`; optional ``ticks`` are extra check boxes.
 * summary judgement ``kind``: ``"level"`` (låg/medel/hög, see :data:`LEVELS`), ``"text"``
   or ``"yes_no_text"`` (ja/nej plus text); ``required`` means it must be filled in before the
-  assessment can be finalised.
+  assessment can be finalised; ``police_only`` (optional) marks intelligence material that
+  social services never see.
 """
 
 RATING_SCALES: dict[str, list[dict]] = {
@@ -760,7 +761,14 @@ INSTRUMENTS: list[dict] = [
                 "kind": "level",
                 "required": True,
             },
-            {"code": "analysis", "label": "Hotbildsanalys", "kind": "text", "required": True},
+            {
+                "code": "analysis",
+                "label": "Hotbildsanalys",
+                "kind": "text",
+                "required": True,
+                # Intelligence material: never shown to social services (domain brief §7).
+                "police_only": True,
+            },
         ],
     },
 ]
@@ -827,6 +835,8 @@ def validate() -> None:
             _check(bool(judgement["label"]), f"{jc}: summary judgement without label")
             _check(judgement["kind"] in SUMMARY_KINDS, f"{jc}: unknown kind {judgement['kind']}")
             _check(isinstance(judgement["required"], bool), f"{jc}: required not bool")
+            police_only = judgement.get("police_only", False)
+            _check(isinstance(police_only, bool), f"{jc}: police_only not bool")
         _check(
             any(j["kind"] == "level" and j["required"] for j in judgements),
             f"{ic}: needs at least one required low/medium/high judgement",

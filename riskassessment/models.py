@@ -1,6 +1,13 @@
 """Structured professional judgement: instruments are data, assessments are case records.
 
 Factor ratings are never summed into a decision; the assessor makes summary judgements.
+
+Versioning: an instrument that a final assessment has used is never changed in a way that
+rewrites history. Its factors, parts and summary-judgement definitions are protected from
+deletion (PROTECT from the ratings and judgements), and the admin shows them read-only once a
+final assessment exists. A new version of an instrument is a NEW ``Instrument`` row with the
+same ``code`` and a higher ``version`` (the admin action "Kopiera till ny version" makes one);
+old assessments keep pointing at the row they were made with.
 """
 
 from __future__ import annotations
@@ -27,7 +34,15 @@ class Level(models.TextChoices):
 class Instrument(models.Model):
     code = models.SlugField(_("kod"), max_length=40)
     name = models.CharField(_("namn"), max_length=200)
-    version = models.CharField(_("version"), max_length=20, default="1")
+    version = models.CharField(
+        _("version"),
+        max_length=20,
+        default="1",
+        help_text=_(
+            "En ny version är en ny rad med samma kod. Ett instrument som använts i en "
+            "slutförd bedömning ändras inte."
+        ),
+    )
     description = models.TextField(_("beskrivning"), blank=True)
     time_frames = models.JSONField(
         _("tidsramar som bedöms"),
@@ -103,6 +118,14 @@ class SummaryJudgementDefinition(models.Model):
     label = models.CharField(_("rubrik"), max_length=200)
     kind = models.CharField(_("typ"), max_length=12, choices=Kind.choices)
     required = models.BooleanField(_("krävs för att slutföra"), default=True)
+    police_only = models.BooleanField(
+        _("endast för polisen"),
+        default=False,
+        help_text=_(
+            "Underrättelseuppgifter: visas aldrig för socialtjänsten, inte ens vid "
+            "fullständigt utlämnande."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
     class Meta:
@@ -151,6 +174,14 @@ class Assessment(models.Model):
     )
     notes = models.TextField(_("övrigt"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("senast sparad av"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,6 +189,20 @@ class Assessment(models.Model):
         verbose_name = _("hot- och riskbedömning")
         verbose_name_plural = _("hot- och riskbedömningar")
         ordering = ["-assessed_on", "-pk"]
+        constraints = [
+            # One open draft per case, instrument and organisation: starting the same
+            # assessment again (a lost session, a colleague) finds the draft instead of
+            # forking it; concurrent edits of that draft meet the version check.
+            models.UniqueConstraint(
+                fields=["case", "instrument", "organisation"],
+                condition=models.Q(status="draft"),
+                name="one_draft_per_case_instrument_org",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(finalised_at__isnull=False),
+                name="final_assessment_has_finalised_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Bedömning {self.pk}"
@@ -168,6 +213,14 @@ class Assessment(models.Model):
 
 
 class FactorRating(models.Model):
+    """One rating of one factor in one time frame.
+
+    The evidence note and ticks belong to the factor, not to a time frame: they are kept on
+    the row of the instrument's first time frame (``current`` or ``single``) and left blank on
+    the others. A blank ``rating`` on a draft means "not rated yet"; finalising turns it into
+    "-" (uppgift saknas) so that a final record never leaves it open.
+    """
+
     class Rating(models.TextChoices):
         NO = "N", _("Nej")
         PARTLY = "D", _("Delvis")

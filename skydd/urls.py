@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include(core_patterns)),
     path("", include("accounts.urls")),
     path("", include("cases.urls")),
+    path("", include("riskassessment.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(f"{settings.ADMIN_URL_PREFIX}/", admin.site.urls),
