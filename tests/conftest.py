@@ -26,6 +26,22 @@ from accounts.models import Membership, Organisation, User
 from tests.factories import MembershipFactory, OrganisationFactory, SocialServicesFactory
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Catalogues loaded by data migrations (instruments, measures, support directory) are
+    emptied by the flush that ends every transactional (browser) test; with pytest-xdist a
+    later test in the same worker would find them missing. Load them again when absent."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db"} & set(request.fixturenames)
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from tests.riskassessment.reference import ensure_reference_data
+
+    ensure_reference_data()
+
+
 @pytest.fixture
 def unit_a(db: None) -> Organisation:
     return OrganisationFactory(name="PSS Testlän", reference_prefix="PSS-U")

@@ -14,11 +14,16 @@ from importlib import import_module
 def ensure_reference_data() -> None:
     from django.apps import apps
 
-    from cases.models import MeasureKind
+    from cases.models import MeasureKind, SupportOrganisation
     from riskassessment.models import Instrument
 
-    if Instrument.objects.exists() and MeasureKind.objects.exists():
+    if (
+        Instrument.objects.exists()
+        and MeasureKind.objects.exists()
+        and SupportOrganisation.objects.exists()
+    ):
         return
     import_module("cases.migrations.0004_measure_catalogue").load(apps, None)
+    import_module("cases.migrations.0008_support_directory").load(apps, None)
     import_module("riskassessment.migrations.0002_load_instruments").load(apps, None)
     import_module("riskassessment.migrations.0003_assessment_changes").mark_police_only(apps, None)
