@@ -34,11 +34,18 @@ from cases.models.persons import personnummer_hmac
 class ConflictError(Exception):
     """Someone else saved the same object since this user loaded it (optimistic locking).
 
-    ``current`` is the row as saved now, so the form can show it beside what the user typed.
+    ``current`` is the row as saved now, so the form can show it beside what the user typed;
+    ``message`` is the text shown to the user.
     """
 
-    def __init__(self, current: Any = None) -> None:
-        super().__init__("conflict")
+    def __init__(self, message: str | None = None, *, current: Any = None) -> None:
+        super().__init__(
+            message
+            or _(
+                "Någon annan har sparat ändringar sedan du öppnade sidan. Det du skrev finns "
+                "kvar i formuläret: kontrollera och spara igen."
+            )
+        )
         self.current = current
 
 
@@ -298,7 +305,7 @@ def update_case(
     with transaction.atomic():
         current = ProtectionCase.objects.select_for_update().get(pk=case.pk)
         if current.version != version:
-            raise ConflictError(current)
+            raise ConflictError(current=current)
         new = {"category": category, "threat_picture": threat_picture, "restricted": restricted}
         changed = [name for name, value in new.items() if getattr(current, name) != value]
         if not changed:
@@ -328,7 +335,7 @@ def update_person(
     with transaction.atomic():
         current = Person.objects.select_for_update().get(pk=person.pk)
         if current.version != version:
-            raise ConflictError(current)
+            raise ConflictError(current=current)
         changed = [name for name, value in values.items() if getattr(current, name) != value]
         if not changed:
             return current

@@ -571,11 +571,12 @@ def test_todo_lists_own_due_and_overdue_follow_ups_over_visible_cases(
     assert services.todo_for(social) == []
 
 
-def test_todo_drops_cases_the_user_can_no_longer_open(handler, head, case) -> None:
+def test_todo_drops_cases_the_user_can_no_longer_open(handler, colleague, head, case) -> None:
     item = follow_up(case, handler, days=1)
     assert services.todo_for(handler) == [item]
-    from cases.services import unassign_handler
+    from cases.services import assign_handler, unassign_handler
 
+    assign_handler(head, case, colleague)  # a case keeps at least one responsible handler
     unassign_handler(head, case, handler)
     assert services.todo_for(handler) == []
 
