@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
@@ -41,21 +42,41 @@ TEXT_FIELDS: dict[str, tuple[Any, Any]] = {
 }
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
     # Browsers send CRLF; store LF so that an unchanged text compares equal.
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def digest(text: str) -> str:
+    """Fingerprint of a text as loaded into the form, to tell after a conflict which fields
+    the writer changed and which someone else changed."""
+    return hashlib.sha256(normalise(text).encode()).hexdigest()[:32]
+
+
+def loaded_name(name: str) -> str:
+    return f"{name}_loaded"
+
+
 class PlanTextForm(forms.Form):
-    """The texts one party may write, plus the version the writer started from."""
+    """The texts one party may write, plus the version the writer started from and a
+    fingerprint of each text as it was loaded."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def initial_for(cls, texts: dict[str, str], version: int) -> dict[str, Any]:
+        initial: dict[str, Any] = {"version": version, **texts}
+        initial.update({loaded_name(name): digest(text) for name, text in texts.items()})
+        return initial
 
     def __init__(self, *args: Any, party: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in TEXT_FIELDS:
             if name not in EDITABLE_BY[party]:
                 continue
+            self.fields[loaded_name(name)] = forms.CharField(
+                required=False, max_length=64, widget=forms.HiddenInput
+            )
             label, help_text = TEXT_FIELDS[name]
             self.fields[name] = forms.CharField(
                 label=label,
@@ -71,7 +92,31 @@ class PlanTextForm(forms.Form):
         return [name for name in TEXT_FIELDS if name in self.fields]
 
     def texts(self) -> dict[str, str]:
-        return {name: _normalise(self.cleaned_data[name]) for name in self.text_names}
+        return {name: normalise(self.cleaned_data[name]) for name in self.text_names}
+
+    def rebase(self, saved: dict[str, str], version: int) -> tuple[dict[str, Any], list[str]]:
+        """After a conflict: the form data to show again, and the fields both people changed.
+
+        A text only the other person changed is replaced by the saved one (so saving again
+        cannot undo their change); a text only this writer changed is kept; where both
+        changed, this writer's text is kept and the caller shows the saved one beside it.
+        The loaded fingerprints move on to the saved texts, so that saving again after
+        comparing is a decision, not an accident.
+        """
+        data: dict[str, Any] = {"version": version}
+        both_changed = []
+        for name, typed in self.texts().items():
+            loaded = self.cleaned_data.get(loaded_name(name)) or ""
+            mine = digest(typed) != loaded
+            theirs = digest(saved[name]) != loaded
+            if not mine:
+                data[name] = saved[name]
+            else:
+                data[name] = typed
+                if theirs and typed != saved[name]:
+                    both_changed.append(name)
+            data[loaded_name(name)] = digest(saved[name])
+        return data, both_changed
 
 
 class ConfirmForm(forms.Form):

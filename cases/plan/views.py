@@ -24,7 +24,7 @@ from cases.models import Party, ProtectionPlan
 from cases.plan import services
 from cases.plan.forms import TEXT_FIELDS, ConfirmForm, PlanTextForm
 from cases.plan.pdf import build_document, render_plan_pdf
-from cases.plan.services import ConflictError, FrozenPlanError, PlanError
+from cases.plan.services import EDITABLE_BY, ConflictError, FrozenPlanError, PlanError
 
 PlanView = Callable[..., HttpResponse]
 
@@ -58,6 +58,10 @@ def plan_case(
         return wrapper
 
     return decorator
+
+
+def form_texts(party: str) -> list[str]:
+    return [name for name in TEXT_FIELDS if name in EDITABLE_BY[party]]
 
 
 def _version(case_access: CaseAccess, number: int) -> ProtectionPlan:
@@ -145,7 +149,7 @@ def plan_edit(request: HttpRequest, case_access: CaseAccess, number: int) -> Htt
         messages.error(request, _("Ärendet är avslutat. Skyddsplanen kan inte ändras."))
         return redirect("cases:plan_version", key=key, number=number)
 
-    conflict = False
+    conflicts: list[str] = []
     if request.method == "POST":
         form = PlanTextForm(request.POST, party=party)
         if form.is_valid():
@@ -158,22 +162,21 @@ def plan_edit(request: HttpRequest, case_access: CaseAccess, number: int) -> Htt
                     changes=form.texts(),
                 )
             except ConflictError:
-                # Keep what they typed; the hidden version moves on, so that saving again
-                # is a decision taken after seeing the other person's text below.
+                # Keep what they typed; take in what only the other person changed.
                 plan.refresh_from_db()
-                data = request.POST.copy()
-                data["version"] = str(plan.version)
+                saved_now = {name: getattr(plan, name) for name in TEXT_FIELDS}
+                data, conflicts = form.rebase(saved_now, plan.version)
                 form = PlanTextForm(data, party=party)
                 form.is_valid()
                 form.add_error(
                     None,
                     _(
-                        "Någon annan har sparat ändringar i planen sedan du öppnade den. Din text "
-                        "finns kvar nedan och har inte sparats. Jämför med den sparade texten "
-                        "under varje fält och spara igen."
+                        "Någon annan har sparat ändringar i planen sedan du öppnade den. Din "
+                        "text finns kvar men är inte sparad. Texter som bara den andra personen "
+                        "ändrat är uppdaterade; där ni båda har ändrat visas den sparade texten "
+                        "under fältet. Jämför och spara igen."
                     ),
                 )
-                conflict = True
             except FrozenPlanError:
                 messages.error(
                     request,
@@ -197,9 +200,8 @@ def plan_edit(request: HttpRequest, case_access: CaseAccess, number: int) -> Htt
                     messages.success(request, _("Ändringarna är sparade."))
                 return redirect("cases:plan_version", key=key, number=number)
     else:
-        initial: dict[str, Any] = {name: getattr(plan, name) for name in TEXT_FIELDS}
-        initial["version"] = plan.version
-        form = PlanTextForm(initial=initial, party=party)
+        texts = {name: getattr(plan, name) for name in form_texts(party)}
+        form = PlanTextForm(initial=PlanTextForm.initial_for(texts, plan.version), party=party)
 
     other_field = "social_commitments" if party == Party.POLICE else "police_commitments"
     saved = {name: getattr(plan, name) for name in TEXT_FIELDS}
@@ -209,8 +211,10 @@ def plan_edit(request: HttpRequest, case_access: CaseAccess, number: int) -> Htt
         "plan": plan,
         "party": party,
         "form": form,
-        "conflict": conflict,
-        "rows": [{"field": form[name], "saved": saved[name]} for name in form.text_names],
+        "rows": [
+            {"field": form[name], "saved": saved[name], "conflict": name in conflicts}
+            for name in form.text_names
+        ],
         "other_label": TEXT_FIELDS[other_field][0],
         "other_text": getattr(plan, other_field),
         "standing": services.standing_confirmations(plan),

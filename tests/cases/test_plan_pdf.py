@@ -284,3 +284,12 @@ def test_social_services_sees_only_its_own_contact_persons(
     social_text = flat(pdf_text(render(access_for(social, rich.case), plan)))
     assert "Sara Socialsekreterare" in social_text
     assert "Siv Sala" not in social_text and "Socialtjänsten Sala" not in social_text
+
+
+def test_bench_sample_is_the_real_plan_template() -> None:
+    from bench.bench_pdf import build_sample_html
+
+    html = build_sample_html()
+    for heading in HEADINGS:
+        assert heading in html
+    assert 'class="draft"' in html and "PSS-U-2026-00042" in html

@@ -193,6 +193,35 @@ def test_conflict_keeps_the_typed_text_and_shows_the_saved_one(login, handler, h
     assert plan.threat_text == "Samlad text"
 
 
+def test_conflict_takes_in_what_only_the_other_person_changed(
+    login, handler, social, case, plan
+) -> None:
+    from cases.plan.forms import digest
+
+    loaded = {name: getattr(plan, name) for name in services.EDITABLE_BY["social"]}
+    form_data = {"version": 1, **loaded}
+    form_data.update({f"{name}_loaded": digest(text) for name, text in loaded.items()})
+    # The police saves the follow-up text while social services is writing its own part.
+    login(handler).post(
+        url("plan_edit", case, 1), {"version": 1, "follow_up_text": "Möte varje vecka."}
+    )
+    form_data["social_commitments"] = "Boende ordnas."
+    response = login(social).post(url("plan_edit", case, 1), form_data)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["follow_up_text"].value() == "Möte varje vecka."  # theirs, taken in
+    assert form["social_commitments"].value() == "Boende ordnas."  # mine, kept
+    assert not any(row["conflict"] for row in response.context["rows"])
+    plan.refresh_from_db()
+    assert plan.social_commitments == ""  # nothing saved behind their back
+    # Saving the shown form now loses nothing.
+    data = {k: v for k, v in form.data.items() if k != "csrfmiddlewaretoken"}
+    login(social).post(url("plan_edit", case, 1), data)
+    plan.refresh_from_db()
+    assert (plan.follow_up_text, plan.social_commitments) == ("Möte varje vecka.", "Boende ordnas.")
+
+
 def test_too_long_text_is_an_error_next_to_the_field(login, handler, case, plan) -> None:
     response = login(handler).post(
         url("plan_edit", case, 1), {"version": 1, "introduction": "x" * 10_001}
