@@ -64,6 +64,7 @@ def _text(paragraphs: int) -> str:
 def _person(role: str, name: str, pnr: str, protection: str, address: str) -> dict[str, object]:
     suppressed = protection in ("skyddad_folkbokforing", "fingerade")
     return {
+        "person_key": "00000000-0000-0000-0000-000000000000",
         "role": role,
         "name": name,
         "personnummer": pnr,
@@ -92,6 +93,7 @@ def sample_document(*, draft: bool = True) -> PlanDocument:
     persons[0]["address"] = "Exempelgatan 1, 731 30 Köping"
     persons[0]["dwellings"] = [
         {
+            "id": 1,
             "description": "Tillfälligt skyddat boende",
             "address": "Uppgift i ärendet (demo)",
             "police_only": False,

@@ -62,9 +62,10 @@ def build_document(case_access: CaseAccess, plan: ProtectionPlan) -> PlanDocumen
     if plan.is_draft:
         data = sources.collect(case)
     else:
-        # Agreed or superseded: exactly what was shown when it was agreed.
+        # Agreed or superseded: what was shown when it was agreed – never more than today's
+        # protection of persons and dwellings allows.
         assert plan.snapshot is not None
-        data = plan.snapshot
+        data = sources.under_current_protection(plan.snapshot)
     confirmations = [
         {
             "party": c.party,

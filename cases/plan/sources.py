@@ -80,6 +80,7 @@ def _persons(case: ProtectionCase, today: date) -> list[dict[str, Any]]:
         person = participant.person
         rows.append(
             {
+                "person_key": str(person.key),
                 "role": participant.role,
                 "name": person.full_name,
                 "personnummer": person.personnummer,
@@ -90,6 +91,7 @@ def _persons(case: ProtectionCase, today: date) -> list[dict[str, Any]]:
                 "address_suppressed": person.address_is_suppressed,
                 "dwellings": [
                     {
+                        "id": dwelling.pk,
                         "description": dwelling.description,
                         "address": dwelling.address,
                         "police_only": dwelling.police_only,
@@ -212,6 +214,47 @@ def collect(case: ProtectionCase) -> PlanData:
         "measures": _measures(case),
         "follow_ups": _follow_ups(case),
     }
+
+
+def under_current_protection(data: PlanData) -> PlanData:
+    """Frozen data with today's protection applied where it is stricter than at agreement.
+
+    An agreed version never changes its content, except that it never shows more than the
+    rules allow now: a person who has since got skyddad folkbokföring or fingerade
+    personuppgifter has the address withheld, and a secret dwelling that has since been
+    marked police-only, or removed, is treated as police-only.
+    """
+    persons = data["persons"]
+    keys = [p["person_key"] for p in persons]
+    suppressed = {
+        str(key)
+        for key in Person.objects.filter(
+            key__in=keys,
+            protection__in=[
+                Person.Protection.SKYDDAD_FOLKBOKFORING,
+                Person.Protection.FINGERADE,
+            ],
+        ).values_list("key", flat=True)
+    }
+    dwelling_ids = [d["id"] for p in persons for d in p["dwellings"]]
+    still_shared = set(
+        SecretDwelling.objects.filter(pk__in=dwelling_ids, police_only=False).values_list(
+            "pk", flat=True
+        )
+    )
+    tightened = []
+    for person in persons:
+        person = {
+            **person,
+            "dwellings": [
+                {**d, "police_only": d["police_only"] or d["id"] not in still_shared}
+                for d in person["dwellings"]
+            ],
+        }
+        if person["person_key"] in suppressed:
+            person.update(address="", address_suppressed=True)
+        tightened.append(person)
+    return {**data, "persons": tightened}
 
 
 def _sees_dwelling(case_access: CaseAccess, dwelling: dict[str, Any]) -> bool:

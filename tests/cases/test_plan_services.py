@@ -273,6 +273,37 @@ def test_agreed_version_keeps_what_it_showed_when_the_case_changes(handler, soci
     assert draft.number == 2
 
 
+def test_agreed_version_never_shows_more_than_todays_protection_allows(
+    handler, social, koping
+) -> None:
+    from cases.models import Person, SecretDwelling
+    from cases.plan.pdf import build_document
+    from tests.cases import plan_support as s
+
+    rich = rich_case(handler)
+    disclose(rich.case, koping, social, scope_secret_dwelling=True)
+    plan = agree(handler, social, rich.case)
+    soc = access_for(social, rich.case)
+    before = str(build_document(soc, plan).sections)
+    assert s.ADDRESS in before and s.DWELLING in before
+
+    # Later: skyddad folkbokföring for the protected person; the dwelling becomes police-only.
+    Person.objects.filter(pk=rich.protected.pk).update(
+        protection=Person.Protection.SKYDDAD_FOLKBOKFORING
+    )
+    SecretDwelling.objects.filter(address=s.DWELLING).update(police_only=True)
+
+    after = str(build_document(soc, plan).sections)
+    assert s.ADDRESS not in after and s.DWELLING not in after
+    police_view = str(build_document(access_for(handler, rich.case), plan).sections)
+    assert s.ADDRESS not in police_view
+    assert s.DWELLING in police_view  # the assigned handler still knows it
+    # A removed dwelling is treated as police-only too; the stored snapshot is unchanged.
+    SecretDwelling.objects.filter(address=s.POLICE_ONLY_DWELLING).delete()
+    plan.refresh_from_db()
+    assert s.ADDRESS in str(plan.snapshot)
+
+
 def test_new_version_supersedes_and_copies_the_texts(handler, social, case) -> None:
     police = access_for(handler, case)
     plan = services.start_version(handler, police)
