@@ -9,6 +9,7 @@ import subprocess
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
@@ -72,7 +73,8 @@ def test_police_and_social_services_agree_a_plan_and_print_it(new_page, tmp_path
     FollowUp.objects.create(
         case=case, kind=FollowUp.Kind.CONVERSATION, due_date=date.today() + timedelta(days=14)
     )
-    case_url = f"/arenden/{case.key}/"
+    case_url = reverse("cases:detail", kwargs={"key": case.key})
+    plan_url = reverse("cases:plan", kwargs={"key": case.key})
 
     # Police: start the plan from the case page and write the police commitments.
     police, police_check = _login(new_page, anna.email)
@@ -119,7 +121,7 @@ def test_police_and_social_services_agree_a_plan_and_print_it(new_page, tmp_path
     social_check("confirmed-social")
 
     # Police confirms the same text: agreed.
-    police.goto(f"/arenden/{case.key}/skyddsplan/")
+    police.goto(plan_url)
     expect(police.get_by_text("Socialtjänsten: bekräftad av Eva Ek (demo)")).to_be_visible()
     police.get_by_role("button", name="Bekräfta för polisen").click()
     expect(police.get_by_text("Version 1 är överenskommen av båda parter.")).to_be_visible()
@@ -129,7 +131,7 @@ def test_police_and_social_services_agree_a_plan_and_print_it(new_page, tmp_path
     expect(police.get_by_text("SEKRETESS enligt OSL")).to_be_visible()
     police_check("print-view")
 
-    social.goto(f"/arenden/{case.key}/skyddsplan/")
+    social.goto(plan_url)
     expect(social.get_by_text("Överenskommen av polisen och socialtjänsten")).to_be_visible()
     social_check("agreed-social")
     social_name, social_pdf = _download(social, tmp_path, "social")
