@@ -46,3 +46,6 @@ urlpatterns += sharing_urlpatterns
 from cases.casework.urls import urlpatterns as casework_urlpatterns  # noqa: E402
 
 urlpatterns += casework_urlpatterns
+from cases.plan.urls import urlpatterns as plan_urlpatterns  # noqa: E402
+
+urlpatterns += plan_urlpatterns

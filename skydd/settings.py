@@ -296,6 +296,9 @@ LOGGING = {
         # Request errors log the URL and method only; bodies (POST data) never reach a log.
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every fetch attempt at INFO; only problems are of interest.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -25,6 +25,7 @@ from cases.models.casework import (
 )
 from cases.models.disclosure import Disclosure
 from cases.models.persons import Person, SecretDwelling
+from cases.models.plan import PlanConfirmation, ProtectionPlan
 
 __all__ = [
     "AccessLogEntry",
@@ -40,9 +41,11 @@ __all__ = [
     "Participant",
     "Party",
     "Person",
+    "PlanConfirmation",
     "ProtectionCase",
     "ProtectionCaseGroupObjectPermission",
     "ProtectionCaseUserObjectPermission",
+    "ProtectionPlan",
     "ProtectiveMeasure",
     "PurgeProtocol",
     "RetentionPolicy",

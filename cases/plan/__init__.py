@@ -1,0 +1,1 @@
+"""Gemensam skyddsplan (issue 6): joint protection plan versions, agreement and PDF."""
