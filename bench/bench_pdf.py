@@ -22,6 +22,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 # Running "python bench/bench_pdf.py" puts bench/ first on sys.path, not the repo root.
@@ -156,6 +157,7 @@ def sample_document(*, draft: bool = True) -> PlanDocument:
     class _Reader:  # a police reader: sees every part (no database needed)
         is_police = True
         disclosures = ()
+        case = SimpleNamespace(pk=0)
 
         def shows(self, scope: str) -> bool:
             return scope in POLICE_SCOPES

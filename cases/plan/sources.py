@@ -73,7 +73,10 @@ def _persons(case: ProtectionCase, today: date) -> list[dict[str, Any]]:
         Participant.objects.filter(case=case, role__in=PERSON_ROLES)
         .select_related("person")
         .prefetch_related(
-            Prefetch("person__secret_dwellings", queryset=SecretDwelling.objects.order_by("pk"))
+            Prefetch(
+                "person__secret_dwellings",
+                queryset=SecretDwelling.objects.filter(case=case).order_by("pk"),
+            )
         )
     )
     rows = []
@@ -264,8 +267,11 @@ def under_current_protection(data: PlanData) -> PlanData:
 
 
 def _sees_dwelling(case_access: CaseAccess, dwelling: dict[str, Any]) -> bool:
-    # The access module decides from the dwelling's flag; an unsaved instance carries it.
-    return case_access.sees_dwelling(SecretDwelling(police_only=dwelling["police_only"]))
+    # The access module decides from the dwelling's case and flag; an unsaved instance
+    # carries them (the snapshot only ever holds dwellings registered in this case).
+    return case_access.sees_dwelling(
+        SecretDwelling(case_id=case_access.case.pk, police_only=dwelling["police_only"])
+    )
 
 
 def _own_contacts(

@@ -94,15 +94,17 @@ def rich_case(handler: User) -> RichCase:
     )
     Participant.objects.create(case=case, person=child, role=Participant.Role.CHILD)
     SecretDwelling.objects.create(
-        person=protected, description="Tillfälligt hemligt boende", address=DWELLING
+        case=case, person=protected, description="Tillfälligt hemligt boende", address=DWELLING
     )
     SecretDwelling.objects.create(
+        case=case,
         person=protected,
         description="Skyddat boende",
         address=POLICE_ONLY_DWELLING,
         police_only=True,
     )
     SecretDwelling.objects.create(  # ended: never shown
+        case=case,
         person=protected,
         description="Tidigare boende",
         address="Gamlavägen 1",

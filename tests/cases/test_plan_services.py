@@ -352,9 +352,8 @@ def test_latest_final_assessment_per_instrument(handler) -> None:
     case = make_case(handler)
     sara = Instrument.objects.get(code="SARA_SV")
     common = {"case": case, "instrument": sara, "organisation": case.unit, "assessor": handler}
-    Assessment.objects.create(
-        **common, status="final", assessed_on=date.today() - timedelta(days=30)
-    )
-    newest = Assessment.objects.create(**common, status="final", assessed_on=date.today())
+    final = {"status": "final", "finalised_at": timezone.now()}
+    Assessment.objects.create(**common, **final, assessed_on=date.today() - timedelta(days=30))
+    newest = Assessment.objects.create(**common, **final, assessed_on=date.today())
     Assessment.objects.create(**common, status="draft", assessed_on=date.today())
     assert sources.latest_final_assessments(case) == [newest]

@@ -23,9 +23,11 @@ from cases.models import (
     Participant,
     Person,
     ProtectionCase,
+    ProtectionPlan,
     ProtectiveMeasure,
     PurgeProtocol,
     RetentionPolicy,
+    SecretDwelling,
     SupportInformation,
     SupportOrganisation,
 )
@@ -75,6 +77,10 @@ def closed_case_with_everything(handler, koping, social):
         assessor=handler,
         assessed_on=timezone.localdate(),
     )
+    ProtectionPlan.objects.create(case=case, number=1, police_commitments="Polisen åtar sig")
+    SecretDwelling.objects.create(
+        case=case, person=roles["protected"].person, description="Skyddat boende", address="x"
+    )
     access.get_case_for_user(handler, case.key)  # a read in the access log
     services.close_case(handler, case, reason="threat_gone", final_note="Hotet är över.")
     case.refresh_from_db()
@@ -104,6 +110,8 @@ def test_purge_after_retention_removes_the_case_its_persons_and_keeps_the_protoc
     assert not JournalEntry.objects.filter(case_id=case_pk).exists()
     assert not Assessment.objects.filter(case_id=case_pk).exists()
     assert not ContactBan.objects.filter(case_id=case_pk).exists()
+    assert not ProtectionPlan.objects.filter(case_id=case_pk).exists()
+    assert not SecretDwelling.objects.filter(case_id=case_pk).exists()
     assert not Person.objects.filter(pk=threat_actor.pk).exists()
     assert not Person.history.filter(id=threat_actor.pk).exists()
     assert Person.objects.filter(pk=shared_person.pk).exists()  # still in the other case
