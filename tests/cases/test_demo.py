@@ -63,3 +63,22 @@ def test_demo_users_see_what_the_story_says() -> None:
 def test_seed_demo_command_runs_the_case_seed() -> None:
     call_command("seed_demo", "--quiet")
     assert ProtectionCase.objects.count() == 12
+
+
+def test_seed_demo_command_seeds_every_part_once(tmp_path) -> None:
+    import json
+
+    from django.core.management import call_command
+
+    from cases.models import ProtectionPlan
+    from riskassessment.models import Assessment
+
+    creds = tmp_path / "creds.json"
+    call_command("seed_demo", "--quiet", "--credentials-file", str(creds))
+    plans = ProtectionPlan.objects.count()
+    assert plans >= 1 and Assessment.objects.exists()
+    assert {"email", "password", "totp_secret", "role", "organisation"} <= set(
+        json.loads(creds.read_text())[0]
+    )
+    call_command("seed_demo", "--quiet")
+    assert ProtectionPlan.objects.count() == plans

@@ -17,6 +17,7 @@ DEMO_MODULES = [
     "cases.demo",
     "cases.casework.demo",
     "riskassessment.demo",
+    "cases.plan.demo",
     "alarms.demo",
 ]
 
