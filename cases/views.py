@@ -283,6 +283,14 @@ def _journal(case_access: CaseAccess) -> QuerySet[JournalEntry]:
     return entries
 
 
+def _split_panels(panels: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Panels marked ``top`` (the latest risk level) go right under the case facts."""
+    return {
+        "top_panels": [p for p in panels if p.get("top")],
+        "panels": [p for p in panels if not p.get("top")],
+    }
+
+
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, key: str) -> HttpResponse:
@@ -317,7 +325,7 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
         "responsible": responsible,
         "assign_form": assign_form,
         "journal_entries": _journal(case_access),
-        "panels": case_panels(case_access),
+        **_split_panels(case_panels(case_access)),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -21,6 +21,8 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     full = [r for r in rows if r.is_full]
     return {
         "template": "riskassessment/_case_panel.html",
+        # The latest risk level belongs at the top of the case page (issue 5).
+        "top": True,
         "latest": latest,
         "drafts": own_drafts,
         "history": rows[:HISTORY_ROWS],
