@@ -63,7 +63,7 @@ system-deps-test:
 	$(call apt_ensure,$(APT_TEST))
 
 run: system-deps deps
-	@mkdir -p var
+	@mkdir -p var/static
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput -v0
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --credentials-file var/demo-credentials.json
 	@echo

@@ -11,7 +11,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from skydd.settings import *  # noqa: F403
-from skydd.settings import STORAGES
+from skydd.settings import STATIC_ROOT, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -21,3 +21,5 @@ STORAGES = {
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Tests drive tasks explicitly (call them, or run a real worker against Redis).
 CELERY_TASK_ALWAYS_EAGER = False
+# WhiteNoise warns on every test request when STATIC_ROOT does not exist (a fresh clone).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
