@@ -55,3 +55,10 @@ def test_error_pages_are_swedish(login) -> None:
     response = login(UserFactory()).get("/finns-inte/")
     assert response.status_code == 404
     assert "Sidan finns inte" in response.content.decode()
+
+
+def test_the_interface_is_swedish_with_english_available() -> None:
+    swedish = Client().get("/login/").content.decode()
+    assert '<html lang="sv">' in swedish and "E-postadress" in swedish
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/login/").content.decode()
+    assert '<html lang="en">' in english and "E-postadress" not in english
