@@ -1,4 +1,5 @@
-"""Browser: a police handler discloses a case to Socialtjänsten Köping, the Köping head
+"""Browser: a police handler opens a case through the intake form and discloses it to
+Socialtjänsten Köping, the Köping head
 assigns a handler, she sees the limited view, the police withdraw, and she gets 404.
 Then a unit colleague breaks the glass and the head reads the access log."""
 
@@ -12,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from accounts import demo
 from accounts.models import User
-from cases.models import Disclosure
+from cases.models import Disclosure, ProtectionCase
 from tests.e2e.conftest import current_totp, login_through_forms
 from tests.factories import PersonFactory, make_case
 
@@ -33,16 +34,34 @@ def _case():
     return make_case(anna, threat_picture=THREAT_PICTURE, protected=person)
 
 
+def _open_case_through_intake(police: Page) -> ProtectionCase:
+    """The police handler opens the case with a protected person and a threat actor."""
+    police.goto("/arenden/nytt/")
+    police.get_by_label("Kategori").select_option(label="Våld i nära relation")
+    police.get_by_label("Hotbild").fill(THREAT_PICTURE)
+    police.locator("#id_skyddsperson-first_name").fill("Lena")
+    police.locator("#id_skyddsperson-last_name").fill("Lindqvist (demo)")
+    police.locator("#id_skyddsperson-city").fill("Köping")
+    police.locator("#id_hotutovare-first_name").fill("Tore")
+    police.locator("#id_hotutovare-last_name").fill("Hotare (demo)")
+    police.get_by_role("button", name="Skapa ärendet").click()
+    police.wait_for_url("**/arenden/*-*/")
+    case = ProtectionCase.objects.get()
+    assert set(case.participants.values_list("role", flat=True)) == {"protected", "threat_actor"}
+    return case
+
+
 def test_disclose_assign_read_withdraw(new_page) -> None:
+    """Issue 3's browser flow end to end: intake, disclosure, the recipient's head assigns,
+    the social-services handler reads the limited view, withdrawal ends it."""
     demo.seed()
-    case = _case()
-    detail = f"/arenden/{case.key}/"
     today = timezone.localdate()
 
-    # The responsible police handler discloses the case to Köping.
+    # The police handler opens the case and discloses it to Köping.
     police, check_police = new_page()
     _login(police, "handlaggare@polis.example")
-    police.goto(detail)
+    case = _open_case_through_intake(police)
+    detail = f"/arenden/{case.key}/"
     check_police("case-before")
     police.get_by_role("link", name="Nytt utlämnande").click()
     expect(police.get_by_role("heading", level=1)).to_have_text(
