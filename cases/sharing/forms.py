@@ -157,6 +157,7 @@ class DisclosureHandlersForm(forms.Form):
         help_text=_("Bara de handläggare du väljer ser ärendet. Du som chef ser det alltid."),
         error_messages={"invalid_choice": _("Välj bland handläggarna i din organisation.")},
     )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, User
 from cases import access
@@ -138,10 +139,23 @@ def headed_disclosure(case_access: access.CaseAccess, user: User, pk: int) -> Di
     raise Http404
 
 
+def handlers_fingerprint(disclosure: Disclosure) -> str:
+    """The assigned handlers as loaded, to notice another head's save in between."""
+    return ",".join(str(pk) for pk in sorted(disclosure.handlers.values_list("pk", flat=True)))
+
+
 def set_disclosure_handlers(
-    actor: User, disclosure: Disclosure, handlers: Iterable[User]
+    actor: User,
+    disclosure: Disclosure,
+    handlers: Iterable[User],
+    *,
+    expected: str | None = None,
 ) -> Disclosure:
-    """The recipient's head decides which of its handlers may see the disclosed case."""
+    """The recipient's head decides which of its handlers may see the disclosed case.
+
+    ``expected`` is ``handlers_fingerprint`` as the form was loaded: if another head saved a
+    different assignment since, ConflictError instead of silently undoing their change.
+    """
     case_access = access.get_case_for_user(actor, disclosure.case.key, log=False)
     disclosure = headed_disclosure(case_access, actor, disclosure.pk)
     chosen = list(handlers)
@@ -149,6 +163,14 @@ def set_disclosure_handlers(
     if any(user.pk not in allowed for user in chosen):
         raise PermissionError("Only handlers of the recipient organisation can be assigned")
     with transaction.atomic():
+        Disclosure.objects.select_for_update().filter(pk=disclosure.pk).first()
+        if expected is not None and handlers_fingerprint(disclosure) != expected:
+            raise ConflictError(
+                _(
+                    "En annan chef har ändrat tilldelningen sedan du öppnade sidan. Kontrollera "
+                    "valen nedan och spara igen."
+                )
+            )
         disclosure.handlers.set(chosen)
         journal(
             disclosure.case,

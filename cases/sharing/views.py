@@ -158,15 +158,34 @@ def disclosure_handlers(request: HttpRequest, case_access: CaseAccess, pk: int) 
     form = DisclosureHandlersForm(
         _posted(request),
         candidates=candidates,
-        initial={"handlers": list(disclosure.handlers.all())},
+        initial={
+            "handlers": list(disclosure.handlers.all()),
+            "seen": services.handlers_fingerprint(disclosure),
+        },
     )
     if request.method == "POST" and form.is_valid():
-        services.set_disclosure_handlers(user, disclosure, form.cleaned_data["handlers"])
-        messages.success(
-            request,
-            _("Tilldelningen för %(ref)s är sparad.") % {"ref": case_access.case.reference},
-        )
-        return redirect("cases:shared_cases")
+        try:
+            services.set_disclosure_handlers(
+                user,
+                disclosure,
+                form.cleaned_data["handlers"],
+                # The page always sends what it showed; a bare POST (no "seen") is not checked.
+                expected=form.cleaned_data["seen"] if "seen" in request.POST else None,
+            )
+        except ConflictError as exc:
+            # Keep the head's choices; the form now carries the saved state, so saving again
+            # is a deliberate decision made after seeing the message.
+            data = request.POST.copy()
+            data["seen"] = services.handlers_fingerprint(disclosure)
+            form = DisclosureHandlersForm(data, candidates=candidates)
+            form.is_valid()
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Tilldelningen för %(ref)s är sparad.") % {"ref": case_access.case.reference},
+            )
+            return redirect("cases:shared_cases")
     context = {
         "case": case_access.case,
         "form": form,

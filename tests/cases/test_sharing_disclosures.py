@@ -544,3 +544,22 @@ def test_nav_shows_shared_cases_only_to_social_services(login, social, handler, 
     assert link not in handler_html and report not in handler_html
     head_html = login(head).get("/").content.decode()
     assert report in head_html and link not in head_html
+
+
+def test_two_heads_assigning_at_once_do_not_silently_overwrite(
+    login, social, social_head, case, koping
+) -> None:
+    eva = _member(koping)
+    disclosure = make_disclosure(case, koping, handlers=[social])
+    first, second = login(social_head), login(social_head)
+    seen = second.get(_handlers_url(disclosure)).context["form"]["seen"].value()
+    first_seen = first.get(_handlers_url(disclosure)).context["form"]["seen"].value()
+    first.post(_handlers_url(disclosure), {"handlers": [eva.pk], "seen": first_seen})
+    response = second.post(_handlers_url(disclosure), {"handlers": [social.pk], "seen": seen})
+    assert response.status_code == 200
+    assert "En annan chef har ändrat tilldelningen" in response.content.decode()
+    assert list(disclosure.handlers.all()) == [eva]  # the first head's choice stands
+    again = response.context["form"]["seen"].value()
+    response = second.post(_handlers_url(disclosure), {"handlers": [social.pk], "seen": again})
+    assert response.status_code == 302
+    assert list(disclosure.handlers.all()) == [social]
