@@ -1,7 +1,7 @@
 """Browser: a police handler opens a case through the intake form and discloses it to
-Socialtjänsten Köping, the Köping head
-assigns a handler, she sees the limited view, the police withdraw, and she gets 404.
-Then a unit colleague breaks the glass and the head reads the access log."""
+Socialtjänsten Köping, the Köping head assigns a handler, she sees the limited view, the
+police withdraw, and she gets 404. Then a unit colleague breaks the glass and the head reads
+the access log."""
 
 from __future__ import annotations
 
