@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
@@ -84,4 +84,26 @@ class NoStoreMiddleware:
         if not request.path.startswith(("/static/", "/favicon.ico")):
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
+        return response
+
+
+class SwedishFirstLocaleMiddleware:
+    """Swedish unless the user chose another language with the switcher (language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a police PC set
+    up in English would show the whole product in English; Skydd is a Swedish product with
+    English available on request.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
         return response
