@@ -189,7 +189,7 @@ def active_disclosures_for(user: User) -> QuerySet[Disclosure]:
     )
 
 
-def visible_cases(user: User) -> QuerySet[ProtectionCase]:
+def openable_cases(user: User) -> QuerySet[ProtectionCase]:
     """Cases the user may open now (fully or within a disclosed scope)."""
     q = Q(pk__in=assigned_cases(user).values("pk"))
     heads = headed_unit_ids(user)
@@ -214,7 +214,7 @@ def listable_cases(user: User) -> QuerySet[ProtectionCase]:
     """Cases that appear in the user's case list: the unit's cases (no names shown) for
     police, restricted cases only when visible; disclosed cases for social services."""
     units = police_unit_ids(user)
-    q = Q(pk__in=visible_cases(user).values("pk"))
+    q = Q(pk__in=openable_cases(user).values("pk"))
     if units:
         q |= Q(unit_id__in=units, restricted=False)
     return ProtectionCase.objects.filter(q)

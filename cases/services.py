@@ -490,7 +490,7 @@ def search_persons(user: User, *, personnummer: str = "", name: str = "") -> lis
     list), and only where their access includes persons. Every hit is a read of the case and
     is logged with channel SEARCH; the search term itself is logged nowhere.
     """
-    participants = Participant.objects.filter(case__in=access.visible_cases(user))
+    participants = Participant.objects.filter(case__in=access.openable_cases(user))
     if personnummer:
         participants = participants.filter(
             person__personnummer_hmac=personnummer_hmac(personnummer)

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class RiskassessmentConfig(AppConfig):
     name = "riskassessment"
     verbose_name = "Hot- och riskbedömningar"
+
+    def ready(self) -> None:
+        from cases import extensions
+        from riskassessment import panels
+
+        extensions.case_panels.register(panels.case_panel, order=10)

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
-from cases import access
+from cases import access, extensions
 from cases.access import CaseAccess
 from cases.models import (
     CaseClosure,
@@ -684,7 +684,7 @@ def todo_for(user: User, *, horizon_days: int | None = TODO_HORIZON_DAYS) -> lis
         assignee=user,
         done_on__isnull=True,
         case__status=ProtectionCase.Status.OPEN,
-        case__in=access.visible_cases(user),
+        case__in=access.openable_cases(user),
     )
     if horizon_days is not None:
         qs = qs.filter(due_date__lte=today + timedelta(days=horizon_days))
@@ -846,15 +846,9 @@ def open_follow_ups_block_closing(case: ProtectionCase) -> list[str]:
     ]
 
 
-# Each callable returns the reasons (Swedish sentences) why the case cannot be closed yet.
-# Other parts add theirs at import time, e.g. alarms: "devices still on loan":
-#     from cases.casework.services import CLOSING_BLOCKERS
-#     CLOSING_BLOCKERS.append(devices_on_loan_block_closing)
-CLOSING_BLOCKERS: list[ClosingBlocker] = [open_follow_ups_block_closing]
-
-
 def closing_blockers(case: ProtectionCase) -> list[str]:
-    return [reason for blocker in CLOSING_BLOCKERS for reason in blocker(case)]
+    """Why the case cannot be closed yet: every ``cases.extensions.closing_blockers``."""
+    return [reason for blocker in extensions.closing_blockers for reason in blocker(case)]
 
 
 def close_case(
@@ -866,7 +860,7 @@ def close_case(
     reason_text: str = "",
 ) -> CaseClosure:
     """Close the case with a reason and a final note. Raises ClosingBlockedError listing
-    what blocks it (open follow-ups, and whatever CLOSING_BLOCKERS adds)."""
+    what blocks it (open follow-ups, and every registered closing blocker)."""
     case_access = _access(actor, case)
     _require(may_edit_police_work(case_access))
     if reason == CaseClosure.Reason.OTHER and not reason_text.strip():

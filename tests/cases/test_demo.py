@@ -55,8 +55,8 @@ def test_demo_users_see_what_the_story_says() -> None:
     eva = User.objects.get(email="soc.koping@kommun.example")
     hanna = User.objects.get(email="soc.arboga@kommun.example")
     anna = User.objects.get(email="handlaggare@polis.example")
-    assert access.visible_cases(eva).count() == 2  # active ones; the withdrawn one is gone
-    assert access.visible_cases(hanna).count() == 0  # pending and expired
+    assert access.openable_cases(eva).count() == 2  # active ones; the withdrawn one is gone
+    assert access.openable_cases(hanna).count() == 0  # pending and expired
     assert access.assigned_cases(anna).count() >= 5
 
 

@@ -1,0 +1,72 @@
+"""Extension points: what the apps built on ``cases`` add to a case.
+
+``cases`` imports none of the apps built on it (riskassessment, alarms, notifications,
+statistics). Instead each app registers its contributions here from its
+``AppConfig.ready()``::
+
+    from cases import extensions
+    extensions.case_panels.register(case_panel, order=40)
+    extensions.closing_blockers.register(loans_block_closing)
+
+The points:
+
+- ``case_panels``: ``(CaseAccess) -> dict`` – a section of the case page; ``{}`` when it has
+  nothing for this reader; the dict names its ``template``; ``top=True`` puts it above.
+- ``closing_blockers``: ``(ProtectionCase) -> list[str]`` – why the case cannot be closed
+  yet, one Swedish sentence each (e.g. "a device is on loan").
+- ``closing_notices``: ``(ProtectionCase) -> list[str]`` – what is still running and will be
+  ended or stays in force when the case is closed (shown on the closing page).
+- ``case_flags``: ``(list[int] case ids) -> dict[int, list[str]]`` – short flags for case
+  lists and the case header (e.g. "Larm utlånat"); one query for the whole page of cases.
+- ``notification_rules``: rule objects read by ``notifications`` (see that app).
+
+Order: lower ``order`` first; equal orders keep registration order. ``override()`` replaces
+a point's items for the duration of a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+class ExtensionPoint[T]:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._items: list[tuple[int, int, T]] = []
+
+    def register(self, item: T, *, order: int = 100) -> T:
+        """Register ``item`` (idempotent: registering the same item twice keeps one)."""
+        if any(existing is item for _o, _n, existing in self._items):
+            return item
+        self._items.append((order, len(self._items), item))
+        self._items.sort(key=lambda entry: (entry[0], entry[1]))
+        return item
+
+    def __iter__(self) -> Iterator[T]:
+        return iter([item for _o, _n, item in self._items])
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @contextmanager
+    def override(self, items: list[T]) -> Iterator[None]:
+        saved = self._items
+        self._items = [(index, index, item) for index, item in enumerate(items)]
+        try:
+            yield
+        finally:
+            self._items = saved
+
+    def __repr__(self) -> str:
+        return f"<ExtensionPoint {self.name}: {len(self._items)} items>"
+
+
+case_panels: ExtensionPoint[Callable[[Any], dict[str, Any]]] = ExtensionPoint("case_panels")
+closing_blockers: ExtensionPoint[Callable[[Any], list[str]]] = ExtensionPoint("closing_blockers")
+closing_notices: ExtensionPoint[Callable[[Any], list[str]]] = ExtensionPoint("closing_notices")
+case_flags: ExtensionPoint[Callable[[list[int]], dict[int, list[str]]]] = ExtensionPoint(
+    "case_flags"
+)
+notification_rules: ExtensionPoint[Any] = ExtensionPoint("notification_rules")
