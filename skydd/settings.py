@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cases",
     "riskassessment",
     "alarms",
+    "stats.apps.StatisticsConfig",
 ]
 
 MIDDLEWARE = [

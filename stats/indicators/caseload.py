@@ -1,0 +1,116 @@
+"""Cases: open, new, closed, by category; median time to closing; case load per handler."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext as _
+
+from cases.models import ProtectionCase, ProtectionCaseUserObjectPermission
+from stats.figures import NOT_AVAILABLE, Row, Section, Table, count, days
+from stats.indicators import on, open_on
+from stats.registry import Context
+from stats.sql import DaysBetween, Median
+
+LOAD_BUCKETS = [
+    ("lt10", "<10", Q(n__lt=10)),
+    ("10_19", "10–19", Q(n__gte=10, n__lt=20)),
+    ("20_29", "20–29", Q(n__gte=20, n__lt=30)),
+    ("30", "30+", Q(n__gte=30)),
+]
+
+
+def _figures(ctx: Context) -> dict[str, Count | Median]:
+    figures: dict[str, Count | Median] = {}
+    for tag, period in ctx.periods():
+        end = period.reference_day(ctx.today)
+        figures[f"open_{tag}"] = Count("pk", filter=open_on(end))
+        figures[f"new_{tag}"] = Count("pk", filter=on("opened_on", period))
+        figures[f"closed_{tag}"] = Count("pk", filter=on("closed_on", period))
+        figures[f"median_{tag}"] = Median(
+            DaysBetween(F("closed_on"), F("opened_on")), filter=on("closed_on", period)
+        )
+    return figures
+
+
+def build(ctx: Context) -> Section:
+    cases = ProtectionCase.objects.filter(ctx.cases())
+    total = cases.aggregate(**_figures(ctx))
+    by_category = {
+        row["category"]: row
+        for row in cases.order_by().values("category").annotate(**_figures(ctx))
+    }
+    load = (
+        ProtectionCaseUserObjectPermission.objects.filter(
+            ctx.cases("content_object__"),
+            permission__codename="view_protectioncase",
+            content_object__status=ProtectionCase.Status.OPEN,
+        )
+        .order_by()
+        .values("user")
+        .annotate(n=Count("content_object"))
+        .aggregate(**{key: Count("user", filter=q) for key, _label, q in LOAD_BUCKETS})
+    )
+
+    summary = Table(
+        "cases_summary",
+        _("Ärenden"),
+        [_("Antal")],
+        [
+            Row(
+                _("Öppna ärenden vid periodens slut"),
+                [(count(total["open_cur"]), count(total["open_prev"]))],
+                _("Ärenden som var öppna sista dagen i perioden (i dag om perioden pågår)."),
+            ),
+            Row(
+                _("Nya ärenden"),
+                [(count(total["new_cur"]), count(total["new_prev"]))],
+                _("Ärenden med öppningsdatum inom perioden."),
+            ),
+            Row(
+                _("Avslutade ärenden"),
+                [(count(total["closed_cur"]), count(total["closed_prev"]))],
+                _("Ärenden som avslutades inom perioden och inte har återöppnats."),
+            ),
+            Row(
+                _("Mediantid från öppnande till avslut (dagar)"),
+                [
+                    (
+                        days(total["median_cur"], total["closed_cur"]),
+                        days(total["median_prev"], total["closed_prev"]),
+                    )
+                ],
+                _("Mittvärdet av antalet dagar från öppnande till avslut för periodens avslutade ärenden."),
+            ),
+        ],
+    )
+    categories = Table(
+        "cases_by_category",
+        _("Ärenden per kategori"),
+        [_("Nya"), _("Avslutade"), _("Öppna vid periodens slut")],
+        [
+            Row(
+                str(label),
+                [
+                    (count(by_category.get(value, {}).get(f"{m}_cur")), count(by_category.get(value, {}).get(f"{m}_prev")))
+                    for m in ("new", "closed", "open")
+                ],
+            )
+            for value, label in ProtectionCase.Category.choices
+        ],
+        definition=_("Nya, avslutade och öppna ärenden enligt ovan, fördelade på ärendets kategori."),
+        chart=True,
+        unit=_("ärenden"),
+    )
+    caseload = Table(
+        "cases_load",
+        _("Ärendebelastning per handläggare"),
+        [_("Handläggare")],
+        [Row(label, [(count(load[key]), NOT_AVAILABLE)]) for key, label, _q in LOAD_BUCKETS],
+        definition=_(
+            "Antal ansvariga handläggare fördelade efter hur många öppna ärenden var och en "
+            "har i dag; tilldelningar sparas inte bakåt i tiden, så föregående period saknas."
+        ),
+        chart=True,
+        unit=_("handläggare"),
+    )
+    return Section("cases", _("Ärenden"), [summary, categories, caseload])
