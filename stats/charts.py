@@ -56,6 +56,8 @@ def build_chart(table: Table, current_label: str, previous_label: str, suppress:
     pairs = [(row.label, row.cells[0]) for row in table.rows]
     numbers = [v.number(suppress) for _label, cell in pairs for v in cell]
     largest = max((n for n in numbers if n is not None), default=0) or 1
+    if table.unit == "%":
+        largest = 100.0  # shares on a whole scale, not stretched to the largest
     rows: list[ChartRow] = []
     y = TOP
     for label, (cur, prev) in pairs:
@@ -73,7 +75,8 @@ def build_chart(table: Table, current_label: str, previous_label: str, suppress:
         % {"label": label, "cur": cur.text(suppress), "prev": prev.text(suppress)}
         for label, (cur, prev) in pairs
     )
-    unit = f" ({table.unit})" if table.unit else ""
+    measure = table.measures[0].lower()
+    unit = f" ({table.unit})" if table.unit and table.unit != measure else ""
     return Chart(
         key=table.key,
         width=WIDTH,
@@ -83,7 +86,7 @@ def build_chart(table: Table, current_label: str, previous_label: str, suppress:
         title=_("Stapeldiagram: %(title)s, %(measure)s%(unit)s, %(cur)s jämfört med %(prev)s")
         % {
             "title": table.title,
-            "measure": table.measures[0].lower(),
+            "measure": measure,
             "unit": unit,
             "cur": current_label,
             "prev": previous_label,

@@ -29,14 +29,14 @@ class StatisticsForm(forms.Form):
         label=_("Från och med"),
         required=False,
         widget=DateInput(),
-        help_text=_("Vid valda datum, ÅÅÅÅ-MM-DD."),
+        help_text=_("Gäller när perioden är Valda datum."),
         error_messages={"invalid": _("Ange ett datum som ÅÅÅÅ-MM-DD.")},
     )
     end = forms.DateField(
         label=_("Till och med"),
         required=False,
         widget=DateInput(),
-        help_text=_("Vid valda datum, ÅÅÅÅ-MM-DD."),
+        help_text=_("Gäller när perioden är Valda datum."),
         error_messages={"invalid": _("Ange ett datum som ÅÅÅÅ-MM-DD.")},
     )
     unit = forms.ChoiceField(label=_("Enhet"), required=False)

@@ -48,7 +48,7 @@ def build(ctx: Context) -> Section:
 
     decisions = Table(
         "bans_decisions",
-        _("Kontaktförbud"),
+        _("Begärda och beslutade förbud"),
         [_("Antal")],
         [
             Row(_("Begärda"), [pair("requested")], _("Kontaktförbud som registrerades som begärda under perioden.")),

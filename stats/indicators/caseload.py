@@ -53,7 +53,7 @@ def build(ctx: Context) -> Section:
 
     summary = Table(
         "cases_summary",
-        _("Ärenden"),
+        _("Antal ärenden"),
         [_("Antal")],
         [
             Row(

@@ -44,7 +44,7 @@ def build(ctx: Context) -> Section:
 
     table = Table(
         "followup_summary",
-        _("Uppföljning"),
+        _("Uppföljningar i tid"),
         [_("Värde")],
         [
             Row(

@@ -77,7 +77,7 @@ def build(ctx: Context) -> Section:
 
     summary = Table(
         "risk_summary",
-        _("Hot- och riskbedömning"),
+        _("Bedömningar och omprövningar"),
         [_("Värde")],
         [
             Row(

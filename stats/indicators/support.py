@@ -27,7 +27,7 @@ def build(ctx: Context) -> Section:
     )
     table = Table(
         "support_summary",
-        _("Information om stöd"),
+        _("Skyddspersonen informerad om stöd"),
         [_("Värde")],
         [
             Row(
