@@ -393,7 +393,8 @@ def statistics_scope(user: User) -> StatisticsScope | None:
     headed = [
         m.organisation
         for m in _memberships(user)
-        if m.role == Membership.Role.HEAD and m.organisation.kind != Organisation.Kind.ADMINISTRATION
+        if m.role == Membership.Role.HEAD
+        and m.organisation.kind != Organisation.Kind.ADMINISTRATION
     ]
     police = tuple(sorted((o for o in headed if o.is_police), key=lambda o: o.name))
     if police:

@@ -29,6 +29,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "nav_statistics": bool(user is not None and user.is_authenticated and user.is_active)
         and (
             bool(user.is_staff or user.is_superuser)  # type: ignore[union-attr]
-            or any(m.role == "head" and not m.organisation.kind == "admin" for m in active)
+            or any(m.role == "head" and m.organisation.kind != "admin" for m in active)
         ),
     }

@@ -50,7 +50,9 @@ class Chart:
     previous_label: str
 
 
-def build_chart(table: Table, current_label: str, previous_label: str, suppress: bool) -> Chart | None:
+def build_chart(
+    table: Table, current_label: str, previous_label: str, suppress: bool
+) -> Chart | None:
     if not table.chart or not table.rows:
         return None
     pairs = [(row.label, row.cells[0]) for row in table.rows]
@@ -66,7 +68,13 @@ def build_chart(table: Table, current_label: str, previous_label: str, suppress:
             number = value.number(suppress)
             width = 0 if number is None else BAR_AREA * number / largest
             bars.append(
-                Bar(y + offset, round(width, 1), value.text(suppress), LABEL_WIDTH + width + 6, is_current)
+                Bar(
+                    y + offset,
+                    round(width, 1),
+                    value.text(suppress),
+                    LABEL_WIDTH + width + 6,
+                    is_current,
+                )
             )
         rows.append(ChartRow(label, y + BAR_HEIGHT + 1, (bars[0], bars[1])))
         y += 2 * BAR_HEIGHT + 2 + ROW_GAP

@@ -51,9 +51,9 @@ class StatisticsForm(forms.Form):
                 if scope.kind == "police"
                 else _("Alla mina organisationer tillsammans")
             )
-            self.fields["unit"].choices = [(ALL, label)] + [
-                (str(org.pk), org.name) for org in scope.organisations
-            ]
+            unit = self.fields["unit"]
+            assert isinstance(unit, forms.ChoiceField)
+            unit.choices = [(ALL, label)] + [(str(org.pk), org.name) for org in scope.organisations]
             self.fields["unit"].error_messages["invalid_choice"] = _("Välj en av enheterna.")
             if scope.kind == "social":
                 self.fields["unit"].label = _("Organisation")
@@ -61,7 +61,7 @@ class StatisticsForm(forms.Form):
             del self.fields["unit"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("period") != "custom":
             return data
         start, end = data.get("start"), data.get("end")

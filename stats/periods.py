@@ -78,7 +78,9 @@ def _custom(start: date, end: date) -> Period:
     return Period(start, end, f"{start:%Y-%m-%d} – {end:%Y-%m-%d}")
 
 
-def periods(choice: str, today: date, start: date | None = None, end: date | None = None) -> tuple[Period, Period]:
+def periods(
+    choice: str, today: date, start: date | None = None, end: date | None = None
+) -> tuple[Period, Period]:
     """(the chosen period, the one before it)."""
     if choice in ("this_month", "last_month"):
         y, m = today.year, today.month

@@ -79,7 +79,12 @@ def table_csv(table: Table, ctx: Context) -> str:
     writer.writerow([_("Period"), ctx.current.iso, _("Föregående period"), ctx.previous.iso])
     if ctx.suppress:
         writer.writerow(
-            [_("Antal 1–4 visas som <5; andelar, kvoter och medianer beräknade från dem visas inte (–).")]
+            [
+                _(
+                    "Antal 1–4 visas som <5; andelar, kvoter och medianer beräknade från dem "
+                    "visas inte (–)."
+                )
+            ]
         )
     writer.writerow([])
     header = [_("Rad")]

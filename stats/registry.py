@@ -10,9 +10,9 @@ that this app never fails for an app that is not there yet.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Q
 
@@ -32,6 +32,8 @@ class Context:
     current: Period
     previous: Period
     today: date
+    # Figures more than one section needs (the new cases per period), computed once per page.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def national(self) -> bool:

@@ -22,7 +22,10 @@ class Median(Aggregate):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return super().as_sql(
-            compiler, connection, template="skydd_median(%(expressions)s)%(filter)s", **extra_context
+            compiler,
+            connection,
+            template="skydd_median(%(expressions)s)%(filter)s",
+            **extra_context,
         )
 
 

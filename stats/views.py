@@ -52,6 +52,8 @@ def statistics_csv(request: HttpRequest, table: str) -> HttpResponse:
     if found is None:
         raise Http404
     response = HttpResponse(table_csv(found, ctx), content_type="text/csv; charset=utf-8")
-    filename = f"skydd-statistik-{found.key}-{ctx.current.start:%Y%m%d}-{ctx.current.end:%Y%m%d}.csv"
+    filename = (
+        f"skydd-statistik-{found.key}-{ctx.current.start:%Y%m%d}-{ctx.current.end:%Y%m%d}.csv"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

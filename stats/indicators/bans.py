@@ -23,7 +23,9 @@ def build(ctx: Context) -> Section:
         decided = on("decision_date", period)
         figures[f"requested_{tag}"] = Count("pk", filter=during("created_at", period))
         figures[f"granted_{tag}"] = Count("pk", filter=decided & Q(status__in=IN_FORCE))
-        figures[f"refused_{tag}"] = Count("pk", filter=decided & Q(status=ContactBan.Status.REFUSED))
+        figures[f"refused_{tag}"] = Count(
+            "pk", filter=decided & Q(status=ContactBan.Status.REFUSED)
+        )
         figures[f"in_force_{tag}"] = Count(
             "pk",
             filter=Q(status__in=IN_FORCE, valid_from__lte=period.end)
@@ -51,13 +53,21 @@ def build(ctx: Context) -> Section:
         _("Begärda och beslutade förbud"),
         [_("Antal")],
         [
-            Row(_("Begärda"), [pair("requested")], _("Kontaktförbud som registrerades som begärda under perioden.")),
+            Row(
+                _("Begärda"),
+                [pair("requested")],
+                _("Kontaktförbud som registrerades som begärda under perioden."),
+            ),
             Row(
                 _("Beviljade"),
                 [pair("granted")],
                 _("Kontaktförbud med beslutsdatum inom perioden som är beviljade eller förlängda."),
             ),
-            Row(_("Avslagna"), [pair("refused")], _("Kontaktförbud med beslutsdatum inom perioden som avslogs.")),
+            Row(
+                _("Avslagna"),
+                [pair("refused")],
+                _("Kontaktförbud med beslutsdatum inom perioden som avslogs."),
+            ),
         ],
         chart=True,
         unit=_("kontaktförbud"),
@@ -80,12 +90,18 @@ def build(ctx: Context) -> Section:
                         ratio(breaches["prev"], bans["in_force_prev"]),
                     )
                 ],
-                _("Periodens överträdelser delat med antalet beviljade förbud som gällde någon gång under perioden."),
+                _(
+                    "Periodens överträdelser delat med antalet beviljade förbud som gällde någon "
+                    "gång under perioden."
+                ),
             ),
             Row(
                 _("Förbud som löper ut inom 30 dagar"),
                 [pair("ending")],
-                _("Beviljade förbud vars giltighet upphör inom 30 dagar från periodens sista dag (i dag om perioden pågår)."),
+                _(
+                    "Beviljade förbud vars giltighet upphör inom 30 dagar från periodens sista "
+                    "dag (i dag om perioden pågår)."
+                ),
             ),
         ],
     )

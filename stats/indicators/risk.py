@@ -3,15 +3,14 @@ the first assessment, reassessments done by their due date. Police assessments o
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation
-from cases.models import ProtectionCase
 from riskassessment.models import Assessment
 from stats.figures import Row, Section, Table, count, days, share
 from stats.indicators import on
+from stats.indicators.caseload import totals
 from stats.registry import Context
 from stats.sql import DaysBetween, Median
 
@@ -19,30 +18,32 @@ WITHIN_DAYS = 14
 
 
 def _police_finals() -> Q:
-    return Q(status=Assessment.Status.FINAL, organisation__kind=Organisation.Kind.POLICE_UNIT)
+    """Final assessments made by the police unit that owns the case (no join to the
+    organisation table: a police assessment is made by the case's unit)."""
+    return Q(status=Assessment.Status.FINAL, organisation_id=F("case__unit_id"))
 
 
 def build(ctx: Context) -> Section:
-    first_final = (
-        Assessment.objects.filter(_police_finals(), case=OuterRef("pk"))
-        .order_by("finalised_at")
-        .values("finalised_at")[:1]
-    )
-    new_cases = ProtectionCase.objects.filter(ctx.cases()).annotate(
-        to_first=DaysBetween(TruncDate(Subquery(first_final)), F("opened_on"))
+    both = Q(case__opened_on__gte=ctx.previous.start, case__opened_on__lte=ctx.current.end)
+    new_cases = {key: value for key, value in totals(ctx).items() if key.startswith("new_")}
+    # One row per new case with a police assessment: days from opening to the first one.
+    firsts = (
+        Assessment.objects.filter(_police_finals(), ctx.cases("case__"), both)
+        .order_by()
+        .values("case_id", "case__opened_on")
+        .annotate(to_first=DaysBetween(Min(TruncDate("finalised_at")), F("case__opened_on")))
     )
     figures: dict[str, Count | Median] = {}
     for tag, period in ctx.periods():
-        new = on("opened_on", period)
-        figures[f"new_{tag}"] = Count("pk", filter=new)
-        figures[f"within_{tag}"] = Count("pk", filter=new & Q(to_first__lte=WITHIN_DAYS))
-        figures[f"assessed_{tag}"] = Count("pk", filter=new & Q(to_first__isnull=False))
+        new = on("case__opened_on", period)
+        figures[f"within_{tag}"] = Count("case_id", filter=new & Q(to_first__lte=WITHIN_DAYS))
+        figures[f"assessed_{tag}"] = Count("case_id", filter=new)
         figures[f"median_{tag}"] = Median("to_first", filter=new)
-    total = new_cases.aggregate(**figures)
+    total = firsts.aggregate(**figures) | new_cases
 
     # Per instrument: new cases with a final assessment with that instrument within 14 days.
     per_instrument = (
-        Assessment.objects.filter(_police_finals(), ctx.cases("case__"))
+        Assessment.objects.filter(_police_finals(), ctx.cases("case__"), both)
         .annotate(after=DaysBetween(TruncDate("finalised_at"), F("case__opened_on")))
         .filter(after__lte=WITHIN_DAYS)
         .order_by()
@@ -70,7 +71,12 @@ def build(ctx: Context) -> Section:
         due[f"due_{tag}"] = Count("pk", filter=falls_due)
         due[f"done_{tag}"] = Count("pk", filter=falls_due & Q(on_time=True))
     reassess = (
-        Assessment.objects.filter(_police_finals(), ctx.cases("case__"))
+        Assessment.objects.filter(
+            _police_finals(),
+            ctx.cases("case__"),
+            next_reassessment_on__gte=ctx.previous.start,
+            next_reassessment_on__lte=ctx.current.reference_day(ctx.today),
+        )
         .annotate(on_time=Exists(done))
         .aggregate(**due)
     )

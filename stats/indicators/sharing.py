@@ -6,6 +6,8 @@ until ``BreakGlassAccess`` has a ``reviewed_at`` field the row says so instead o
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
@@ -21,7 +23,7 @@ def review_field_exists() -> bool:
 
 def build(ctx: Context) -> Section:
     disclosures = Disclosure.objects.filter(ctx.cases("case__"))
-    by_basis = {
+    by_basis: dict[str, Any] = {
         row["legal_basis"]: row
         for row in disclosures.order_by()
         .values("legal_basis")
@@ -56,7 +58,12 @@ def build(ctx: Context) -> Section:
         [
             Row(
                 str(label),
-                [(count(by_basis.get(value, {}).get("cur")), count(by_basis.get(value, {}).get("prev")))],
+                [
+                    (
+                        count(by_basis.get(value, {}).get("cur")),
+                        count(by_basis.get(value, {}).get("prev")),
+                    )
+                ],
             )
             for value, label in Disclosure.LegalBasis.choices
         ],
@@ -80,7 +87,10 @@ def build(ctx: Context) -> Section:
             Row(
                 _("Öppningar med nödåtkomst"),
                 [(count(openings["opened_cur"]), count(openings["opened_prev"]))],
-                _("Gånger en kollega bröt förseglingen och öppnade ett ärende med angivet skäl under perioden."),
+                _(
+                    "Gånger en kollega bröt förseglingen och öppnade ett ärende med angivet skäl "
+                    "under perioden."
+                ),
             ),
             Row(
                 _("Andel nödåtkomster som granskats"),

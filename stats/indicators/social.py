@@ -4,6 +4,7 @@ assessments and its own plan commitments. Nothing police-only, nothing of anothe
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count, Min, Q
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ def build_disclosures(ctx: Context) -> Section:
     received = Disclosure.objects.filter(
         direction=Disclosure.Direction.TO_SOCIAL, recipient_id__in=ctx.organisation_ids
     )
-    by_basis = {
+    by_basis: dict[str, Any] = {
         row["legal_basis"]: row
         for row in received.order_by()
         .values("legal_basis")
@@ -54,7 +55,12 @@ def build_disclosures(ctx: Context) -> Section:
         [
             Row(
                 str(label),
-                [(count(by_basis.get(value, {}).get("cur")), count(by_basis.get(value, {}).get("prev")))],
+                [
+                    (
+                        count(by_basis.get(value, {}).get("cur")),
+                        count(by_basis.get(value, {}).get("prev")),
+                    )
+                ],
             )
             for value, label in Disclosure.LegalBasis.choices
         ],
@@ -73,12 +79,18 @@ def build_disclosures(ctx: Context) -> Section:
             Row(
                 _("Gällande utlämnanden vid periodens slut"),
                 [(count(totals["active_cur"]), count(totals["active_prev"]))],
-                _("Utlämnanden till organisationen som gällde sista dagen i perioden (i dag om perioden pågår)."),
+                _(
+                    "Utlämnanden till organisationen som gällde sista dagen i perioden (i dag om "
+                    "perioden pågår)."
+                ),
             ),
             Row(
                 _("Återkallade samtycken"),
                 [(count(totals["withdrawn_cur"]), count(totals["withdrawn_prev"]))],
-                _("Utlämnanden till organisationen med samtycke som grund som återkallades under perioden."),
+                _(
+                    "Utlämnanden till organisationen med samtycke som grund som återkallades "
+                    "under perioden."
+                ),
             ),
         ],
     )
@@ -113,7 +125,10 @@ def build_own_work(ctx: Context) -> Section:
         _("Egna slutförda bedömningar per instrument"),
         [_("Antal")],
         [Row(row["name"], [(count(row["cur"]), count(row["prev"]))]) for row in own],
-        definition=_("Bedömningar som organisationen själv gjort och slutfört under perioden, per instrument."),
+        definition=_(
+            "Bedömningar som organisationen själv gjort och slutfört under perioden, per "
+            "instrument."
+        ),
         chart=True,
         unit=_("bedömningar"),
         note=_("Inga egna slutförda bedömningar under perioderna."),

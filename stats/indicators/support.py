@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from cases.models import Participant, ProtectionCase, SupportInformation
+from cases.models import Participant, SupportInformation
 from stats.figures import Row, Section, Table, share
 from stats.indicators import on
+from stats.indicators.caseload import totals
 from stats.registry import Context
 
 
 def build(ctx: Context) -> Section:
+    new_cases = {key: value for key, value in totals(ctx).items() if key.startswith("new_")}
     informed = SupportInformation.objects.filter(
-        case=OuterRef("pk"), participant__role=Participant.Role.PROTECTED, is_referral=False
+        ctx.cases("case__"),
+        participant__role=Participant.Role.PROTECTED,
+        is_referral=False,
+        case__opened_on__gte=ctx.previous.start,
+        case__opened_on__lte=ctx.current.end,
+    ).aggregate(
+        **{
+            f"informed_{tag}": Count("case", distinct=True, filter=on("case__opened_on", period))
+            for tag, period in ctx.periods()
+        }
     )
-    figures: dict[str, Count] = {}
-    for tag, period in ctx.periods():
-        new = on("opened_on", period)
-        figures[f"new_{tag}"] = Count("pk", filter=new)
-        figures[f"informed_{tag}"] = Count("pk", filter=new & Q(informed=True))
-    total = (
-        ProtectionCase.objects.filter(ctx.cases())
-        .annotate(informed=Exists(informed))
-        .aggregate(**figures)
-    )
+    total = new_cases | informed
     table = Table(
         "support_summary",
         _("Skyddspersonen informerad om stöd"),

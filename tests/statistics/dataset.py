@@ -46,8 +46,13 @@ def at(y: int, m: int, d: int, hh: int = 12, mm: int = 0) -> datetime:
 UTC = ZoneInfo("UTC")
 
 
-def case(unit: Organisation, opened: date, category: str, closed: date | None = None,
-         handler: User | None = None) -> ProtectionCase:
+def case(
+    unit: Organisation,
+    opened: date,
+    category: str,
+    closed: date | None = None,
+    handler: User | None = None,
+) -> ProtectionCase:
     n = next(_numbers)
     c = ProtectionCase.objects.create(
         unit=unit,
@@ -66,8 +71,15 @@ def case(unit: Organisation, opened: date, category: str, closed: date | None = 
     return c
 
 
-def assessment(c: ProtectionCase, org: Organisation, assessor: User, code: str, finalised: datetime,
-               next_due: date | None = None, previous: Assessment | None = None) -> Assessment:
+def assessment(
+    c: ProtectionCase,
+    org: Organisation,
+    assessor: User,
+    code: str,
+    finalised: datetime,
+    next_due: date | None = None,
+    previous: Assessment | None = None,
+) -> Assessment:
     return Assessment.objects.create(
         case=c,
         instrument=Instrument.objects.get(code=code, version="1"),
@@ -109,7 +121,9 @@ def build(unit_a, unit_b, koping, sala, handler, head, social) -> Data:
     # Risk assessments (police), and social services' own assessments either side of midnight.
     assessment(c1, unit_a, handler, "SARA_SV", at(2026, 3, 10), next_due=date(2026, 3, 28))
     assessment(c2, unit_a, handler, "PATRIARK", at(2026, 3, 25))
-    first_c4 = assessment(c4, unit_a, handler, "SARA_SV", at(2026, 2, 12), next_due=date(2026, 3, 20))
+    first_c4 = assessment(
+        c4, unit_a, handler, "SARA_SV", at(2026, 2, 12), next_due=date(2026, 3, 20)
+    )
     assessment(c4, unit_a, handler, "SARA_SV", at(2026, 3, 18), previous=first_c4)
     assessment(b1, unit_b, handler, "SARA_SV", at(2026, 3, 4))
     assessment(c3, koping, social, "SARA_SV", datetime(2026, 3, 31, 21, 30, tzinfo=UTC))
@@ -118,7 +132,9 @@ def build(unit_a, unit_b, koping, sala, handler, head, social) -> Data:
 
     # Follow-ups.
     def follow(c, due, done=None, created=at(2026, 1, 10)):
-        f = FollowUp.objects.create(case=c, kind=FollowUp.Kind.CONVERSATION, due_date=due, done_on=done)
+        f = FollowUp.objects.create(
+            case=c, kind=FollowUp.Kind.CONVERSATION, due_date=due, done_on=done
+        )
         FollowUp.objects.filter(pk=f.pk).update(created_at=created)
 
     follow(c1, date(2026, 3, 10), date(2026, 3, 9))
@@ -134,9 +150,14 @@ def build(unit_a, unit_b, koping, sala, handler, head, social) -> Data:
 
     def ban(created, status, decided=None, valid=(None, None)):
         b = ContactBan.objects.create(
-            case=c1, ban_type=ContactBan.BanType.ORDINARY, status=status, decision_date=decided,
-            valid_from=valid[0], valid_until=valid[1],
-            protected_participant=protected, restricted_participant=threat,
+            case=c1,
+            ban_type=ContactBan.BanType.ORDINARY,
+            status=status,
+            decision_date=decided,
+            valid_from=valid[0],
+            valid_until=valid[1],
+            protected_participant=protected,
+            restricted_participant=threat,
         )
         ContactBan.objects.filter(pk=b.pk).update(created_at=created)
         return b
@@ -145,16 +166,25 @@ def build(unit_a, unit_b, koping, sala, handler, head, social) -> Data:
     ban(at(2026, 3, 10), R, date(2026, 3, 11))
     k3 = ban(at(2026, 2, 2), G, date(2026, 2, 3), (date(2026, 2, 3), date(2026, 9, 1)))
     ban(datetime(2026, 3, 31, 22, 30, tzinfo=UTC), Q)
-    for b, day in ((k1, date(2026, 3, 15)), (k1, date(2026, 3, 20)), (k3, date(2026, 3, 1)), (k3, date(2026, 2, 20))):
+    for b, day in (
+        (k1, date(2026, 3, 15)),
+        (k1, date(2026, 3, 20)),
+        (k3, date(2026, 3, 1)),
+        (k3, date(2026, 2, 20)),
+    ):
         ContactBanBreach.objects.create(ban=b, occurred_on=day, description="Överträdelse (test)")
 
     # Disclosures.
     def disclose(c, recipient, basis, created, withdrawn=None, **extra):
         dd = Disclosure.objects.create(
-            case=c, recipient=recipient, legal_basis=basis,
+            case=c,
+            recipient=recipient,
+            legal_basis=basis,
             consent_given_by="Skyddspersonen" if basis == "consent" else "",
             legal_basis_text="Annan grund (test)" if basis == "other" else "",
-            valid_from=created.date(), withdrawn_at=withdrawn, **extra,
+            valid_from=created.date(),
+            withdrawn_at=withdrawn,
+            **extra,
         )
         Disclosure.objects.filter(pk=dd.pk).update(created_at=created)
 
@@ -174,19 +204,36 @@ def build(unit_a, unit_b, koping, sala, handler, head, social) -> Data:
 
     # Support information: c1's protected person (March), c4's (February); c3: a referral.
     directory = SupportOrganisation.objects.create(name="Jouren (test)", kind="A")
-    for c, role, referral in ((c1, "protected", False), (c4, "protected", False), (c3, "threat_actor", True)):
+    for c, role, referral in (
+        (c1, "protected", False),
+        (c4, "protected", False),
+        (c3, "threat_actor", True),
+    ):
         SupportInformation.objects.create(
-            case=c, participant=c.participants.get(role=role), organisation=directory,
-            is_referral=referral, informed_on=date(2026, 3, 3),
+            case=c,
+            participant=c.participants.get(role=role),
+            organisation=directory,
+            is_referral=referral,
+            informed_on=date(2026, 3, 3),
         )
 
     # Plans: one agreed in March with Köping's confirmation, one with Sala's.
     for c, org in ((c1, koping), (c2, sala)):
         plan = ProtectionPlan.objects.create(
-            case=c, number=1, status=ProtectionPlan.Status.AGREED, snapshot={},
+            case=c,
+            number=1,
+            status=ProtectionPlan.Status.AGREED,
+            snapshot={},
             agreed_at=at(2026, 3, 20),
         )
         user = social if org == koping else head
-        PlanConfirmation.objects.create(plan=plan, party="social", user=user, user_name="X",
-                                        organisation=org, organisation_name=org.name, plan_version=plan.version)
+        PlanConfirmation.objects.create(
+            plan=plan,
+            party="social",
+            user=user,
+            user_name="X",
+            organisation=org,
+            organisation_name=org.name,
+            plan_version=plan.version,
+        )
     return d

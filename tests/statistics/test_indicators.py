@@ -10,8 +10,8 @@ import pytest
 import time_machine
 
 from cases import access
-from stats.presentation import build_sections, show
 from stats.periods import periods
+from stats.presentation import build_sections, show
 from tests.statistics import dataset
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,14 @@ def test_police_head_sees_the_units_figures(data, head) -> None:
         "Mediantid från öppnande till avslut (dagar)": ["25", "8"],
     }
     assert f["cases_by_category"]["Våld i nära relation"] == ["1", "1", "1", "0", "1", "1"]
-    assert f["cases_by_category"]["Hedersrelaterat våld och förtryck"] == ["1", "0", "1", "0", "0", "0"]
+    assert f["cases_by_category"]["Hedersrelaterat våld och förtryck"] == [
+        "1",
+        "0",
+        "1",
+        "0",
+        "0",
+        "0",
+    ]
     assert f["cases_by_category"]["Stalkning/förföljelse"] == ["1", "0", "0", "0", "1", "0"]
     assert f["cases_by_category"]["Vittne/bevisperson"] == ["0", "1", "0", "1", "0", "0"]
     assert f["cases_by_category"]["Informatör"] == ["0", "0", "0", "0", "12", "12"]
@@ -106,7 +113,10 @@ def test_the_head_of_unit_b_sees_only_unit_b(data, unit_b) -> None:
     Membership.objects.create(user=head_b, organisation=unit_b, role=Membership.Role.HEAD)
     f = figures(head_b)
     assert f["cases_summary"]["Nya ärenden"] == ["1", "0"]
-    assert f["risk_summary"]["Nya ärenden med slutförd strukturerad bedömning inom 14 dagar"] == ["100 %", "–"]
+    assert f["risk_summary"]["Nya ärenden med slutförd strukturerad bedömning inom 14 dagar"] == [
+        "100 %",
+        "–",
+    ]
 
 
 def test_a_head_of_two_units_sees_them_together_or_one_by_one(data, head, unit_a, unit_b) -> None:
@@ -119,9 +129,16 @@ def test_a_head_of_two_units_sees_them_together_or_one_by_one(data, head, unit_a
     assert figures(head, (unit_a.pk,))["cases_summary"]["Nya ärenden"] == ["3", "2"]
 
 
-def test_social_services_head_sees_own_disclosures_assessments_and_commitments(data, social_head) -> None:
+def test_social_services_head_sees_own_disclosures_assessments_and_commitments(
+    data, social_head
+) -> None:
     f = figures(social_head)
-    assert set(f) == {"social_disclosures", "social_by_basis", "social_assessments", "social_commitments"}
+    assert set(f) == {
+        "social_disclosures",
+        "social_by_basis",
+        "social_assessments",
+        "social_commitments",
+    }
     assert f["social_disclosures"] == {
         "Gällande utlämnanden vid periodens slut": ["2", "1"],
         "Återkallade samtycken": ["1", "0"],
@@ -146,15 +163,23 @@ def test_national_figures_suppress_small_counts_and_shares_from_them(data, admin
         "Mediantid från öppnande till avslut (dagar)": ["–", "–"],
     }
     assert f["cases_by_category"]["Informatör"] == ["0", "0", "0", "0", "12", "12"]
-    assert f["risk_summary"]["Nya ärenden med slutförd strukturerad bedömning inom 14 dagar"] == ["–", "–"]
+    assert f["risk_summary"]["Nya ärenden med slutförd strukturerad bedömning inom 14 dagar"] == [
+        "–",
+        "–",
+    ]
     assert f["bans_breaches"]["Överträdelser per gällande förbud"] == ["–", "–"]
-    assert f["followup_summary"]["Öppna ärenden utan planerad uppföljning (målet är noll)"] == ["14", "13"]
+    assert f["followup_summary"]["Öppna ärenden utan planerad uppföljning (målet är noll)"] == [
+        "14",
+        "13",
+    ]
     for table in f.values():
         for cells in table.values():
             for text in cells:
                 number = re.fullmatch(r"[\d\u00a0]+(?:,\d)?", text)
-                assert text in ("<5", "–", "0") or text.endswith("%") or (
-                    number and float(text.replace("\u00a0", "").replace(",", ".")) >= 5
+                assert (
+                    text in ("<5", "–", "0")
+                    or text.endswith("%")
+                    or (number and float(text.replace("\u00a0", "").replace(",", ".")) >= 5)
                 ), text
 
 
@@ -169,18 +194,27 @@ def test_a_suppressed_share_is_shown_once_counts_reach_five(data, admin) -> None
     f = figures(admin)
     assert f["cases_summary"]["Nya ärenden"] == ["7", "<5"]
     # 2 of 7 within 14 days: the numerator is small, so the share stays hidden.
-    assert f["risk_summary"]["Nya ärenden med slutförd strukturerad bedömning inom 14 dagar"] == ["–", "–"]
+    assert f["risk_summary"]["Nya ärenden med slutförd strukturerad bedömning inom 14 dagar"] == [
+        "–",
+        "–",
+    ]
 
 
 def test_periods_are_calendar_months_quarters_years_and_chosen_dates() -> None:
     today = date(2026, 1, 15)
     cur, prev = periods("last_month", today)
     assert (cur.start, cur.end, prev.start, prev.end) == (
-        date(2025, 12, 1), date(2025, 12, 31), date(2025, 11, 1), date(2025, 11, 30)
+        date(2025, 12, 1),
+        date(2025, 12, 31),
+        date(2025, 11, 1),
+        date(2025, 11, 30),
     )
     cur, prev = periods("this_quarter", today)
     assert (cur.start, cur.end, prev.start, prev.end) == (
-        date(2026, 1, 1), date(2026, 3, 31), date(2025, 10, 1), date(2025, 12, 31)
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+        date(2025, 10, 1),
+        date(2025, 12, 31),
     )
     cur, prev = periods("last_year", today)
     assert (cur.start, prev.end) == (date(2025, 1, 1), date(2024, 12, 31))

@@ -70,7 +70,9 @@ def test_no_sentinel_on_any_statistics_page_or_csv(
     unit_a, unit_b, koping, sala, handler, head, social, social_head, admin, login
 ) -> None:
     dataset.build(unit_a, unit_b, koping, sala, handler, head, social)
-    JournalEntry.objects.create(case=ProtectionCase.objects.first(), occurred_on="2026-03-03", text="x")
+    JournalEntry.objects.create(
+        case=ProtectionCase.objects.first(), occurred_on="2026-03-03", text="x"
+    )
     sentinels = _plant()
     assert len(sentinels) > 25
     assert Person.objects.filter(first_name__startswith="SNTL").exists()
@@ -85,7 +87,9 @@ def test_no_sentinel_on_any_statistics_page_or_csv(
                 main = body.split('<main id="main"', 1)[1].split("</main>", 1)[0]
                 texts = [main]
                 for key in set(re.findall(r"/statistik/([a-z_]+)\.csv", body)):
-                    csv = client.get(reverse("statistics:csv", kwargs={"table": key}), {"period": period})
+                    csv = client.get(
+                        reverse("statistics:csv", kwargs={"table": key}), {"period": period}
+                    )
                     assert csv.status_code == 200
                     texts.append(csv.content.decode("utf-8-sig"))
                     texts.append(csv["Content-Disposition"])
