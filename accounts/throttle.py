@@ -123,6 +123,25 @@ def _known_nonce(request: HttpRequest, credentials: dict[str, Any] | None) -> st
     return nonce if failures < settings.AXES_FAILURE_LIMIT else None
 
 
+def known_browser_exhausted(request: HttpRequest) -> bool:
+    """True when this browser is known for the account in the POST but has used up its own
+    failure limit: it is then refused like a locked account."""
+    entries = _cookie_entries(request)
+    if not entries:
+        return False
+    from accounts.models import User
+
+    user_id = (
+        User.objects.filter(email=axes_username(request, None))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    nonce = next((str(n) for uid, n in entries if uid == user_id), None)
+    if nonce is None:
+        return False
+    return (cache.get(f"login-known:{nonce}") or 0) >= settings.AXES_FAILURE_LIMIT
+
+
 def axes_known_browser(request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:
     """AXES_WHITELIST_CALLABLE: the per-account lockout does not apply to a known browser
     (which has its own failure limit, counted below)."""

@@ -54,6 +54,8 @@ class PasswordLoginView(LoginView):
             response = render(request, "accounts/slow_down.html", {"wait": wait}, status=429)
             response["Retry-After"] = str(wait)
             return response
+        if throttle.known_browser_exhausted(request):
+            return render(request, "accounts/locked_out.html", status=429)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
