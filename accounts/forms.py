@@ -117,7 +117,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         device = TOTPDevice.objects.filter(user=self.user, confirmed=True).first()
         token_form = TokenForm({"otp_token": self.cleaned_data.get("otp_token", "")}, device=device)
         if not token_form.is_valid():
-            raise forms.ValidationError(token_form.errors["otp_token"])
+            raise forms.ValidationError(list(token_form.errors["otp_token"]))
         return str(token_form.cleaned_data["otp_token"])
 
 

@@ -132,9 +132,7 @@ def known_browser_exhausted(request: HttpRequest) -> bool:
     from accounts.models import User
 
     user_id = (
-        User.objects.filter(email=axes_username(request, None))
-        .values_list("pk", flat=True)
-        .first()
+        User.objects.filter(email=axes_username(request, None)).values_list("pk", flat=True).first()
     )
     nonce = next((str(n) for uid, n in entries if uid == user_id), None)
     if nonce is None:

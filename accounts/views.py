@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.db import transaction
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -140,9 +139,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             User.objects.select_for_update().filter(pk=user.pk).first()
             # A secret shown in another session (or earlier here) stops working now.
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-            device = TOTPDevice.objects.create(
-                user=user, name="Autentiseringsapp", confirmed=False
-            )
+            device = TOTPDevice.objects.create(user=user, name="Autentiseringsapp", confirmed=False)
         request.session[ENROL_SESSION_KEY] = device.pk
         secret = base64.b32encode(device.bin_key).decode().rstrip("=")
         return render(
@@ -215,7 +212,7 @@ class PasswordLinkView(PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:login")
     post_reset_login = False
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         assert isinstance(self.user, User)
         end_all_sessions(self.user)

@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC
 import json
+from datetime import UTC
 
 from django.conf import settings
 from django.db import connections, models, router, transaction
@@ -63,6 +63,28 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"Åtkomst {self.pk}"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Insert only, chained to the latest row under a lock held until commit."""
+        if not self._state.adding:
+            raise ValueError("The access log is append-only.")
+        using = router.db_for_write(AccessLogEntry, instance=self)
+        # No savepoint inside an outer transaction: two queries (lock, head) per insert.
+        with transaction.atomic(using=using, savepoint=False):
+            connection = connections[using]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+            head = (
+                AccessLogEntry.objects.using(using)
+                .order_by("-pk")
+                .values_list("row_hash", flat=True)
+                .first()
+            )
+            self.at = timezone.now()
+            self.prev_hash = head or GENESIS_HASH
+            self.row_hash = self.expected_hash(self.prev_hash)
+            super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def canonical(self) -> bytes:
         """The fields the hash covers, in a fixed order and format."""
         at = self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -82,27 +104,6 @@ class AccessLogEntry(models.Model):
 
     def expected_hash(self, prev_hash: str) -> str:
         return hashlib.sha256(prev_hash.encode() + b"\n" + self.canonical()).hexdigest()
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        """Insert only, chained to the latest row under a lock held until commit."""
-        if not self._state.adding:
-            raise ValueError("The access log is append-only.")
-        using = router.db_for_write(AccessLogEntry, instance=self)
-        with transaction.atomic(using=using):
-            connection = connections[using]
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-            head = (
-                AccessLogEntry.objects.using(using)
-                .order_by("-pk")
-                .values_list("row_hash", flat=True)
-                .first()
-            )
-            self.at = timezone.now()
-            self.prev_hash = head or GENESIS_HASH
-            self.row_hash = self.expected_hash(self.prev_hash)
-            super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 # The chain starts from this value; the advisory lock key is arbitrary but fixed.

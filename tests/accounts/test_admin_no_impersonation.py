@@ -140,7 +140,7 @@ def test_reset_password_action_sends_a_time_limited_link_and_logs(
     later = timezone.now() + timedelta(hours=26)
     with time_machine.travel(later, tick=False):
         page = Client().get(path, follow=True).content.decode()
-    assert "Länken fungerar inte längre" in page, page[page.find("<main"):][:1500]
+    assert "Länken fungerar inte längre" in page, page[page.find("<main") :][:1500]
     within = Client().get(path, follow=True).content.decode()
     assert "Välj lösenord" in within
 

@@ -25,7 +25,11 @@ from tests.factories import make_case
 def _log_rows(user, case, n: int = 3) -> list[AccessLogEntry]:
     return [
         access.record_access(
-            user, case=case, channel=AccessLogEntry.Channel.DETAIL, granted=True, what=f"läsning {i}"
+            user,
+            case=case,
+            channel=AccessLogEntry.Channel.DETAIL,
+            granted=True,
+            what=f"läsning {i}",
         )
         for i in range(n)
     ]
@@ -147,10 +151,16 @@ def test_the_owners_trigger_still_refuses_update_and_delete(handler) -> None:
 
     case = make_case(handler)
     row = _log_rows(handler, case, 1)[0]
-    for statement in ("UPDATE cases_accesslogentry SET what = 'x'", "DELETE FROM cases_accesslogentry"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement)
+    for statement in (
+        "UPDATE cases_accesslogentry SET what = 'x'",
+        "DELETE FROM cases_accesslogentry",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
     with pytest.raises(ValueError):
         row.save()
 
@@ -176,7 +186,10 @@ def test_sqlite_refuses_update_and_delete_on_the_log(tmp_path: Path) -> None:
     for sql in SQLITE_TRIGGERS.values():
         db.execute(sql)
     db.execute("INSERT INTO cases_accesslogentry (what) VALUES ('läsning')")
-    for statement in ("UPDATE cases_accesslogentry SET what = 'x'", "DELETE FROM cases_accesslogentry"):
+    for statement in (
+        "UPDATE cases_accesslogentry SET what = 'x'",
+        "DELETE FROM cases_accesslogentry",
+    ):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             db.execute(statement)
     assert db.execute("SELECT what FROM cases_accesslogentry").fetchall() == [("läsning",)]
