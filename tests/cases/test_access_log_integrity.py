@@ -36,13 +36,15 @@ def _log_rows(user, case, n: int = 3) -> list[AccessLogEntry]:
 
 
 @pytest.fixture
-def app_role(transactional_db: None) -> Iterator[psycopg.Connection]:
-    """A restricted login role for this test database, granted as after `migrate`, and a
-    separate connection as that role (not through Django)."""
+def app_role(transactional_db: None, settings) -> Iterator[psycopg.Connection]:
+    """A restricted login role for this test database, granted by `migrate` itself (as in
+    production: DATABASE_APP_ROLE set for the owner's migrate run), and a separate
+    connection as that role (not through Django)."""
     settings_dict = connection.settings_dict
     role = f"{settings_dict['NAME']}_app"[:63]
     create_role(connection, role)
-    grant_app_role(connection, role)
+    settings.DATABASE_APP_ROLE = role
+    call_command("migrate", verbosity=0)
     conn = psycopg.connect(
         host=settings_dict["HOST"] or "127.0.0.1",
         port=settings_dict["PORT"] or 5432,
@@ -88,6 +90,10 @@ def test_the_app_role_may_read_and_append_but_not_rewrite_the_log(app_role, hand
             cursor.execute("DELETE FROM django_migrations")
     assert AccessLogEntry.objects.count() == 3
     assert verify_chain().intact
+    # Granting again (the command, or the next migrate) changes nothing.
+    grant_app_role(connection, app_role.info.user)
+    with app_role.cursor() as cursor, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        cursor.execute(f"DELETE FROM {table}")
 
 
 def test_django_as_the_app_role_appends_a_chained_row(app_role, handler) -> None:

@@ -88,7 +88,7 @@ def test_own_password_change_page_needs_a_code_and_is_accessible(new_page) -> No
     page.wait_for_url("**/konto/losenord/")
     check("password-change")
     page.get_by_label("Nuvarande lösenord").fill(demo.DEMO_PASSWORD)
-    page.get_by_label("Nytt lösenord", exact=True).fill("Ett-nytt-lösen-77")
+    page.locator("#id_new_password1").fill("Ett-nytt-lösen-77")
     page.get_by_label("Bekräfta nytt lösenord").fill("Ett-nytt-lösen-77")
     page.get_by_label("Engångskod").fill("000000")
     page.get_by_role("button", name="Byt lösenord").click()
