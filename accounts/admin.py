@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.models import AdminAction, Membership, Organisation, User
+from accounts.signals import end_all_sessions
 
 
 class MembershipInline(admin.TabularInline):
@@ -158,6 +159,18 @@ class SecondFactorAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    # Removing a device here is a second-factor reset too: the user's sessions end.
+    def delete_model(self, request: HttpRequest, obj: TOTPDevice) -> None:
+        user = obj.user
+        super().delete_model(request, obj)
+        end_all_sessions(user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TOTPDevice]) -> None:
+        users = list(User.objects.filter(pk__in=queryset.values("user_id")))
+        super().delete_queryset(request, queryset)
+        for user in users:
+            end_all_sessions(user)
 
 
 class ReviewedFilter(admin.SimpleListFilter):

@@ -228,3 +228,16 @@ def test_admin_action_list_has_a_constant_number_of_queries(
         client.get("/admin/accounts/adminaction/")
     assert len(large) == len(small)
     assert ct
+
+
+def test_deleting_a_device_in_the_device_list_also_ends_the_sessions(login, admin, handler) -> None:
+    victim = login(handler)
+    assert victim.get("/").status_code == 200
+    device = TOTPDevice.objects.get(user=handler)
+    client = login(admin)
+    response = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=handler).exists()
+    assert not UserSession.objects.filter(user=handler).exists()
+    assert victim.get("/").status_code == 302
+    assert LogEntry.objects.filter(object_id=str(device.pk), action_flag=3).exists()
