@@ -115,7 +115,8 @@ class CheckForm(forms.Form):
             self.fields[f"check_{definition.pk}"] = forms.BooleanField(
                 label=definition.label,
                 required=False,
-                help_text=_("Godkänd. Gäller i %(days)s dagar.") % {"days": definition.interval_days},
+                help_text=_("Godkänd. Gäller i %(days)s dagar.")
+                % {"days": definition.interval_days},
             )
 
     def passed(self) -> set[int]:
@@ -324,5 +325,7 @@ class EventForm(forms.Form):
     note = text_area(_("Anteckning"))
 
     def occurred_at(self) -> datetime:
-        naive = datetime.combine(self.cleaned_data["occurred_on"], self.cleaned_data["occurred_time"])
+        naive = datetime.combine(
+            self.cleaned_data["occurred_on"], self.cleaned_data["occurred_time"]
+        )
         return timezone.make_aware(naive)

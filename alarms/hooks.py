@@ -50,7 +50,7 @@ def _needs_reassessment() -> Exists:
 
 
 def case_flags(case_ids: list[int]) -> dict[int, list[str]]:
-    """"Larm utlånat" (and "utan strukturerad bedömning"), "Ny bedömning efter larm": one
+    """ "Larm utlånat" (and "utan strukturerad bedömning"), "Ny bedömning efter larm": one
     query for the whole page of cases."""
     if not case_ids:
         return {}
@@ -69,7 +69,9 @@ def case_flags(case_ids: list[int]) -> dict[int, list[str]]:
     for pk, lent, lent_without, after_alarm in rows:
         if lent:
             flags[pk].append(
-                _("Larm utlånat (utan strukturerad bedömning)") if lent_without else _("Larm utlånat")
+                _("Larm utlånat (utan strukturerad bedömning)")
+                if lent_without
+                else _("Larm utlånat")
             )
         if after_alarm:
             flags[pk].append(_("Ny bedömning efter larm"))
@@ -77,9 +79,7 @@ def case_flags(case_ids: list[int]) -> dict[int, list[str]]:
 
 
 def needs_reassessment(case: ProtectionCase) -> bool:
-    return (
-        ProtectionCase.objects.filter(pk=case.pk).filter(_needs_reassessment()).exists()
-    )
+    return ProtectionCase.objects.filter(pk=case.pk).filter(_needs_reassessment()).exists()
 
 
 def purge_case(case: ProtectionCase) -> dict[str, int]:

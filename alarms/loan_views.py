@@ -98,7 +98,9 @@ def loan_new(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
             )
 
         if _run(request, form, action):
-            messages.success(request, _("Larmet är utlånat. Skriv ut kvittensen och instruktionerna."))
+            messages.success(
+                request, _("Larmet är utlånat. Skriv ut kvittensen och instruktionerna.")
+            )
             return _loan_url(case_access, created[0])
     return render(
         request,
@@ -129,12 +131,16 @@ def loan_detail(request: HttpRequest, case_access: CaseAccess, loan: str) -> Htt
             "loan": row,
             "carrier": panels.carrier_label(row, case_access),
             "decisions": list(
-                row.decisions.select_related("decided_by", "assessment").order_by("decided_on", "pk")
+                row.decisions.select_related("decided_by", "assessment").order_by(
+                    "decided_on", "pk"
+                )
             ),
             "events": list(row.events.select_related("recorded_by").order_by("-occurred_at")),
             "may_change": may_change,
             "may_record_event": loans.may_lend(case_access) and is_open,
-            "ack_form": AcknowledgeForm(initial={"on": timezone.localdate(), "version": row.version}),
+            "ack_form": AcknowledgeForm(
+                initial={"on": timezone.localdate(), "version": row.version}
+            ),
         },
     )
 
@@ -149,7 +155,10 @@ def loan_review(request: HttpRequest, case_access: CaseAccess, loan: str) -> Htt
     case = case_access.case
     form = ReviewForm(
         request.POST or None,
-        initial={"version": row.version, "review_on": loans.default_review_on(timezone.localdate())},
+        initial={
+            "version": row.version,
+            "review_on": loans.default_review_on(timezone.localdate()),
+        },
     )
     form.setup_basis(loans.basis_choices(case_access), loans.unit_staff(case), case_access.user)
     if request.method == "POST" and form.is_valid():
@@ -218,7 +227,9 @@ def _end(request: HttpRequest, case_access: CaseAccess, key: str, *, lost: bool)
                 request,
                 _("Enheten är registrerad som förlorad.")
                 if lost
-                else _("Larmet är återlämnat. Enheten behöver en beredskapskontroll före nästa lån."),
+                else _(
+                    "Larmet är återlämnat. Enheten behöver en beredskapskontroll före nästa lån."
+                ),
             )
             return redirect("cases:detail", key=case_access.case.key)
     return render(
@@ -238,13 +249,16 @@ def loan_acknowledge(request: HttpRequest, case_access: CaseAccess, loan: str) -
         request,
         form,
         lambda: loans.acknowledge(
-            case_access.user, row, on=form.cleaned_data["on"], expected_version=form.expected_version()
+            case_access.user,
+            row,
+            on=form.cleaned_data["on"],
+            expected_version=form.expected_version(),
         ),
     ):
         messages.success(request, _("Kvittensen är registrerad."))
     else:
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(e) for e in error))
     return _loan_url(case_access, row)
 
 
@@ -255,7 +269,8 @@ def loan_event(request: HttpRequest, case_access: CaseAccess, loan: str) -> Http
     row = loans.get_loan(case_access, loan)
     now = timezone.localtime()
     form = EventForm(
-        request.POST or None, initial={"occurred_on": now.date(), "occurred_time": now.strftime("%H:%M")}
+        request.POST or None,
+        initial={"occurred_on": now.date(), "occurred_time": now.strftime("%H:%M")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -281,7 +296,9 @@ def loan_event(request: HttpRequest, case_access: CaseAccess, loan: str) -> Http
                 else _("Larmhändelsen är registrerad."),
             )
             return _loan_url(case_access, row)
-    return render(request, "alarms/event_form.html", {"case": case_access.case, "loan": row, "form": form})
+    return render(
+        request, "alarms/event_form.html", {"case": case_access.case, "loan": row, "form": form}
+    )
 
 
 @require_GET

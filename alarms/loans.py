@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -85,7 +86,7 @@ def _ensure_open(case: ProtectionCase) -> None:
         raise CaseClosed(case) from exc
 
 
-def get_loan(case_access: CaseAccess, key: object) -> Loan:
+def get_loan(case_access: CaseAccess, key: UUID | str) -> Loan:
     """A loan of this case for a police reader, else Http404."""
     if not shows_loans(case_access):
         raise Http404
@@ -176,7 +177,9 @@ class Basis:
 def _basis(case_access: CaseAccess, assessment_id: int | None, reason: str, on: date) -> Basis:
     reason = reason.strip()
     if assessment_id:
-        choice = next((c for c in basis_choices(case_access, on=on) if c.assessment_id == assessment_id), None)
+        choice = next(
+            (c for c in basis_choices(case_access, on=on) if c.assessment_id == assessment_id), None
+        )
         if choice is None:
             raise Invalid(
                 _(
@@ -404,7 +407,9 @@ def lend(
 
 
 def _locked_loan(loan: Loan, expected_version: int | None) -> Loan:
-    locked = Loan.objects.select_for_update(of=("self",)).select_related("device__kind").get(pk=loan.pk)
+    locked = (
+        Loan.objects.select_for_update(of=("self",)).select_related("device__kind").get(pk=loan.pk)
+    )
     if expected_version is None or locked.version != expected_version:
         raise Conflict()
     if locked.ended_on is not None:
@@ -490,9 +495,7 @@ def end_loan(
     case_access = _loan_case(actor, loan)
     on = on or timezone.localdate()
     if on > timezone.localdate() or on < loan.started_on:
-        raise Invalid(
-            _("Datumet ska ligga mellan utlåningen och i dag."), field="on"
-        )
+        raise Invalid(_("Datumet ska ligga mellan utlåningen och i dag."), field="on")
     if not lost and not condition:
         raise Invalid(_("Ange enhetens skick."), field="condition")
     with transaction.atomic():
@@ -522,7 +525,11 @@ def end_loan(
         _end_measure_if_last(actor, locked, on)
         _journal(
             case_access,
-            (_("Larmet rapporterades förlorat: %(kind)s.") if lost else _("Larmet återlämnades: %(kind)s."))
+            (
+                _("Larmet rapporterades förlorat: %(kind)s.")
+                if lost
+                else _("Larmet återlämnades: %(kind)s.")
+            )
             % {"kind": device.kind.name},
         )
     loan.refresh_from_db()
@@ -563,7 +570,11 @@ def record_event(
     and flags the case for a new risk assessment (until one is finalised after it)."""
     case_access = _loan_case(actor, loan)
     local = timezone.localtime(occurred_at).date()
-    if occurred_at > timezone.now() or local < loan.started_on or (loan.ended_on and local > loan.ended_on):
+    if (
+        occurred_at > timezone.now()
+        or local < loan.started_on
+        or (loan.ended_on and local > loan.ended_on)
+    ):
         raise Invalid(
             _("Tidpunkten ska ligga inom lånet och inte i framtiden."), field="occurred_at"
         )

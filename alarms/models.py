@@ -67,7 +67,9 @@ class CheckDefinition(models.Model):
         ordering = ["kind", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "code"], name="one_check_code_per_kind"),
-            models.CheckConstraint(condition=Q(interval_days__gt=0), name="check_interval_positive"),
+            models.CheckConstraint(
+                condition=Q(interval_days__gt=0), name="check_interval_positive"
+            ),
         ]
 
     def __str__(self) -> str:

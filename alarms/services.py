@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import (
@@ -64,7 +65,7 @@ def devices_for(user: User) -> QuerySet[Device]:
     return Device.objects.filter(unit_id__in=device_unit_ids(user))
 
 
-def get_device_for_user(user: User, key: object) -> Device:
+def get_device_for_user(user: User, key: UUID | str) -> Device:
     """The device with this key if the user is police staff of its unit, else Http404."""
     try:
         return devices_for(user).select_related("kind", "unit").get(key=key)
@@ -92,7 +93,8 @@ def checks_overdue(now: datetime | None = None) -> Exists:
         CheckDefinition.objects.filter(kind=OuterRef("kind"), active=True)
         .annotate(cutoff=cutoff)
         .filter(
-            Q(cutoff__gt=OuterRef("last_checked_at")) | Q(created_at__gt=OuterRef("last_checked_at"))
+            Q(cutoff__gt=OuterRef("last_checked_at"))
+            | Q(created_at__gt=OuterRef("last_checked_at"))
         )
     )
     return Exists(stale)
@@ -209,7 +211,9 @@ def add_device(
     _require_unit(actor, unit.pk)
     serial = serial.strip()
     if Device.objects.filter(kind=kind, serial__iexact=serial).exists():
-        raise Invalid(_("Det finns redan en enhet av den typen med det serienumret."), field="serial")
+        raise Invalid(
+            _("Det finns redan en enhet av den typen med det serienumret."), field="serial"
+        )
     device = Device(
         unit=unit,
         kind=kind,
@@ -236,8 +240,14 @@ def update_device(
     """Change a device's identifiers and notes (optimistic locking on ``version``)."""
     _require_unit(actor, device.unit_id)
     serial = serial.strip()
-    if Device.objects.filter(kind=device.kind, serial__iexact=serial).exclude(pk=device.pk).exists():
-        raise Invalid(_("Det finns redan en enhet av den typen med det serienumret."), field="serial")
+    if (
+        Device.objects.filter(kind=device.kind, serial__iexact=serial)
+        .exclude(pk=device.pk)
+        .exists()
+    ):
+        raise Invalid(
+            _("Det finns redan en enhet av den typen med det serienumret."), field="serial"
+        )
     with transaction.atomic():
         locked = Device.objects.select_for_update().get(pk=device.pk)
         if expected_version is None or locked.version != expected_version:
@@ -250,9 +260,7 @@ def update_device(
     return locked
 
 
-def set_status(
-    actor: User, device: Device, status: str, *, expected_version: int | None
-) -> Device:
+def set_status(actor: User, device: Device, status: str, *, expected_version: int | None) -> Device:
     """Send a device to service, back to the store, or retire it. A device on loan, lost or
     retired changes only through its loan (return, lost) – a retired one never again."""
     _require_unit(actor, device.unit_id)
@@ -313,7 +321,7 @@ def loans_past_dates(today: date | None = None) -> QuerySet[Loan]:
 def devices_with_overdue_checks(now: datetime | None = None) -> QuerySet[Device]:
     """Devices in use (not lost or retired) whose readiness checks are overdue or that were
     never checked."""
-    return with_readiness(Device.objects.exclude(status__in=GONE), now).filter(overdue=True)
+    return with_readiness(Device.objects.exclude(status__in=GONE), now).filter(Q(overdue=True))
 
 
 def loans_without_assessment() -> QuerySet[Loan]:

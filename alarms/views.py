@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,9 +38,7 @@ def _visible_case_ids(user: Any, case_ids: set[int]) -> set[int]:
     """Cases whose reference this user may see (listable); others are shown unnamed."""
     if not case_ids:
         return set()
-    return set(
-        access.listable_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True)
-    )
+    return set(access.listable_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
 
 
 def _active_loan_fields(qs: Any) -> Any:
@@ -69,13 +67,13 @@ def inventory(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(status=data["status"])
         problem = data.get("problem")
         if problem == "overdue":
-            qs = qs.exclude(status__in=services.GONE).filter(overdue=True)
+            qs = qs.exclude(status__in=services.GONE).filter(Q(overdue=True))
         elif problem == "past_dates":
             qs = qs.filter(pk__in=services.loans_past_dates().values("device_id"))
         elif problem == "without_assessment":
             qs = qs.filter(pk__in=services.loans_without_assessment().values("device_id"))
         elif problem == "lendable":
-            qs = qs.filter(lendable=True)
+            qs = qs.filter(Q(lendable=True))
     devices = list(qs.order_by("kind__order", "kind__name", "serial"))
     visible = _visible_case_ids(user, {d.loan_case_id for d in devices if d.loan_case_id})
     today = timezone.localdate()
@@ -96,9 +94,11 @@ def inventory(request: HttpRequest) -> HttpResponse:
     all_devices = services.with_readiness(services.devices_for(user))
     counts = services.InventoryCounts(
         total=all_devices.exclude(status__in=services.GONE).count(),
-        lendable=all_devices.filter(lendable=True).count(),
+        lendable=all_devices.filter(Q(lendable=True)).count(),
         on_loan=all_devices.filter(status=Device.Status.ON_LOAN).count(),
-        overdue_checks=all_devices.exclude(status__in=services.GONE).filter(overdue=True).count(),
+        overdue_checks=all_devices.exclude(status__in=services.GONE)
+        .filter(Q(overdue=True))
+        .count(),
         past_dates=services.loans_past_dates().filter(device__in=all_devices).count(),
         without_assessment=services.loans_without_assessment()
         .filter(device__in=all_devices)
@@ -131,7 +131,9 @@ def device_add(request: HttpRequest) -> HttpResponse:
         except Invalid as exc:
             _apply_error(form, exc)
         else:
-            messages.success(request, _("Enheten är registrerad. Gör en beredskapskontroll innan den lånas ut."))
+            messages.success(
+                request, _("Enheten är registrerad. Gör en beredskapskontroll innan den lånas ut.")
+            )
             return redirect("alarms:device", key=device.key)
     return render(
         request,
@@ -257,4 +259,3 @@ def device_status(request: HttpRequest, key: str) -> HttpResponse:
     else:
         messages.error(request, _("Välj en giltig status."))
     return redirect("alarms:device", key=device.key)
-

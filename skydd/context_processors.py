@@ -25,5 +25,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         ),
         "nav_access_log": any(m.organisation.is_police and m.role == "head" for m in active),
         "nav_todo": any(m.role in ("handler", "head") for m in active),
-        "nav_alarms": any(m.organisation.is_police and m.role in ("handler", "head") for m in active),
+        "nav_alarms": any(
+            m.organisation.is_police and m.role in ("handler", "head") for m in active
+        ),
     }

@@ -31,9 +31,7 @@ def device(
         actor, unit=unit, kind=kind(code), serial=f"SN-{next(_serials):05d}", **extra
     )
     if ready:
-        services.record_check(
-            actor, row, passed={d.pk for d in services.active_checks(row.kind)}
-        )
+        services.record_check(actor, row, passed={d.pk for d in services.active_checks(row.kind)})
         row.refresh_from_db()
     return row
 

@@ -176,7 +176,11 @@ def test_review_is_a_new_decision_and_moves_the_follow_up(handler, case):
         loans.review(handler, loan, expected_version=loan.version, review_on=new_date)
     assessment = final_assessment(handler, case)
     loans.review(
-        handler, loan, expected_version=loan.version, review_on=new_date, assessment_id=assessment.pk
+        handler,
+        loan,
+        expected_version=loan.version,
+        review_on=new_date,
+        assessment_id=assessment.pk,
     )
     loan.refresh_from_db()
     assert loan.review_on == new_date and not loan.without_assessment
