@@ -6,13 +6,12 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
