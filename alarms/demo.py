@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
-from alarms import loans, services
+from alarms import basis, events, loans, services
 from alarms.models import Device, DeviceKind, Loan
 from cases import access
 from cases.models import Participant, ProtectionCase
@@ -85,7 +85,7 @@ def _seed_unit(unit: Organisation, index: int) -> bool:
     assessed = [
         (case, user)
         for case, user in cases
-        if loans.basis_choices(access.get_case_for_user(user, case.key, log=False))
+        if basis.basis_choices(access.get_case_for_user(user, case.key, log=False))
     ]
     today = timezone.localdate()
     created = False
@@ -140,7 +140,7 @@ def _seed_unit(unit: Organisation, index: int) -> bool:
             if loan and state == "loan_past_review":
                 Loan.objects.filter(pk=loan.pk).update(review_on=today - timedelta(days=9))
             if loan and state == "loan_assessment":
-                loans.record_event(
+                events.record_event(
                     handler,
                     loan,
                     occurred_at=timezone.now() - timedelta(days=3),
@@ -157,7 +157,7 @@ def _lend(
     case_access = access.get_case_for_user(handler, case.key, log=False)
     today = timezone.localdate()
     started = today - timedelta(days=started_days)
-    choices = loans.basis_choices(case_access) if with_assessment else []
+    choices = basis.basis_choices(case_access) if with_assessment else []
     carrier = Participant.objects.filter(case=case, role="protected").first()
     if carrier is None:
         return None

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from alarms.loans import BasisChoice
+from alarms.basis import BasisChoice
 from alarms.models import AlarmEvent, CheckDefinition, Device, DeviceKind, Loan
 from cases.models import Participant
 

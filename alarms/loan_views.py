@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alarms import loans, panels, receipt
+from alarms import basis, events, loans, panels, receipt
 from alarms.forms import (
     AcknowledgeForm,
     EventForm,
@@ -70,8 +71,8 @@ def loan_new(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
         request.POST or None,
         devices=ready,
         carriers=loans.carriers(case),
-        choices=loans.basis_choices(case_access),
-        staff=loans.unit_staff(case),
+        choices=basis.basis_choices(case_access),
+        staff=basis.unit_staff(case),
         actor=case_access.user,
     )
     carrier_field = form.fields["carrier"]
@@ -110,8 +111,8 @@ def loan_new(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
             "form": form,
             "unready": [d for d in devices if d.reasons],  # type: ignore[attr-defined]
             "basis_choices": form.basis_choices,
-            "review_months": loans.settings.ALARM_LOAN_REVIEW_MONTHS,
-            "max_age": loans.settings.ALARM_ASSESSMENT_MAX_AGE_DAYS,
+            "review_months": settings.ALARM_LOAN_REVIEW_MONTHS,
+            "max_age": settings.ALARM_ASSESSMENT_MAX_AGE_DAYS,
         },
     )
 
@@ -160,7 +161,7 @@ def loan_review(request: HttpRequest, case_access: CaseAccess, loan: str) -> Htt
             "review_on": loans.default_review_on(timezone.localdate()),
         },
     )
-    form.setup_basis(loans.basis_choices(case_access), loans.unit_staff(case), case_access.user)
+    form.setup_basis(basis.basis_choices(case_access), basis.unit_staff(case), case_access.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -276,7 +277,7 @@ def loan_event(request: HttpRequest, case_access: CaseAccess, loan: str) -> Http
         data = form.cleaned_data
 
         def action() -> None:
-            loans.record_event(
+            events.record_event(
                 case_access.user,
                 row,
                 occurred_at=form.occurred_at(),

@@ -15,8 +15,7 @@ active loan whatever wrote it. The loser of two simultaneous attempts gets ``Con
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from uuid import UUID
 
 from django.conf import settings
@@ -25,8 +24,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, User
-from alarms.models import AlarmEvent, Device, Loan, LoanDecision
+from accounts.models import User
+from alarms import basis
+from alarms.models import Device, Loan, LoanDecision
 from alarms.services import not_ready_reasons, stamp, with_readiness
 from cases import access
 from cases.access import CaseAccess
@@ -34,8 +34,6 @@ from cases.casework import services as casework
 from cases.errors import CaseClosed, Conflict, Invalid, NotAllowed
 from cases.models import FollowUp, MeasureKind, Participant, ProtectionCase, ProtectiveMeasure
 from cases.services import journal
-from riskassessment import services as ra
-from riskassessment.models import Assessment
 
 MEASURE_CODE = "skyddslarm"
 CARRIER_ROLES = (Participant.Role.PROTECTED, Participant.Role.RELATIVE, Participant.Role.CHILD)
@@ -100,20 +98,6 @@ def get_loan(case_access: CaseAccess, key: UUID | str) -> Loan:
         raise Http404 from exc
 
 
-def unit_staff(case: ProtectionCase) -> list[User]:
-    """Who may be recorded as decision maker: the unit's active handlers and heads."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=case.unit_id,
-            memberships__is_active=True,
-            memberships__role__in=(Membership.Role.HANDLER, Membership.Role.HEAD),
-        )
-        .distinct()
-        .order_by("full_name")
-    )
-
-
 def carriers(case: ProtectionCase) -> list[Participant]:
     return list(
         Participant.objects.filter(case=case, role__in=CARRIER_ROLES)
@@ -132,93 +116,6 @@ def lendable_devices(case: ProtectionCase) -> list[Device]:
     for device in devices:
         device.reasons = not_ready_reasons(device)  # type: ignore[attr-defined]
     return devices
-
-
-# --- the decision basis ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BasisChoice:
-    """A final risk assessment that may be the basis of a decision, with its summary."""
-
-    assessment_id: int
-    label: str  # instrument and date
-    summary: str  # the summary judgements (levels), as the reader may see them
-
-
-def basis_choices(case_access: CaseAccess, *, on: date | None = None) -> list[BasisChoice]:
-    """The case's final assessments the reader sees, at most ALARM_ASSESSMENT_MAX_AGE_DAYS
-    old, newest first."""
-    on = on or timezone.localdate()
-    oldest = on - timedelta(days=settings.ALARM_ASSESSMENT_MAX_AGE_DAYS)
-    choices = []
-    for row in ra.assessment_rows(case_access):
-        a = row.assessment
-        if not a.is_final or a.assessed_on < oldest:
-            continue
-        levels = [f"{j.label}: {j.display}" for j in row.judgements if j.is_level and j.level]
-        summary = "; ".join(levels) or _("Ingen nivå angiven")
-        label = f"{a.instrument.name}, {a.assessed_on.isoformat()}"
-        choices.append(BasisChoice(a.pk, label, summary))
-    return choices
-
-
-@dataclass(frozen=True)
-class Basis:
-    assessment: Assessment | None
-    summary: str
-    reason: str
-
-    @property
-    def without_assessment(self) -> bool:
-        return self.assessment is None
-
-
-def _basis(case_access: CaseAccess, assessment_id: int | None, reason: str, on: date) -> Basis:
-    reason = reason.strip()
-    if assessment_id:
-        choice = next(
-            (c for c in basis_choices(case_access, on=on) if c.assessment_id == assessment_id), None
-        )
-        if choice is None:
-            raise Invalid(
-                _(
-                    "Bedömningen kan inte användas som underlag: den ska vara slutförd, höra "
-                    "till ärendet och vara högst %(days)s dagar gammal."
-                )
-                % {"days": settings.ALARM_ASSESSMENT_MAX_AGE_DAYS},
-                field="assessment",
-            )
-        assessment = Assessment.objects.get(pk=assessment_id)
-        return Basis(assessment, f"{choice.label} – {choice.summary}"[:300], reason)
-    if not reason:
-        raise Invalid(
-            _(
-                "Ingen slutförd hot- och riskbedömning är vald. Skriv skälet till beslutet: "
-                "lånet markeras då ”utan strukturerad bedömning”."
-            ),
-            field="reason",
-        )
-    return Basis(None, "", reason)
-
-
-def _check_decision_maker(case: ProtectionCase, user: User | None) -> User:
-    if user is None or user.pk not in {u.pk for u in unit_staff(case)}:
-        raise Invalid(
-            _("Beslutsfattaren ska vara handläggare eller chef vid ärendets polisenhet."),
-            field="decision_maker",
-        )
-    return user
-
-
-def _check_review(started_on: date, review_on: date, return_by: date | None) -> None:
-    today = timezone.localdate()
-    if review_on < today:
-        raise Invalid(_("Översynsdatumet kan inte ligga i det förflutna."), field="review_on")
-    if review_on < started_on:
-        raise Invalid(_("Översynen kan inte vara före utlåningen."), field="review_on")
-    if return_by is not None and return_by < started_on:
-        raise Invalid(_("Återlämnandet kan inte vara före utlåningen."), field="return_by")
 
 
 # --- measure and follow-ups (through the case-work services) ---------------------------------
@@ -344,9 +241,9 @@ def lend(
             field="acknowledged_on",
         )
     review_on = review_on or default_review_on(started_on)
-    _check_review(started_on, review_on, return_by)
-    basis = _basis(case_access, assessment_id, reason, started_on)
-    maker = _check_decision_maker(case, decision_maker or actor)
+    basis.check_review(started_on, review_on, return_by)
+    chosen = basis.build(case_access, assessment_id, reason, started_on)
+    maker = basis.check_decision_maker(case, decision_maker or actor)
     with transaction.atomic():
         _ensure_open(case)
         locked = with_readiness(Device.objects.select_for_update(of=("self",))).get(pk=device.pk)
@@ -363,7 +260,7 @@ def lend(
             started_on=started_on,
             review_on=review_on,
             return_by=return_by,
-            without_assessment=basis.without_assessment,
+            without_assessment=chosen.without_assessment,
             acknowledged_on=acknowledged_on,
             acknowledged_recorded_by=actor if acknowledged_on else None,
             created_by=actor,
@@ -379,10 +276,10 @@ def lend(
             kind=LoanDecision.Kind.INITIAL,
             decided_on=started_on,
             decided_by=maker,
-            assessment=basis.assessment,
-            assessment_summary=basis.summary,
-            without_assessment=basis.without_assessment,
-            reason=basis.reason,
+            assessment=chosen.assessment,
+            assessment_summary=chosen.summary,
+            without_assessment=chosen.without_assessment,
+            reason=chosen.reason,
             review_on=review_on,
             recorded_by=actor,
         )
@@ -400,7 +297,7 @@ def lend(
                 "kind": locked.kind.name,
                 "role": carrier.get_role_display().lower(),
                 "date": review_on.isoformat(),
-                "basis": _(" (utan strukturerad bedömning)") if basis.without_assessment else "",
+                "basis": _(" (utan strukturerad bedömning)") if chosen.without_assessment else "",
             },
         )
     return loan
@@ -437,9 +334,9 @@ def review(
     """Review the loan: a new decision with its own basis and next review date."""
     case_access = _loan_case(actor, loan)
     today = timezone.localdate()
-    _check_review(loan.started_on, review_on, return_by)
-    basis = _basis(case_access, assessment_id, reason, today)
-    maker = _check_decision_maker(case_access.case, decision_maker or actor)
+    basis.check_review(loan.started_on, review_on, return_by)
+    chosen = basis.build(case_access, assessment_id, reason, today)
+    maker = basis.check_decision_maker(case_access.case, decision_maker or actor)
     with transaction.atomic():
         _ensure_open(case_access.case)
         locked = _locked_loan(loan, expected_version)
@@ -448,16 +345,16 @@ def review(
             kind=LoanDecision.Kind.REVIEW,
             decided_on=today,
             decided_by=maker,
-            assessment=basis.assessment,
-            assessment_summary=basis.summary,
-            without_assessment=basis.without_assessment,
-            reason=basis.reason,
+            assessment=chosen.assessment,
+            assessment_summary=chosen.summary,
+            without_assessment=chosen.without_assessment,
+            reason=chosen.reason,
             review_on=review_on,
             recorded_by=actor,
         )
         locked.review_on = review_on
         locked.return_by = return_by
-        locked.without_assessment = basis.without_assessment
+        locked.without_assessment = chosen.without_assessment
         locked.review_follow_up = _finish_review(
             actor,
             locked,
@@ -473,7 +370,7 @@ def review(
             _("Översyn av larmlån: fortsatt lån, nästa översyn senast %(date)s%(basis)s.")
             % {
                 "date": review_on.isoformat(),
-                "basis": _(" (utan strukturerad bedömning)") if basis.without_assessment else "",
+                "basis": _(" (utan strukturerad bedömning)") if chosen.without_assessment else "",
             },
         )
     loan.refresh_from_db()
@@ -552,61 +449,6 @@ def acknowledge(actor: User, loan: Loan, *, on: date, expected_version: int | No
         _journal(case_access, _("Kvittens av larminstruktioner registrerad."))
     loan.refresh_from_db()
     return loan
-
-
-# --- alarm activations -----------------------------------------------------------------------
-
-
-def record_event(
-    actor: User,
-    loan: Loan,
-    *,
-    occurred_at: datetime,
-    kind: str,
-    outcome: str,
-    note: str = "",
-) -> AlarmEvent:
-    """An alarm from the device. A real alarm plans a follow-up "Efter larm" within two days
-    and flags the case for a new risk assessment (until one is finalised after it)."""
-    case_access = _loan_case(actor, loan)
-    local = timezone.localtime(occurred_at).date()
-    if (
-        occurred_at > timezone.now()
-        or local < loan.started_on
-        or (loan.ended_on and local > loan.ended_on)
-    ):
-        raise Invalid(
-            _("Tidpunkten ska ligga inom lånet och inte i framtiden."), field="occurred_at"
-        )
-    with transaction.atomic():
-        _ensure_open(case_access.case)
-        Loan.objects.select_for_update(of=("self",)).get(pk=loan.pk)
-        event = AlarmEvent(
-            loan=loan,
-            occurred_at=occurred_at,
-            kind=kind,
-            outcome=outcome,
-            note=note,
-            recorded_by=actor,
-        )
-        if kind == AlarmEvent.Kind.REAL:
-            due = max(timezone.localdate(), local + timedelta(days=AFTER_ALARM_DAYS))
-            due = min(due, timezone.localdate() + timedelta(days=AFTER_ALARM_DAYS))
-            event.follow_up = casework.add_follow_up(
-                actor,
-                case_access.case,
-                kind=FollowUp.Kind.AFTER_ALARM,
-                due_date=due,
-                assignee=_police_assignee(case_access.case, actor),
-            )
-        stamp(event, actor, "larmhändelse")
-        event.save()
-        _journal(
-            case_access,
-            _("Larmhändelse registrerad: %(kind)s, %(outcome)s.")
-            % {"kind": event.get_kind_display(), "outcome": event.get_outcome_display().lower()},
-        )
-    return event
 
 
 def _journal(case_access: CaseAccess, text: str) -> None:

@@ -9,7 +9,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from alarms import hooks, loans, services
+from alarms import events, hooks, loans, services
 from alarms.models import AlarmEvent, Device, Loan, LoanDecision
 from cases.casework import services as casework
 from cases.errors import CaseClosed, Conflict, Invalid, NotAllowed
@@ -220,7 +220,7 @@ def test_a_real_alarm_plans_a_follow_up_and_flags_reassessment(handler, case):
     final_assessment(handler, case)
     loan = lend(handler, case, device(handler))
     assert not hooks.needs_reassessment(case)
-    event = loans.record_event(
+    event = events.record_event(
         handler, loan, occurred_at=timezone.now(), kind="real", outcome="police_on_site"
     )
     follow_up = FollowUp.objects.get(pk=event.follow_up_id)
@@ -234,7 +234,7 @@ def test_a_real_alarm_plans_a_follow_up_and_flags_reassessment(handler, case):
 
 def test_a_test_alarm_plans_nothing(handler, case):
     loan = lend(handler, case, device(handler))
-    event = loans.record_event(
+    event = events.record_event(
         handler, loan, occurred_at=timezone.now(), kind="test", outcome="no_need"
     )
     assert event.follow_up is None

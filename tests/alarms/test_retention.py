@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from alarms import loans
+from alarms import events, loans
 from alarms.models import AlarmEvent, Device, Loan, LoanDecision
 from cases.casework import services as casework
 from cases.casework.retention import purge_expired
@@ -24,7 +24,7 @@ def test_purge_cuts_the_loan_from_the_case_and_its_persons_and_keeps_the_referen
     person_id = case.participants.get(role="protected").person_id
     row = device(handler)
     loan = lend(handler, case, row, reason="Skyddspersonen Anna är rädd")
-    loans.record_event(
+    events.record_event(
         handler,
         loan,
         occurred_at=timezone.now(),
