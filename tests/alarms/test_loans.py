@@ -13,7 +13,7 @@ from alarms import events, hooks, loans, services
 from alarms.models import AlarmEvent, Device, Loan, LoanDecision
 from cases.casework import services as casework
 from cases.errors import CaseClosed, Conflict, Invalid, NotAllowed
-from cases.models import FollowUp, JournalEntry, Participant, ProtectiveMeasure
+from cases.models import FollowUp, JournalEntry, MeasureKind, Participant, ProtectiveMeasure
 from tests.alarms.helpers import device, lend, protected
 from tests.factories import make_case, make_disclosure
 from tests.riskassessment.helpers import case_access, final_assessment
@@ -47,7 +47,7 @@ def test_lending_with_an_assessment_records_the_decision_measure_and_review(hand
 
 
 def test_a_planned_alarm_measure_is_activated_not_duplicated(handler, case):
-    kind = casework.MeasureKind.objects.get(code="skyddslarm")
+    kind = MeasureKind.objects.get(code="skyddslarm")
     planned = casework.add_measure(handler, case, kind=kind)
     lend(handler, case, device(handler))
     planned.refresh_from_db()
