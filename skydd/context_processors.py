@@ -31,4 +31,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
             bool(user.is_staff or user.is_superuser)  # type: ignore[union-attr]
             or any(m.role == "head" and m.organisation.kind != "admin" for m in active)
         ),
+        "nav_alarms": any(
+            m.organisation.is_police and m.role in ("handler", "head") for m in active
+        ),
     }

@@ -347,3 +347,9 @@ CONTACT_BAN_MAX_DAYS = {
     "extended": 366,
     "specially_extended": 366,
 }
+
+# Larmutrustning (alarms/): a loan's review date defaults to this many months after its start
+# (Brå 2015:7: loans last about three months); a risk assessment older than this many days
+# cannot be the basis of a lending decision (a written reason is then required).
+ALARM_LOAN_REVIEW_MONTHS = envint("ALARM_LOAN_REVIEW_MONTHS", 3)
+ALARM_ASSESSMENT_MAX_AGE_DAYS = envint("ALARM_ASSESSMENT_MAX_AGE_DAYS", 180)
