@@ -19,6 +19,8 @@ The points:
 - ``case_flags``: ``(list[int] case ids) -> dict[int, list[str]]`` – short flags for case
   lists and the case header (e.g. "Larm utlånat"); one query for the whole page of cases.
 - ``notification_rules``: rule objects read by ``notifications`` (see that app).
+- ``journal_events``: ``{code: cases.journal.Event}`` – the app's journal events, rendered in
+  the reader's language when the journal is read.
 
 Order: lower ``order`` first; equal orders keep registration order. ``override()`` replaces
 a point's items for the duration of a test.
@@ -26,7 +28,7 @@ a point's items for the duration of a test.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -70,3 +72,4 @@ case_flags: ExtensionPoint[Callable[[list[int]], dict[int, list[str]]]] = Extens
     "case_flags"
 )
 notification_rules: ExtensionPoint[Any] = ExtensionPoint("notification_rules")
+journal_events: ExtensionPoint[Mapping[str, Any]] = ExtensionPoint("journal_events")

@@ -139,6 +139,11 @@ class JournalEntry(models.Model):
         default=Visibility.POLICE_INTERNAL,
     )
     occurred_on = models.DateField(_("datum"))
+    # A structured event (cases.journal): its code and parameters; rendered when read.
+    # Empty for a handler's own note and for entries written before events existed.
+    event = models.CharField(_("händelse"), max_length=50, blank=True, default="")
+    params = models.JSONField(_("parametrar"), default=dict, blank=True)
+    # The Swedish text: what a note says, or the event as rendered when it was written.
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -149,6 +154,13 @@ class JournalEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Journal {self.pk}"
+
+    @property
+    def display_text(self) -> str:
+        """The entry in the reader's (current) language."""
+        from cases.journal import render
+
+        return render(self)
 
 
 class BreakGlassAccess(models.Model):
