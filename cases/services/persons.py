@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
@@ -227,7 +228,15 @@ def remove_participant(actor: User, case: ProtectionCase, participant: Participa
             raise errors.Invalid(_("Ärendet måste ha minst en skyddsperson."))
         person = participant.person
         role = participant.role
-        participant.delete()
+        try:
+            participant.delete()
+        except ProtectedError as exc:
+            raise errors.Invalid(
+                _(
+                    "Personen är part i ett kontaktförbud i ärendet och kan inte tas bort "
+                    "som deltagare."
+                )
+            ) from exc
         if not person.participations.filter(case=case).exists():
             # The dwellings this case registered for the person go with their last role here.
             SecretDwelling.objects.filter(case=case, person=person).delete()
