@@ -5,11 +5,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.http import user_for_request  # noqa: F401 (moved there; importable here too)
 
 LOGIN_FAILED = _("Fel e-postadress eller lösenord.")
 
@@ -77,9 +76,3 @@ class TokenForm(forms.Form):
         if not self.device.verify_token(token):
             raise forms.ValidationError(_("Koden stämmer inte. Kontrollera klockan i appen."))
         return token
-
-
-def user_for_request(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user

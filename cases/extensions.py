@@ -19,6 +19,8 @@ The points:
 - ``case_flags``: ``(list[int] case ids) -> dict[int, list[str]]`` – short flags for case
   lists and the case header (e.g. "Larm utlånat"); one query for the whole page of cases.
 - ``notification_rules``: rule objects read by ``notifications`` (see that app).
+- ``plan_sources``: objects with ``collect(case) -> dict`` (keys merged into the plan's data,
+  e.g. ``assessments``) and ``labels() -> dict`` (display labels of their codes).
 - ``journal_events``: ``{code: cases.journal.Event}`` – the app's journal events, rendered in
   the reader's language when the journal is read.
 
@@ -73,3 +75,4 @@ case_flags: ExtensionPoint[Callable[[list[int]], dict[int, list[str]]]] = Extens
 )
 notification_rules: ExtensionPoint[Any] = ExtensionPoint("notification_rules")
 journal_events: ExtensionPoint[Mapping[str, Any]] = ExtensionPoint("journal_events")
+plan_sources: ExtensionPoint[Any] = ExtensionPoint("plan_sources")

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from accounts.forms import user_for_request
+from accounts.http import user_for_request
 from cases import access
 from cases.access import CaseAccess, Need
 

@@ -332,4 +332,6 @@ def test_latest_final_assessment_per_instrument(handler) -> None:
     Assessment.objects.create(**common, **final, assessed_on=date.today() - timedelta(days=30))
     newest = Assessment.objects.create(**common, **final, assessed_on=date.today())
     Assessment.objects.create(**common, status="draft", assessed_on=date.today())
-    assert sources.latest_final_assessments(case) == [newest]
+    from riskassessment.plan_sources import latest_final_assessments
+
+    assert latest_final_assessments(case) == [newest]

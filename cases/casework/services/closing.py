@@ -96,10 +96,7 @@ def close_case(
 
 def measures_ending_on_close(case: ProtectionCase) -> QuerySet[ProtectiveMeasure]:
     """Planned and active measures: closing the case ends them (shown on the closing form)."""
-    return ProtectiveMeasure.objects.filter(
-        case=case,
-        status__in=(ProtectiveMeasure.Status.PLANNED, ProtectiveMeasure.Status.ACTIVE),
-    ).select_related("kind")
+    return ProtectiveMeasure.objects.current().filter(case=case).select_related("kind")
 
 
 def reopen_case(actor: User, case: ProtectionCase, *, reason: str) -> CaseClosure | None:

@@ -194,12 +194,12 @@ def complete_follow_up(
 
 def without_next_follow_up(qs: QuerySet[ProtectionCase]) -> QuerySet[ProtectionCase]:
     """The open cases of ``qs`` that have no planned follow-up (for a warning in lists)."""
-    planned = FollowUp.objects.filter(done_on__isnull=True).values("case_id")
+    planned = FollowUp.objects.open().values("case_id")
     return qs.filter(status=ProtectionCase.Status.OPEN).exclude(pk__in=planned)
 
 
 def open_follow_ups(case: ProtectionCase) -> QuerySet[FollowUp]:
-    return FollowUp.objects.filter(case=case, done_on__isnull=True).order_by("due_date", "pk")
+    return FollowUp.objects.open().filter(case=case).order_by("due_date", "pk")
 
 
 def _with_overdue(qs: QuerySet[FollowUp], today: date) -> QuerySet[FollowUp]:
