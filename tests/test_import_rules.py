@@ -71,3 +71,10 @@ def test_an_app_importing_another_apps_private_helper_breaks_the_lint(copy: Path
     assert "riskassessment/lint_probe.py:1: from cases.casework.services.common import _bump" in (
         result.stdout
     )
+
+
+def test_data_migrations_do_not_import_live_data_modules() -> None:
+    """Editing riskassessment/instrument_data.py must not rewrite history for a new database:
+    the migrations load their own frozen copy."""
+    for path in (ROOT / "riskassessment" / "migrations").glob("[0-9]*.py"):
+        assert "riskassessment.instrument_data" not in path.read_text(), path.name
