@@ -10,7 +10,7 @@ import ast
 import sys
 from pathlib import Path
 
-APPS = ("accounts", "cases", "riskassessment", "alarms", "notifications", "statistics", "skydd")
+APPS = ("accounts", "cases", "riskassessment", "alarms", "notifications", "stats", "skydd")
 
 
 def _private(parts: list[str]) -> bool:

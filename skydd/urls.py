@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cases.urls")),
     path("", include("riskassessment.urls")),
+    path("", include("stats.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(f"{settings.ADMIN_URL_PREFIX}/", admin.site.urls),

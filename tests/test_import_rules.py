@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "cases", "riskassessment", "alarms", "skydd")
+APPS = ("accounts", "cases", "riskassessment", "alarms", "stats", "skydd")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

@@ -278,3 +278,6 @@ WRITES: dict[str, Write] = {
 WRITERS: dict[str, set[str]] = {"cases:break_glass": {"colleague"}}
 # POST routes that read only (a search), or write only the access log (a report).
 READ_ONLY_POSTS = {"cases:search", "cases:access_report"}
+# POST routes outside the case data whose write is proven in their own tests: a password
+# change needs a live code of the second factor (tests/e2e/test_login_e2e.py).
+OWN_TESTS = {"accounts:password_change"}
