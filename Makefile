@@ -25,7 +25,7 @@ APT_TEST := $(APT_RUN) chromium poppler-utils
 help:
 	@echo "make run   – installera, migrera, skapa demodata och starta Skydd på http://$(HOST):$(PORT)"
 	@echo "make test  – installera och kör hela testsviten mot PostgreSQL och Redis"
-	@echo "make lint  – ruff, mypy, makemigrations --check, check --deploy, compose-validering"
+	@echo "make lint  – ruff, mypy, importregler, makemigrations --check, check --deploy, compose-validering"
 	@echo "make bench – mät PDF-rendering"
 
 $(UV):
@@ -92,6 +92,8 @@ lint: deps-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_private_imports.py
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m check_jsonschema --builtin-schema vendor.compose-spec docker-compose.yml

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "skydd.middleware.SessionLimitsMiddleware",
     "skydd.middleware.RequireTwoFactorMiddleware",
     "skydd.middleware.NoStoreMiddleware",
+    "skydd.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
