@@ -58,6 +58,7 @@ def make_email(
         "site_url": settings.SITE_URL,
         "unsubscribe_url": link,
         "preferences_url": absolute(reverse("notifications:preferences")),
+        "language": language,
     }
     with translation.override(language):
         subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
