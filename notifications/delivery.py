@@ -16,9 +16,11 @@ import contextlib
 import logging
 import smtplib
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
@@ -113,27 +115,27 @@ def _fail(message: Message, token: uuid.UUID, now: datetime, exc: BaseException)
     return "failed" if gave_up else "retried"
 
 
-def _drop(message: Message, token: uuid.UUID) -> None:
-    with transaction.atomic():
-        if Message.objects.filter(pk=message.pk, claim=token).update(
+def _drop(message: Message, token: uuid.UUID) -> bool:
+    return bool(
+        Message.objects.filter(pk=message.pk, claim=token).update(
             status=Message.Status.DROPPED, claim=None, lease_until=None
-        ):
-            message.items.filter(status=Notification.Status.PENDING).update(
-                status=Notification.Status.DROPPED
-            )
+        )
+    )
+
+
+Row = tuple[int, str, int | None, dict[str, Any]]
 
 
 def _build(
-    message: Message, pref: Preference | None
+    message: Message,
+    pref: Preference | None,
+    rows: list[Row],
+    cases: dict[int, tuple[str, str]],
 ) -> tuple[EmailMultiAlternatives | None, list[int], list[int]]:
     """The e-mail (or None: nothing left to say), the ids of the items it carries and the
-    ids of the cases it names."""
+    ids of the cases it names. ``rows``: the message's pending items; ``cases``: id →
+    (reference, key) of every case the batch names."""
     user = message.recipient
-    rows = list(
-        message.items.filter(status=Notification.Status.PENDING).values_list(
-            "pk", "rule", "case_id", "params"
-        )
-    )
     rules = rules_module.by_name()
     muted = set(pref.muted_rules) if pref else set()
     digest_off = pref is not None and not pref.digest and message.kind == Message.Kind.DIGEST
@@ -144,19 +146,14 @@ def _build(
     ]
     if not user.is_active:
         keep = []
-    allowed = openable_ids(user, (row[2] for row in keep))
+    # Access is checked again now: an item whose case the reader can no longer open goes.
+    allowed = openable_ids(user, (row[2] for row in keep if row[2] is not None))
     keep = [row for row in keep if row[2] in allowed]
     if not keep:
         return None, [], []
-    cases = {
-        pk: (reference, str(key))
-        for pk, reference, key in ProtectionCase.objects.filter(pk__in=allowed).values_list(
-            "pk", "reference", "key"
-        )
-    }
     groups = groups_for(
         (Item(rule, case_id, params) for _pk, rule, case_id, params in keep),
-        cases,
+        {pk: cases[pk] for pk in allowed if pk in cases},
         absolute_links=True,
     )
     total = sum(group.count for group in groups)
@@ -169,31 +166,33 @@ def _build(
         user_id=user.pk,
         language=pref.language if pref else "sv",
     )
-    return email, [row[0] for row in keep], sorted(allowed & {row[2] for row in keep})
+    return email, [row[0] for row in keep], sorted({row[2] for row in keep if row[2]})
 
 
 def _mark_sent(
-    message: Message, token: uuid.UUID, now: datetime, item_ids: list[int], case_ids: list[int]
+    message: Message,
+    token: uuid.UUID,
+    now: datetime,
+    item_ids: list[int],
+    case_ids: list[int],
+    cases: dict[int, tuple[str, str]],
 ) -> bool:
+    """Compare-and-set to sent, the items sent, the access log – one transaction."""
     user = message.recipient
-    orgs = access.police_unit_ids(user) + access.social_org_ids(user)
-    references = dict(ProtectionCase.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
+    orgs = access.police_unit_ids(user) + access.social_org_ids(user)  # cached memberships
     with transaction.atomic():
         if not Message.objects.filter(pk=message.pk, claim=token).update(
             status=Message.Status.SENT, claim=None, lease_until=None, sent_at=now, last_error=""
         ):
             return False
-        message.items.filter(pk__in=item_ids).update(status=Notification.Status.SENT)
-        message.items.filter(status=Notification.Status.PENDING).update(
-            status=Notification.Status.DROPPED
-        )
+        Notification.objects.filter(pk__in=item_ids).update(status=Notification.Status.SENT)
         AccessLogEntry.objects.bulk_create(
             [
                 AccessLogEntry(
                     user=user,
                     organisation_id=orgs[0] if orgs else None,
                     case_id=case_id,
-                    case_reference=references.get(case_id, ""),
+                    case_reference=cases[case_id][0] if case_id in cases else "",
                     channel=AccessLogEntry.Channel.EMAIL,
                     what=f"e-post: {message.get_kind_display().lower()}",
                     granted=True,
@@ -205,19 +204,38 @@ def _mark_sent(
 
 
 def deliver(messages: Iterable[Message], token: uuid.UUID, now: datetime) -> DeliveryResult:
+    """Send a claimed batch. Loaded once per batch: preferences, items, case references;
+    per message: the access check (two queries) and the marking (three, one transaction)."""
     result = DeliveryResult()
     messages = list(messages)
+    ids = [m.pk for m in messages]
     prefs = {
         p.user_id: p
         for p in Preference.objects.filter(user_id__in={m.recipient_id for m in messages})
     }
+    rows: dict[int, list[Row]] = defaultdict(list)
+    for pk, message_id, rule, case_id, params in Notification.objects.filter(
+        message_id__in=ids, status=Notification.Status.PENDING
+    ).values_list("pk", "message_id", "rule", "case_id", "params"):
+        rows[message_id].append((pk, rule, case_id, params))
+    case_ids = {row[2] for items in rows.values() for row in items if row[2] is not None}
+    cases = {
+        pk: (reference, str(key))
+        for pk, reference, key in ProtectionCase.objects.filter(pk__in=case_ids).values_list(
+            "pk", "reference", "key"
+        )
+    }
+    finished: list[int] = []
     connection = mail.mailers.default
     opened = False
     for message in messages:
         try:
-            email, item_ids, case_ids = _build(message, prefs.get(message.recipient_id))
+            email, item_ids, named = _build(
+                message, prefs.get(message.recipient_id), rows[message.pk], cases
+            )
             if email is None:
-                _drop(message, token)
+                if _drop(message, token):
+                    finished.append(message.pk)
                 result.dropped += 1
                 continue
             if not opened:
@@ -231,9 +249,14 @@ def deliver(messages: Iterable[Message], token: uuid.UUID, now: datetime) -> Del
                 connection.close()
             opened = False
             continue
-        if _mark_sent(message, token, timezone.now(), item_ids, case_ids):
+        if _mark_sent(message, token, timezone.now(), item_ids, named, cases):
             result.sent += 1
             result.references.append(message.pk)
+            finished.append(message.pk)
+    # What a sent or empty message did not carry (access gone, rule muted) is struck.
+    Notification.objects.filter(message_id__in=finished, status=Notification.Status.PENDING).update(
+        status=Notification.Status.DROPPED
+    )
     if opened:
         connection.close()
     logger.info(

@@ -8,7 +8,8 @@ from django.test import Client
 from tests.factories import UserFactory
 from tests.urlwalk import walk
 
-PUBLIC_NAMES = {"healthz"}
+# The scheduler health check and the signed unsubscribe link of e-mails (RFC 8058).
+PUBLIC_NAMES = {"healthz", "healthz_scheduler", "notifications:unsubscribe"}
 PASSWORD_STEP_NAMES = {"accounts:login", "accounts:otp", "accounts:enrol", "accounts:logout"}
 
 
