@@ -173,11 +173,11 @@ def _mark_sent(
     message: Message,
     token: uuid.UUID,
     now: datetime,
-    item_ids: list[int],
     case_ids: list[int],
     cases: dict[int, tuple[str, str]],
 ) -> bool:
-    """Compare-and-set to sent, the items sent, the access log – one transaction."""
+    """Compare-and-set to sent and the access log of the references it names, in one
+    transaction (the items' own status is bookkeeping, set for the whole batch after)."""
     user = message.recipient
     orgs = access.police_unit_ids(user) + access.social_org_ids(user)  # cached memberships
     with transaction.atomic():
@@ -185,7 +185,6 @@ def _mark_sent(
             status=Message.Status.SENT, claim=None, lease_until=None, sent_at=now, last_error=""
         ):
             return False
-        Notification.objects.filter(pk__in=item_ids).update(status=Notification.Status.SENT)
         AccessLogEntry.objects.bulk_create(
             [
                 AccessLogEntry(
@@ -205,7 +204,7 @@ def _mark_sent(
 
 def deliver(messages: Iterable[Message], token: uuid.UUID, now: datetime) -> DeliveryResult:
     """Send a claimed batch. Loaded once per batch: preferences, items, case references;
-    per message: the access check (two queries) and the marking (three, one transaction)."""
+    per message: the access check (two queries) and the marking (two, one transaction)."""
     result = DeliveryResult()
     messages = list(messages)
     ids = [m.pk for m in messages]
@@ -226,6 +225,7 @@ def deliver(messages: Iterable[Message], token: uuid.UUID, now: datetime) -> Del
         )
     }
     finished: list[int] = []
+    carried: list[int] = []
     connection = mail.mailers.default
     opened = False
     for message in messages:
@@ -249,10 +249,12 @@ def deliver(messages: Iterable[Message], token: uuid.UUID, now: datetime) -> Del
                 connection.close()
             opened = False
             continue
-        if _mark_sent(message, token, timezone.now(), item_ids, named, cases):
+        if _mark_sent(message, token, timezone.now(), named, cases):
             result.sent += 1
             result.references.append(message.pk)
             finished.append(message.pk)
+            carried += item_ids
+    Notification.objects.filter(pk__in=carried).update(status=Notification.Status.SENT)
     # What a sent or empty message did not carry (access gone, rule muted) is struck.
     Notification.objects.filter(message_id__in=finished, status=Notification.Status.PENDING).update(
         status=Notification.Status.DROPPED
