@@ -1,6 +1,6 @@
 """Sections of the case page contributed by the parts of the product.
 
-The case page (cases/views.py) asks each provider registered in
+The case page (cases/views/detail.py) asks each provider registered in
 ``cases.extensions.case_panels`` for its context, given the CaseAccess. A provider returns
 {} when its part has nothing to show for this reader; the template includes the provider's
 partial (named in the returned context) only then. Each provider decides what to show from

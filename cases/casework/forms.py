@@ -13,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases.casework import services
+from cases.formfields import (
+    END_BEFORE_START,
+    IN_FUTURE,
+    PAST_DUE,
+    VersionedForm,
+    date_field,
+    text_area,
+)
 from cases.models import (
     CaseClosure,
     ContactBan,
@@ -24,51 +32,6 @@ from cases.models import (
     ProtectiveMeasure,
     SupportOrganisation,
 )
-
-REQUIRED = _("Fyll i fältet.")
-PAST_DUE = _("Datumet har redan passerat. Välj dagens datum eller ett senare.")
-IN_FUTURE = _("Datumet kan inte ligga i framtiden.")
-END_BEFORE_START = _("Slutdatumet kan inte vara före startdatumet.")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def date_field(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        error_messages={"required": REQUIRED, "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")},
-        **kwargs,
-    )
-
-
-def text_area(label: Any, *, required: bool = False, rows: int = 3, **kwargs: Any) -> forms.Field:
-    return forms.CharField(
-        label=label,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": REQUIRED},
-        **kwargs,
-    )
-
-
-class VersionedForm(forms.Form):
-    """Carries the version the user loaded (optimistic locking)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def expected_version(self) -> int | None:
-        value: int | None = self.cleaned_data.get("version")
-        return value
-
-    def cleaned_data_without_version(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 def _party_choices(parties: list[str]) -> list[tuple[str, Any]]:

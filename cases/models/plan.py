@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from cases import errors
 from cases.models.cases import ProtectionCase
 from cases.models.casework import Party
 
@@ -34,7 +35,7 @@ PLAN_TEXT_FIELDS = (
 _FROZEN_WRITABLE = frozenset({"status", "superseded_at", "updated_at"})
 
 
-class FrozenPlanError(Exception):
+class FrozenPlanError(errors.Invalid):
     """An agreed or superseded plan version is never edited; start a new version."""
 
 

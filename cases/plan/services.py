@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases import errors
 from cases.access import CaseAccess
 from cases.models import JournalEntry, Party, PlanConfirmation, ProtectionCase, ProtectionPlan
 from cases.models.plan import PLAN_TEXT_FIELDS, FrozenPlanError
@@ -64,7 +65,7 @@ class TextUpdate(NamedTuple):
     cleared_confirmations: int
 
 
-class PlanError(Exception):
+class PlanError(errors.Invalid):
     """A plan action that cannot be done now; the message is shown to the user (Swedish)."""
 
 

@@ -1,0 +1,45 @@
+"""Who may change which part of the case work, on top of ``cases.access``.
+
+Asked alike by views, panels, templates and the services in ``cases.casework.services``:
+- police with edit rights on the case (responsible handler, head): everything;
+- social services reading the case through a disclosure that includes "scope_measures": only
+  measures and follow-ups whose responsible party is social services;
+- a unit colleague who broke the glass: read only;
+- closing needs edit rights; reopening and legal hold need the head of the unit.
+"""
+
+from __future__ import annotations
+
+from cases.access import CaseAccess
+from cases.models import Party
+
+
+def shows_casework(case_access: CaseAccess) -> bool:
+    """Measures, kontaktförbud and follow-ups are part of the "scope_measures" scope."""
+    return case_access.shows("scope_measures")
+
+
+def may_edit_party(case_access: CaseAccess, party: str) -> bool:
+    """May this reader change a measure or follow-up that ``party`` is responsible for?"""
+    if not shows_casework(case_access):
+        return False
+    if case_access.may_edit:
+        return True
+    return case_access.via == "disclosure" and party == Party.SOCIAL
+
+
+def editable_parties(case_access: CaseAccess) -> list[str]:
+    return [party for party in Party.values if may_edit_party(case_access, party)]
+
+
+def may_edit_police_work(case_access: CaseAccess) -> bool:
+    """Kontaktförbud, support information and closing: police with edit rights only."""
+    return case_access.may_edit and case_access.is_police
+
+
+def may_reopen(case_access: CaseAccess) -> bool:
+    return case_access.via == "head"
+
+
+def may_manage_legal_hold(case_access: CaseAccess) -> bool:
+    return case_access.via == "head"

@@ -1,0 +1,204 @@
+"""Kontaktförbud: register, change, breaches, and finding cases with a ban in the search."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.casework.policy import may_edit_police_work
+from cases.casework.services.common import (
+    _access,
+    _bump,
+    _journal,
+    _require,
+    ensure_open,
+)
+from cases.models import (
+    ContactBan,
+    ContactBanBreach,
+    Participant,
+    ProtectionCase,
+)
+
+# Words that find cases with a contact ban in the case search: the law was called
+# "lagen om besöksförbud" until 2011, and people still say so.
+CONTACT_BAN_TERMS = ("kontaktförbud", "besöksförbud")
+
+MEASURE_KIND_FOR_BAN = ("kontaktforbud", "uppfoljning-kontaktforbud")
+
+
+def contact_ban_max_days(ban_type: str) -> int | None:
+    """Longest allowed period per ban type, from settings.CONTACT_BAN_MAX_DAYS."""
+    limits: dict[str, int] = getattr(settings, "CONTACT_BAN_MAX_DAYS", {})
+    return limits.get(ban_type)
+
+
+def contact_ban_period_error(
+    ban_type: str, valid_from: date | None, valid_until: date | None
+) -> str | None:
+    """A Swedish message when the period is reversed or longer than allowed, else None."""
+    if not (valid_from and valid_until):
+        return None
+    if valid_until < valid_from:
+        return _("Slutdatumet (gäller till) kan inte vara före startdatumet (gäller från).")
+    limit = contact_ban_max_days(ban_type)
+    if limit is not None and (valid_until - valid_from).days > limit:
+        return _(
+            "%(type)s får gälla högst %(days)s dagar i taget. Kontrollera datumen "
+            "(ett förlängt förbud registreras med den nya perioden)."
+        ) % {"type": ContactBan.BanType(ban_type).label, "days": limit}
+    return None
+
+
+def _check_ban_parties(
+    case: ProtectionCase, protected: Participant, restricted: Participant
+) -> None:
+    if protected.case_id != case.pk or restricted.case_id != case.pk:
+        raise ValueError("participants must belong to the case")
+    if protected.pk == restricted.pk or protected.person_id == restricted.person_id:
+        raise ValueError("the restricted person must differ from the protected person")
+
+
+def add_contact_ban(
+    actor: User,
+    case: ProtectionCase,
+    *,
+    ban_type: str,
+    protected_participant: Participant,
+    restricted_participant: Participant,
+    status: str = ContactBan.Status.REQUESTED,
+    electronic_monitoring: bool = False,
+    decision_date: date | None = None,
+    deciding_body: str = "",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    note: str = "",
+) -> ContactBan:
+    case_access = _access(actor, case)
+    _require(may_edit_police_work(case_access))
+    _check_ban_parties(case, protected_participant, restricted_participant)
+    if contact_ban_period_error(ban_type, valid_from, valid_until):
+        raise ValueError("invalid period")
+    with transaction.atomic():
+        ensure_open(case, lock=True)
+        ban = ContactBan.objects.create(
+            case=case,
+            ban_type=ban_type,
+            electronic_monitoring=electronic_monitoring,
+            status=status,
+            decision_date=decision_date,
+            deciding_body=deciding_body,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            protected_participant=protected_participant,
+            restricted_participant=restricted_participant,
+            note=note,
+            created_by=actor,
+        )
+        _journal(
+            case_access,
+            _("Kontaktförbud registrerat: %(type)s (%(status)s).")
+            % {"type": ban.get_ban_type_display(), "status": ban.get_status_display()},
+        )
+    return ban
+
+
+def update_contact_ban(
+    actor: User,
+    ban: ContactBan,
+    *,
+    expected_version: int | None,
+    ban_type: str,
+    protected_participant: Participant,
+    restricted_participant: Participant,
+    status: str,
+    electronic_monitoring: bool,
+    decision_date: date | None,
+    deciding_body: str,
+    valid_from: date | None,
+    valid_until: date | None,
+    note: str,
+) -> ContactBan:
+    case_access = _access(actor, ban.case)
+    _require(may_edit_police_work(case_access))
+    _check_ban_parties(ban.case, protected_participant, restricted_participant)
+    if contact_ban_period_error(ban_type, valid_from, valid_until):
+        raise ValueError("invalid period")
+    with transaction.atomic():
+        ensure_open(ban.case, lock=True)
+        _bump(
+            ContactBan,
+            ban.pk,
+            expected_version,
+            ban_type=ban_type,
+            electronic_monitoring=electronic_monitoring,
+            status=status,
+            decision_date=decision_date,
+            deciding_body=deciding_body,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            protected_participant=protected_participant,
+            restricted_participant=restricted_participant,
+            note=note,
+            updated_at=timezone.now(),
+        )
+        ban.refresh_from_db()
+        _journal(
+            case_access,
+            _("Kontaktförbud ändrat: %(type)s (%(status)s).")
+            % {"type": ban.get_ban_type_display(), "status": ban.get_status_display()},
+        )
+    return ban
+
+
+def add_breach(
+    actor: User,
+    ban: ContactBan,
+    *,
+    occurred_on: date,
+    description: str,
+    reported_on: date | None = None,
+) -> ContactBanBreach:
+    """A reported breach of a kontaktförbud."""
+    case_access = _access(actor, ban.case)
+    _require(may_edit_police_work(case_access))
+    with transaction.atomic():
+        ensure_open(ban.case, lock=True)
+        breach = ContactBanBreach.objects.create(
+            ban=ban,
+            occurred_on=occurred_on,
+            reported_on=reported_on,
+            description=description,
+            created_by=actor,
+        )
+        _journal(
+            case_access,
+            _("Överträdelse av kontaktförbud registrerad (%(date)s).")
+            % {"date": occurred_on.isoformat()},
+        )
+    return breach
+
+
+def case_ids_with_contact_ban(qs: QuerySet[ProtectionCase]) -> QuerySet[ProtectionCase, Any]:
+    """The cases of ``qs`` that have a kontaktförbud (or a kontaktförbud measure), as a
+    ``values("pk")`` queryset for ``filter(pk__in=...)``. Used by the case search so that
+    "kontaktförbud" and "besöksförbud" both find them; see ``is_contact_ban_term``."""
+    return (
+        qs.filter(Q(contact_bans__isnull=False) | Q(measures__kind__code__in=MEASURE_KIND_FOR_BAN))
+        .values("pk")
+        .distinct()
+    )
+
+
+def is_contact_ban_term(term: str) -> bool:
+    """Does a search term ask for contact bans? "besöksförbud", "Kontaktförbud" and a
+    shortened "kontaktförb" all do."""
+    needle = term.strip().lower()
+    return len(needle) >= 6 and any(needle in word or word in needle for word in CONTACT_BAN_TERMS)

@@ -1,0 +1,161 @@
+"""Closing, reopening and legal hold of a case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases import extensions
+from cases.casework.policy import (
+    may_edit_police_work,
+    may_manage_legal_hold,
+    may_reopen,
+)
+from cases.casework.services.common import (
+    ClosingBlockedError,
+    _access,
+    _journal,
+    _require,
+    ensure_open,
+)
+from cases.casework.services.followups import open_follow_ups
+from cases.models import (
+    CaseClosure,
+    LegalHold,
+    ProtectionCase,
+    ProtectiveMeasure,
+)
+from cases.services import ConflictError
+
+ClosingBlocker = Callable[[ProtectionCase], list[str]]
+
+
+def open_follow_ups_block_closing(case: ProtectionCase) -> list[str]:
+    return [
+        _("Uppföljningen ”%(kind)s” (senast %(date)s) är inte utförd.")
+        % {"kind": follow_up.get_kind_display(), "date": follow_up.due_date.isoformat()}
+        for follow_up in open_follow_ups(case)
+    ]
+
+
+def closing_blockers(case: ProtectionCase) -> list[str]:
+    """Why the case cannot be closed yet: every ``cases.extensions.closing_blockers``."""
+    return [reason for blocker in extensions.closing_blockers for reason in blocker(case)]
+
+
+def close_case(
+    actor: User,
+    case: ProtectionCase,
+    *,
+    reason: str,
+    final_note: str,
+    reason_text: str = "",
+) -> CaseClosure:
+    """Close the case with a reason and a final note. Raises ClosingBlockedError listing
+    what blocks it (open follow-ups, and every registered closing blocker)."""
+    case_access = _access(actor, case)
+    _require(may_edit_police_work(case_access))
+    if reason == CaseClosure.Reason.OTHER and not reason_text.strip():
+        raise ValueError("reason_text required for reason 'other'")
+    with transaction.atomic():
+        ensure_open(case, lock=True)
+        blockers = closing_blockers(case)
+        if blockers:
+            raise ClosingBlockedError(blockers)
+        today = timezone.localdate()
+        current = list(measures_ending_on_close(case))
+        for measure in current:
+            # A closed case has no measures in force; the dates stay truthful.
+            measure.status = ProtectiveMeasure.Status.ENDED
+            if measure.end_date is None:
+                measure.end_date = max(today, measure.start_date) if measure.start_date else today
+            measure.version += 1
+        ProtectiveMeasure.objects.bulk_update(current, ["status", "end_date", "version"])
+        case.refresh_from_db()
+        case.status = ProtectionCase.Status.CLOSED
+        case.closed_on = timezone.localdate()
+        case.version += 1
+        case.save(update_fields=["status", "closed_on", "version", "updated_at"])
+        closure = CaseClosure.objects.create(
+            case=case,
+            reason=reason,
+            reason_text=reason_text,
+            final_note=final_note,
+            closed_by=actor,
+        )
+        _journal(
+            case_access,
+            _("Ärendet avslutades: %(reason)s.") % {"reason": closure.get_reason_display()},
+        )
+        if current:
+            _journal(
+                case_access,
+                _("%(count)s planerade eller pågående åtgärder avslutades med ärendet.")
+                % {"count": len(current)},
+            )
+    return closure
+
+
+def measures_ending_on_close(case: ProtectionCase) -> QuerySet[ProtectiveMeasure]:
+    """Planned and active measures: closing the case ends them (shown on the closing form)."""
+    return ProtectiveMeasure.objects.filter(
+        case=case,
+        status__in=(ProtectiveMeasure.Status.PLANNED, ProtectiveMeasure.Status.ACTIVE),
+    ).select_related("kind")
+
+
+def reopen_case(actor: User, case: ProtectionCase, *, reason: str) -> CaseClosure | None:
+    """The head of the unit reopens a closed case, with a reason."""
+    case_access = _access(actor, case)
+    _require(may_reopen(case_access))
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    with transaction.atomic():
+        locked = ProtectionCase.objects.select_for_update().get(pk=case.pk)
+        if locked.is_open:
+            raise ConflictError
+        case.refresh_from_db()
+        case.status = ProtectionCase.Status.OPEN
+        case.closed_on = None
+        case.version += 1
+        case.save(update_fields=["status", "closed_on", "version", "updated_at"])
+        closure = case.closures.filter(reopened_at__isnull=True).order_by("-closed_at").first()
+        if closure is not None:
+            closure.reopened_at = timezone.now()
+            closure.reopened_by = actor
+            closure.reopen_reason = reason
+            closure.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+        _journal(case_access, _("Ärendet återöppnades av enhetschefen."))
+    return closure
+
+
+def set_legal_hold(actor: User, case: ProtectionCase, *, reason: str) -> LegalHold:
+    """Stop the retention purge of the case (head of the unit). Replaces an earlier reason."""
+    case_access = _access(actor, case)
+    _require(may_manage_legal_hold(case_access))
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    with transaction.atomic():
+        hold, _created = LegalHold.objects.update_or_create(
+            case=case, defaults={"reason": reason, "set_by": actor}
+        )
+        _journal(case_access, _("Bevarandebeslut: ärendet gallras inte."))
+    return hold
+
+
+def remove_legal_hold(actor: User, case: ProtectionCase) -> bool:
+    case_access = _access(actor, case)
+    _require(may_manage_legal_hold(case_access))
+    with transaction.atomic():
+        deleted, _counts = LegalHold.objects.filter(case=case).delete()
+        if deleted:
+            _journal(
+                case_access,
+                _("Bevarandebeslutet hävdes: ärendet gallras enligt gallringsfristen."),
+            )
+    return bool(deleted)

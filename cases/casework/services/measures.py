@@ -1,0 +1,156 @@
+"""Protective measures: add, change, end or decline."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.casework.policy import may_edit_party
+from cases.casework.services.common import (
+    _access,
+    _bump,
+    _journal,
+    _require,
+    ensure_open,
+)
+from cases.models import (
+    MeasureKind,
+    ProtectionCase,
+    ProtectiveMeasure,
+)
+
+
+def _check_measure_dates(start: date | None, end: date | None) -> None:
+    if start and end and end < start:
+        raise ValueError("end_date before start_date")
+
+
+def add_measure(
+    actor: User,
+    case: ProtectionCase,
+    *,
+    kind: MeasureKind,
+    responsible_party: str = "",
+    status: str = ProtectiveMeasure.Status.PLANNED,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    note: str = "",
+    statement_date: date | None = None,
+    statement_text: str = "",
+) -> ProtectiveMeasure:
+    """Add a measure from the catalogue; the party defaults to the kind's default party."""
+    party = responsible_party or kind.default_party
+    case_access = _access(actor, case)
+    _require(may_edit_party(case_access, party))
+    _check_measure_dates(start_date, end_date)
+    with transaction.atomic():
+        ensure_open(case, lock=True)
+        measure = ProtectiveMeasure.objects.create(
+            case=case,
+            kind=kind,
+            responsible_party=party,
+            status=status,
+            start_date=start_date,
+            end_date=end_date,
+            note=note,
+            statement_date=statement_date if kind.records_statement else None,
+            statement_text=statement_text if kind.records_statement else "",
+            created_by=actor,
+        )
+        _journal(
+            case_access,
+            _("Skyddsåtgärd tillagd: %(kind)s (%(party)s, %(status)s).")
+            % {
+                "kind": kind.name,
+                "party": measure.get_responsible_party_display(),
+                "status": measure.get_status_display(),
+            },
+        )
+    return measure
+
+
+def update_measure(
+    actor: User,
+    measure: ProtectiveMeasure,
+    *,
+    expected_version: int | None,
+    kind: MeasureKind,
+    responsible_party: str,
+    status: str,
+    start_date: date | None,
+    end_date: date | None,
+    note: str,
+    statement_date: date | None = None,
+    statement_text: str = "",
+) -> ProtectiveMeasure:
+    """Change a measure. Raises ConflictError when someone else saved it meanwhile."""
+    case_access = _access(actor, measure.case)
+    party = responsible_party or kind.default_party
+    # Social services may neither edit a police measure nor hand one of theirs to the police.
+    _require(
+        may_edit_party(case_access, measure.responsible_party)
+        and may_edit_party(case_access, party)
+    )
+    _check_measure_dates(start_date, end_date)
+    with transaction.atomic():
+        ensure_open(measure.case, lock=True)
+        _bump(
+            ProtectiveMeasure,
+            measure.pk,
+            expected_version,
+            kind=kind,
+            responsible_party=party,
+            status=status,
+            start_date=start_date,
+            end_date=end_date,
+            note=note,
+            statement_date=statement_date if kind.records_statement else None,
+            statement_text=statement_text if kind.records_statement else "",
+            updated_at=timezone.now(),
+        )
+        measure.refresh_from_db()
+        _journal(
+            case_access,
+            _("Skyddsåtgärd ändrad: %(kind)s (%(party)s, %(status)s).")
+            % {
+                "kind": kind.name,
+                "party": measure.get_responsible_party_display(),
+                "status": measure.get_status_display(),
+            },
+        )
+    return measure
+
+
+def set_measure_status(
+    actor: User,
+    measure: ProtectiveMeasure,
+    status: str,
+    *,
+    expected_version: int | None,
+    on: date | None = None,
+) -> ProtectiveMeasure:
+    """End (status "ended", end date today unless given) or decline a measure."""
+    if status not in (ProtectiveMeasure.Status.ENDED, ProtectiveMeasure.Status.DECLINED):
+        raise ValueError(status)
+    case_access = _access(actor, measure.case)
+    _require(may_edit_party(case_access, measure.responsible_party))
+    values: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
+    if status == ProtectiveMeasure.Status.ENDED and measure.end_date is None:
+        end = on or timezone.localdate()
+        # A measure planned to start later and ended now ends on its start day.
+        values["end_date"] = max(end, measure.start_date) if measure.start_date else end
+    with transaction.atomic():
+        ensure_open(measure.case, lock=True)
+        _bump(ProtectiveMeasure, measure.pk, expected_version, **values)
+        measure.refresh_from_db()
+        _journal(
+            case_access,
+            _("Skyddsåtgärd %(kind)s: %(status)s.")
+            % {"kind": measure.kind.name, "status": measure.get_status_display().lower()},
+        )
+    return measure

@@ -1,0 +1,196 @@
+"""Support information, closing, reopening and legal hold."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.forms import user_for_request
+from cases.access import CaseAccess
+from cases.casework import forms, services
+from cases.casework.services import (
+    CaseClosedError,
+    ClosingBlockedError,
+    ConflictError,
+)
+from cases.casework.views.common import (
+    GET_POST,
+    _case_url,
+    _closed,
+    _ensure,
+    _post,
+    _render_form,
+)
+from cases.viewutils import with_case
+
+# --- support information -----------------------------------------------------------------------
+
+
+def _support(request: HttpRequest, case_access: CaseAccess, *, referral: bool) -> HttpResponse:
+    _ensure(services.may_edit_police_work(case_access))
+    case = case_access.case
+    if not case.is_open:
+        return _closed(request, case)
+    groups = services.offered_organisations(case, referral=referral)
+    form = forms.SupportInformationForm(_post(request), case=case, groups=groups, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_support_information(
+                user_for_request(request), case, is_referral=referral, **form.cleaned_data
+            )
+        except CaseClosedError:
+            return _closed(request, case)
+        messages.success(
+            request,
+            _("Hänvisningen är registrerad.") if referral else _("Informationen är registrerad."),
+        )
+        return redirect(_case_url(case, "stod"))
+    title = (
+        _("Hänvisning av hotutövare till stödverksamhet")
+        if referral
+        else _("Information om stöd och hjälp")
+    )
+    intro = (
+        _("Registrera vilka verksamheter för den som utövar våld som hotutövaren hänvisades till.")
+        if referral
+        else _(
+            "Polisen ska informera den som utsatts för brott om myndigheter och organisationer "
+            "som kan ge stöd och hjälp. Registrera vilka verksamheter personen fick veta om. "
+            "Kommunens verksamheter visas först."
+        )
+    )
+    return _render_form(
+        request,
+        case_access,
+        form,
+        title=title,
+        submit=_("Spara"),
+        intro=intro,
+        template="cases/casework/support_form.html",
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+@with_case(need="edit", what="information om stöd")
+def support_info_add(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
+    return _support(request, case_access, referral=False)
+
+
+@login_required
+@require_http_methods(GET_POST)
+@with_case(need="edit", what="hänvisning av hotutövare")
+def referral_add(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
+    return _support(request, case_access, referral=True)
+
+
+# --- closing, reopening, legal hold ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(GET_POST)
+@with_case(need="edit", what="avsluta ärende")
+def case_close(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
+    _ensure(services.may_edit_police_work(case_access))
+    case = case_access.case
+    if not case.is_open:
+        messages.info(request, _("Ärendet är redan avslutat."))
+        return redirect(_case_url(case))
+    form = forms.CloseCaseForm(_post(request))
+    blockers = services.closing_blockers(case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_case(user_for_request(request), case, **form.cleaned_data)
+        except CaseClosedError:
+            return _closed(request, case)
+        except ClosingBlockedError as exc:
+            blockers = exc.blockers
+            form.add_error(
+                None,
+                _("Ärendet kan inte avslutas ännu. Åtgärda först det som står i listan."),
+            )
+        else:
+            messages.success(request, _("Ärendet är avslutat."))
+            return redirect(_case_url(case))
+    return _render_form(
+        request,
+        case_access,
+        form,
+        title=_("Avsluta ärendet"),
+        submit=_("Avsluta ärendet"),
+        template="cases/casework/close_form.html",
+        blockers=blockers,
+        ending=list(services.measures_ending_on_close(case)),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+@with_case(need="edit", what="återöppna ärende", allow_closed=True)
+def case_reopen(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
+    _ensure(services.may_reopen(case_access))
+    case = case_access.case
+    if case.is_open:
+        messages.info(request, _("Ärendet är redan öppet."))
+        return redirect(_case_url(case))
+    form = forms.ReopenCaseForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_case(
+                user_for_request(request), case, reason=form.cleaned_data["reason"]
+            )
+        except ConflictError:
+            messages.info(request, _("Ärendet är redan öppet."))
+        else:
+            messages.success(request, _("Ärendet är återöppnat. Planera nästa uppföljning."))
+        return redirect(_case_url(case))
+    return _render_form(
+        request,
+        case_access,
+        form,
+        title=_("Återöppna ärendet"),
+        submit=_("Återöppna ärendet"),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+@with_case(need="edit", what="bevarandebeslut", allow_closed=True)
+def legal_hold(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
+    _ensure(services.may_manage_legal_hold(case_access))
+    case = case_access.case
+    current = getattr(case, "legal_hold", None)
+    initial = {"reason": current.reason} if current else {}
+    form = forms.LegalHoldForm(_post(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.set_legal_hold(user_for_request(request), case, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Bevarandebeslutet är sparat: ärendet gallras inte."))
+        return redirect(_case_url(case, "bevarande"))
+    return _render_form(
+        request,
+        case_access,
+        form,
+        title=_("Bevarandebeslut (stoppar gallring)"),
+        submit=_("Spara bevarandebeslutet"),
+        intro=_(
+            "Ett ärende med bevarandebeslut gallras inte när gallringsfristen har gått ut. "
+            "Häv beslutet när skälet inte längre finns."
+        ),
+    )
+
+
+@login_required
+@require_POST
+@with_case(need="edit", what="häv bevarandebeslut", allow_closed=True)
+def legal_hold_remove(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
+    _ensure(services.may_manage_legal_hold(case_access))
+    case = case_access.case
+    if services.remove_legal_hold(user_for_request(request), case):
+        messages.success(request, _("Bevarandebeslutet är hävt."))
+    else:
+        messages.info(request, _("Ärendet har inget bevarandebeslut."))
+    return redirect(_case_url(case, "bevarande"))

@@ -1,0 +1,71 @@
+"""State changes of cases. Each takes the acting user, checks permission, writes, journals.
+
+Views validate a form, call one of these, and redirect. Tasks and management commands call
+the same functions.
+"""
+
+from __future__ import annotations
+
+from cases.services.common import (
+    CASE_OTHER_LABELS,
+    CASE_PROTECTED_LABELS,
+    PERSON_OTHER_LABELS,
+    PERSON_PROTECTED_LABELS,
+    ConflictError,
+    change_reason,
+)
+from cases.services.handlers import (
+    assign_handler,
+    create_case,
+    next_reference,
+    responsible_handlers,
+    unassign_handler,
+    unit_handlers,
+)
+from cases.services.journal import (
+    add_journal_entry,
+    journal,
+)
+from cases.services.persons import (
+    PERSON_FIELDS,
+    add_dwelling,
+    add_participant,
+    open_case,
+    remove_dwelling,
+    remove_participant,
+    update_case,
+    update_person,
+)
+from cases.services.search import (
+    SEARCH_LIMIT,
+    SearchHit,
+    search_persons,
+)
+
+__all__ = [
+    "CASE_OTHER_LABELS",
+    "CASE_PROTECTED_LABELS",
+    "PERSON_FIELDS",
+    "PERSON_OTHER_LABELS",
+    "PERSON_PROTECTED_LABELS",
+    "SEARCH_LIMIT",
+    "ConflictError",
+    "SearchHit",
+    "add_dwelling",
+    "add_journal_entry",
+    "add_participant",
+    "assign_handler",
+    "change_reason",
+    "create_case",
+    "journal",
+    "next_reference",
+    "open_case",
+    "remove_dwelling",
+    "remove_participant",
+    "responsible_handlers",
+    "search_persons",
+    "unassign_handler",
+    "unit_handlers",
+    "update_case",
+    "update_person",
+]

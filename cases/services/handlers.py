@@ -1,0 +1,119 @@
+"""Opening a case in a unit and its responsible handlers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.models import Membership, Organisation, User
+from cases import access
+from cases.models import (
+    ProtectionCase,
+    ProtectionCaseUserObjectPermission,
+)
+from cases.services.common import _stamp
+from cases.services.journal import journal
+
+
+def next_reference(unit: Organisation, year: int) -> tuple[int, str]:
+    """Allocate the next number for a unit and year. Call inside a transaction."""
+    # Lock the unit row so that two concurrent intakes never get the same number.
+    Organisation.objects.select_for_update().get(pk=unit.pk)
+    last = ProtectionCase.objects.filter(unit=unit, year=year).aggregate(n=Max("number"))["n"]
+    number = (last or 0) + 1
+    return number, f"{unit.reference_prefix}-{year}-{number:05d}"
+
+
+def create_case(
+    user: User,
+    *,
+    unit: Organisation,
+    category: str,
+    threat_picture: str = "",
+    restricted: bool = False,
+    opened_on: date | None = None,
+    responsible: list[User] | None = None,
+) -> ProtectionCase:
+    """Open a case in a unit the user belongs to; the user becomes responsible handler."""
+    if unit.pk not in access.police_unit_ids(user):
+        raise PermissionError("Only members of the police unit can open its cases")
+    opened = opened_on or timezone.localdate()
+    with transaction.atomic():
+        number, reference = next_reference(unit, opened.year)
+        case = ProtectionCase(
+            unit=unit,
+            year=opened.year,
+            number=number,
+            reference=reference,
+            category=category,
+            threat_picture=threat_picture,
+            restricted=restricted,
+            opened_on=opened,
+            created_by=user,
+        )
+        _stamp(case, user, "Ärendet öppnades.")
+        case.save()
+        for handler in {user, *(responsible or [])}:
+            _grant(handler, case)
+        journal(case, user, "Ärendet öppnades.", organisation=unit)
+    return case
+
+
+def _grant(user: User, case: ProtectionCase) -> None:
+    assign_perm(access.VIEW_PERM, user, case)
+    assign_perm(access.CHANGE_PERM, user, case)
+
+
+def assign_handler(actor: User, case: ProtectionCase, handler: User) -> None:
+    """The head (or a responsible handler) assigns a unit handler to the case."""
+    if case.unit_id not in access.police_unit_ids(handler):
+        raise PermissionError("The handler must belong to the case's unit")
+    case_access = access.get_case_for_user(actor, case.key, need="edit", log=False)
+    if not case_access.may_manage:
+        raise PermissionError("Only the head or a responsible handler assigns handlers")
+    with transaction.atomic():
+        _grant(handler, case)
+        journal(case, actor, f"Handläggare tilldelad: {handler.full_name}.", organisation=case.unit)
+
+
+def unassign_handler(actor: User, case: ProtectionCase, handler: User) -> None:
+    case_access = access.get_case_for_user(actor, case.key, need="edit", log=False)
+    if not case_access.may_manage:
+        raise PermissionError("Only the head or a responsible handler removes handlers")
+    with transaction.atomic():
+        # Lock the case so that two heads removing the last two handlers cannot both succeed.
+        ProtectionCase.objects.select_for_update().get(pk=case.pk)
+        current = responsible_handlers(case)
+        if handler not in current:
+            raise ValueError(_("Handläggaren är inte ansvarig för ärendet."))
+        if len(current) == 1:
+            raise ValueError(_("Ärendet måste ha minst en ansvarig handläggare."))
+        remove_perm(access.VIEW_PERM, handler, case)
+        remove_perm(access.CHANGE_PERM, handler, case)
+        journal(case, actor, f"Handläggare borttagen: {handler.full_name}.", organisation=case.unit)
+
+
+def responsible_handlers(case: ProtectionCase) -> list[User]:
+    ids = ProtectionCaseUserObjectPermission.objects.filter(
+        content_object=case, permission__codename="change_protectioncase"
+    ).values("user_id")
+    return list(User.objects.filter(pk__in=ids).order_by("full_name"))
+
+
+def unit_handlers(unit_ids: list[int]) -> list[User]:
+    """Active handlers and heads of these police units: who may be made responsible."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__organisation_id__in=unit_ids,
+            memberships__role__in=(Membership.Role.HANDLER, Membership.Role.HEAD),
+        )
+        .distinct()
+        .order_by("full_name")
+    )

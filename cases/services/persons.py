@@ -1,0 +1,259 @@
+"""Persons, participants and secret dwellings of a case, and editing the case itself."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from cases.models import (
+    Participant,
+    Person,
+    ProtectionCase,
+    SecretDwelling,
+)
+from cases.models.persons import personnummer_hmac
+from cases.services.common import (
+    CASE_OTHER_LABELS,
+    CASE_PROTECTED_LABELS,
+    PERSON_OTHER_LABELS,
+    PERSON_PROTECTED_LABELS,
+    ConflictError,
+    _edit_access,
+    _stamp,
+    change_reason,
+)
+from cases.services.handlers import create_case, unit_handlers
+from cases.services.journal import journal
+
+# --- persons --------------------------------------------------------------------------------
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "personnummer",
+    "date_of_birth",
+    "phone",
+    "street_address",
+    "postal_code",
+    "city",
+    "protection",
+)
+
+
+def _person_values(data: dict[str, Any]) -> dict[str, Any]:
+    """The person fields from a form's cleaned data; ``personnummer`` already normalised."""
+    values = {name: data.get(name) for name in PERSON_FIELDS}
+    for name in PERSON_FIELDS:
+        if values[name] is None and name != "date_of_birth":
+            values[name] = "" if name != "protection" else Person.Protection.NONE
+    return values
+
+
+def _new_person(user: User, data: dict[str, Any]) -> Person:
+    person = Person(**_person_values(data))
+    person.personnummer_hmac = personnummer_hmac(person.personnummer) if person.personnummer else ""
+    _stamp(person, user, "Person registrerad")
+    person.save()
+    return person
+
+
+def _role_label(role: str) -> str:
+    return str(Participant.Role(role).label).lower()
+
+
+def open_case(
+    user: User,
+    *,
+    unit: Organisation,
+    category: str,
+    threat_picture: str = "",
+    restricted: bool = False,
+    responsible: list[User] | None = None,
+    protected: dict[str, Any],
+    threat_actor: dict[str, Any] | None = None,
+    opened_on: date | None = None,
+) -> ProtectionCase:
+    """Intake: the case, its protected person and optionally a threat actor, all or nothing."""
+    others = [u for u in responsible or [] if u.pk != user.pk]
+    allowed = {u.pk for u in unit_handlers([unit.pk])}
+    if any(u.pk not in allowed for u in others):
+        raise PermissionError("Responsible handlers must belong to the case's unit")
+    with transaction.atomic():
+        case = create_case(
+            user,
+            unit=unit,
+            category=category,
+            threat_picture=threat_picture,
+            restricted=restricted,
+            opened_on=opened_on,
+            responsible=others,
+        )
+        Participant.objects.create(
+            case=case, person=_new_person(user, protected), role=Participant.Role.PROTECTED
+        )
+        if threat_actor:
+            Participant.objects.create(
+                case=case,
+                person=_new_person(user, threat_actor),
+                role=Participant.Role.THREAT_ACTOR,
+            )
+        if others:
+            names = ", ".join(u.full_name for u in others)
+            journal(case, user, f"Ansvariga handläggare: {names}.", organisation=unit)
+    return case
+
+
+def update_case(
+    actor: User,
+    case: ProtectionCase,
+    *,
+    version: int,
+    category: str,
+    threat_picture: str,
+    restricted: bool,
+) -> ProtectionCase:
+    """Edit the case's category, threat picture and restricted flag (optimistic locking)."""
+    _edit_access(actor, case)
+    with transaction.atomic():
+        current = ProtectionCase.objects.select_for_update().get(pk=case.pk)
+        if current.version != version:
+            raise ConflictError(current=current)
+        new = {"category": category, "threat_picture": threat_picture, "restricted": restricted}
+        changed = [name for name, value in new.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        for name, value in new.items():
+            setattr(current, name, value)
+        current.version += 1
+        reason = change_reason(changed, CASE_PROTECTED_LABELS, CASE_OTHER_LABELS)
+        _stamp(current, actor, reason)
+        current.save()
+        journal(current, actor, f"Ärendeuppgifter sparade. {reason}.", organisation=current.unit)
+    return current
+
+
+def _check_participant(case: ProtectionCase, person: Person) -> None:
+    if not Participant.objects.filter(case=case, person=person).exists():
+        raise PermissionError("The person does not take part in this case")
+
+
+def update_person(
+    actor: User, case: ProtectionCase, person: Person, *, version: int, data: dict[str, Any]
+) -> Person:
+    """Edit a person through one of their cases (optimistic locking, history without values)."""
+    _edit_access(actor, case)
+    _check_participant(case, person)
+    values = _person_values(data)
+    with transaction.atomic():
+        current = Person.objects.select_for_update().get(pk=person.pk)
+        if current.version != version:
+            raise ConflictError(current=current)
+        changed = [name for name, value in values.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.personnummer_hmac = (
+            personnummer_hmac(current.personnummer) if current.personnummer else ""
+        )
+        current.version += 1
+        reason = change_reason(changed, PERSON_PROTECTED_LABELS, PERSON_OTHER_LABELS)
+        _stamp(current, actor, reason)
+        current.save()
+        journal(case, actor, f"Personuppgifter sparade. {reason}.", organisation=case.unit)
+    return current
+
+
+def add_participant(
+    actor: User,
+    case: ProtectionCase,
+    *,
+    role: str,
+    person: Person | None = None,
+    person_data: dict[str, Any] | None = None,
+    note: str = "",
+) -> Participant:
+    """Add an existing person of this case in another role, or a new person."""
+    _edit_access(actor, case)
+    with transaction.atomic():
+        if person is not None:
+            _check_participant(case, person)
+            if Participant.objects.filter(case=case, person=person, role=role).exists():
+                raise ValueError(_("Personen har redan den rollen i ärendet."))
+        elif person_data is not None:
+            person = _new_person(actor, person_data)
+        else:
+            raise ValueError("A person or person data is required")
+        participant = Participant.objects.create(case=case, person=person, role=role, note=note)
+        journal(case, actor, f"Deltagare tillagd ({_role_label(role)}).", organisation=case.unit)
+    return participant
+
+
+def remove_participant(actor: User, case: ProtectionCase, participant: Participant) -> None:
+    """Remove a participant; a person left in no case is deleted with their dwellings."""
+    _edit_access(actor, case)
+    if participant.case_id != case.pk:
+        raise PermissionError("The participant belongs to another case")
+    with transaction.atomic():
+        ProtectionCase.objects.select_for_update().get(pk=case.pk)
+        if (
+            participant.role == Participant.Role.PROTECTED
+            and not case.participants.filter(role=Participant.Role.PROTECTED)
+            .exclude(pk=participant.pk)
+            .exists()
+        ):
+            raise ValueError(_("Ärendet måste ha minst en skyddsperson."))
+        person = participant.person
+        role = participant.role
+        participant.delete()
+        if not person.participations.filter(case=case).exists():
+            # The dwellings this case registered for the person go with their last role here.
+            SecretDwelling.objects.filter(case=case, person=person).delete()
+        if not person.participations.exists():
+            # Nobody's case holds this person any more: keeping the data would keep personal
+            # data without a purpose (and outside every retention rule).
+            person.secret_dwellings.all().delete()
+            _stamp(person, actor, "Person borttagen")
+            person.delete()
+        journal(case, actor, f"Deltagare borttagen ({_role_label(role)}).", organisation=case.unit)
+
+
+# --- secret dwellings -----------------------------------------------------------------------
+
+
+def add_dwelling(
+    actor: User, case: ProtectionCase, person: Person, data: dict[str, Any]
+) -> SecretDwelling:
+    case_access = _edit_access(actor, case)
+    _check_participant(case, person)
+    police_only = bool(data.get("police_only"))
+    if police_only and not case_access.is_assigned:
+        # Only assigned staff may know a police-only dwelling; nobody else may create one
+        # they would then be unable to see.
+        raise PermissionError("Only an assigned handler registers a police-only dwelling")
+    with transaction.atomic():
+        dwelling = SecretDwelling.objects.create(
+            case=case,
+            person=person,
+            description=data["description"],
+            address=data["address"],
+            police_only=police_only,
+            valid_from=data.get("valid_from"),
+            valid_until=data.get("valid_until"),
+        )
+        journal(case, actor, "Hemligt boende registrerat.", organisation=case.unit)
+    return dwelling
+
+
+def remove_dwelling(actor: User, case: ProtectionCase, dwelling: SecretDwelling) -> None:
+    case_access = _edit_access(actor, case)
+    _check_participant(case, dwelling.person)
+    if not case_access.sees_dwelling(dwelling):
+        raise PermissionError("The actor may not see this dwelling")
+    with transaction.atomic():
+        dwelling.delete()
+        journal(case, actor, "Hemligt boende borttaget.", organisation=case.unit)

@@ -1,0 +1,125 @@
+"""The case page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.forms import user_for_request
+from cases import access, services
+from cases.access import CaseAccess
+from cases.forms import AssignHandlerForm
+from cases.models import (
+    JournalEntry,
+    Participant,
+    SecretDwelling,
+)
+from cases.models.disclosure import SCOPE_FIELDS
+from cases.panels import case_panels
+from cases.views.common import _role_ordering
+
+# --- the case page --------------------------------------------------------------------------
+
+
+def _dwellings_only(case_access: CaseAccess) -> list[SecretDwelling]:
+    """A disclosure of the secret dwelling without the persons: the dwellings, no names."""
+    if case_access.shows("scope_persons") or not case_access.shows("scope_secret_dwelling"):
+        return []
+    dwellings = SecretDwelling.objects.filter(
+        case=case_access.case, person__participations__case=case_access.case
+    ).distinct()
+    return [d for d in dwellings if case_access.sees_dwelling(d)]
+
+
+def _people(case_access: CaseAccess) -> list[dict[str, Any]]:
+    """Persons of the case (one entry per person, all their roles), dwellings filtered by
+    sees_dwelling. Empty when the reader's scope does not include persons."""
+    if not case_access.shows("scope_persons"):
+        return []
+    participants = (
+        case_access.case.participants.select_related("person")
+        .prefetch_related("person__secret_dwellings")
+        .order_by(_role_ordering(), "created_at")
+    )
+    people: dict[int, dict[str, Any]] = {}
+    for participant in participants:
+        entry = people.get(participant.person_id)
+        if entry is None:
+            person = participant.person
+            entry = people[participant.person_id] = {
+                "person": person,
+                "participants": [],
+                "dwellings": [
+                    d for d in person.secret_dwellings.all() if case_access.sees_dwelling(d)
+                ],
+                "show_address": case_access.is_police or not person.address_is_suppressed,
+            }
+        entry["participants"].append(participant)
+        if participant.role != Participant.Role.THREAT_ACTOR:
+            entry["may_have_dwelling"] = True
+    return list(people.values())
+
+
+def _journal(case_access: CaseAccess) -> QuerySet[JournalEntry]:
+    entries = case_access.case.journal.select_related("author", "author_organisation")
+    if not case_access.shows("internal"):
+        # Social services read shared entries only, never police-internal ones, and only
+        # those written while one of their own disclosures was valid: an earlier note may
+        # say where the person lived before (and so where they moved from).
+        earliest = min(d.valid_from for d in case_access.disclosures)
+        entries = entries.filter(
+            visibility=JournalEntry.Visibility.SHARED, created_at__date__gte=earliest
+        )
+    return entries
+
+
+def _split_panels(panels: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Panels marked ``top`` (the latest risk level) go right under the case facts."""
+    return {
+        "top_panels": [p for p in panels if p.get("top")],
+        "panels": [p for p in panels if not p.get("top")],
+    }
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, key: str) -> HttpResponse:
+    user = user_for_request(request)
+    try:
+        case_access = access.get_case_for_user(user, key, channel=access.Channel.DETAIL)
+    except access.BreakGlassRequired as exc:
+        return render(request, "cases/break_glass.html", {"case": exc.case}, status=200)
+    case = case_access.case
+    responsible = services.responsible_handlers(case)
+    assign_form = None
+    if case_access.may_manage:
+        candidates = [
+            u for u in services.unit_handlers([case.unit_id]) if u not in set(responsible)
+        ]
+        assign_form = AssignHandlerForm(candidates=candidates) if candidates else None
+    context = {
+        "access": case_access,
+        "case": case,
+        "shows_persons": case_access.shows("scope_persons"),
+        "scope_labels": [label for name, label in SCOPE_FIELDS.items() if case_access.shows(name)],
+        "people": _people(case_access),
+        "dwellings_only": _dwellings_only(case_access),
+        "shows_measures": case_access.shows("scope_measures"),
+        "next_follow_up": (
+            case.follow_ups.filter(done_on__isnull=True).order_by("due_date").first()
+            if case_access.shows("scope_measures")
+            else None
+        ),
+        # Intelligence material: the view passes it to police readers only.
+        "threat_picture": case.threat_picture if case_access.shows("internal") else None,
+        "responsible": responsible,
+        "assign_form": assign_form,
+        "journal_entries": _journal(case_access),
+        **_split_panels(case_panels(case_access)),
+    }
+    return render(request, "cases/case_detail.html", context)

@@ -1,0 +1,231 @@
+"""Participants, persons, secret dwellings and the responsible handlers of a case."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import services
+from cases.access import CaseAccess
+from cases.forms import (
+    AssignHandlerForm,
+    DwellingForm,
+    ParticipantForm,
+    PersonEditForm,
+    PersonForm,
+)
+from cases.models import (
+    Participant,
+    Person,
+    ProtectionCase,
+    SecretDwelling,
+)
+from cases.views.common import _conflict_form, _role_ordering
+from cases.viewutils import with_case
+
+# --- participants and persons ---------------------------------------------------------------
+
+
+def _case_persons(case: ProtectionCase) -> list[tuple[Person, str]]:
+    persons: dict[int, tuple[Person, list[str]]] = {}
+    for participant in case.participants.select_related("person").order_by(
+        _role_ordering(), "created_at"
+    ):
+        entry = persons.setdefault(participant.person_id, (participant.person, []))
+        entry[1].append(participant.get_role_display().lower())
+    return [(p, f"{p.full_name} ({', '.join(roles)})") for p, roles in persons.values()]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@with_case(need="edit", what="ny deltagare")
+def participant_add(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
+    case = case_access.case
+    persons = _case_persons(case)
+    data = request.POST if request.method == "POST" else None
+    form = ParticipantForm(data, persons=persons)
+    person_form = PersonForm(data, prefix="person")
+    if data is not None and form.is_valid():
+        existing = form.existing_person()
+        if existing is not None or person_form.is_valid():
+            try:
+                services.add_participant(
+                    case_access.user,
+                    case,
+                    role=form.cleaned_data["role"],
+                    person=existing,
+                    person_data=None if existing else person_form.cleaned_data,
+                    note=form.cleaned_data["note"],
+                )
+            except ValueError as exc:
+                form.add_error("role", str(exc))
+            else:
+                messages.success(request, _("Deltagaren har lagts till."))
+                return redirect("cases:detail", key=case.key)
+    elif data is not None:
+        person_form.is_valid()  # show every error at once
+    return render(
+        request,
+        "cases/participant_add.html",
+        {"case": case, "form": form, "person_form": person_form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@with_case(need="edit", what="ta bort deltagare")
+def participant_remove(
+    request: HttpRequest, case_access: CaseAccess, participant_id: int
+) -> HttpResponse:
+    case = case_access.case
+    participant = (
+        Participant.objects.filter(case=case, pk=participant_id).select_related("person").first()
+    )
+    if participant is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            services.remove_participant(case_access.user, case, participant)
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Deltagaren har tagits bort från ärendet."))
+            return redirect("cases:detail", key=case.key)
+    return render(
+        request,
+        "cases/participant_remove.html",
+        {"case": case, "participant": participant, "error": error},
+    )
+
+
+def _case_person(case: ProtectionCase, person_key: str) -> tuple[Person, list[Participant]]:
+    participants = list(
+        Participant.objects.filter(case=case, person__key=person_key).select_related("person")
+    )
+    if not participants:
+        raise Http404
+    return participants[0].person, participants
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@with_case(need="edit", what="ändra person")
+def person_edit(request: HttpRequest, case_access: CaseAccess, person_key: str) -> HttpResponse:
+    case = case_access.case
+    person, participants = _case_person(case, person_key)
+    saved = None
+    if request.method == "POST":
+        form = PersonEditForm(request.POST, instance=person)
+        if form.is_valid():
+            try:
+                services.update_person(
+                    case_access.user,
+                    case,
+                    person,
+                    version=form.cleaned_data["version"],
+                    data=form.cleaned_data,
+                )
+            except services.ConflictError as exc:
+                saved = exc.current
+                form = _conflict_form(PersonEditForm, request, saved.version, instance=saved)
+            else:
+                messages.success(request, _("Personuppgifterna har sparats."))
+                return redirect("cases:detail", key=case.key)
+    else:
+        form = PersonEditForm(instance=person, initial={"version": person.version})
+    return render(
+        request,
+        "cases/person_edit.html",
+        {
+            "case": case,
+            "person": saved or person,
+            "participants": participants,
+            "form": form,
+            "saved": saved,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@with_case(need="edit", what="nytt hemligt boende")
+def dwelling_add(request: HttpRequest, case_access: CaseAccess, person_key: str) -> HttpResponse:
+    case = case_access.case
+    person, participants = _case_person(case, person_key)
+    data = request.POST if request.method == "POST" else None
+    form = DwellingForm(data, may_mark_police_only=case_access.is_assigned)
+    if data is not None and form.is_valid():
+        services.add_dwelling(case_access.user, case, person, form.cleaned_data)
+        messages.success(request, _("Det hemliga boendet har registrerats."))
+        return redirect("cases:detail", key=case.key)
+    return render(
+        request,
+        "cases/dwelling_form.html",
+        {"case": case, "person": person, "participants": participants, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@with_case(need="edit", what="ta bort hemligt boende")
+def dwelling_remove(
+    request: HttpRequest, case_access: CaseAccess, dwelling_id: int
+) -> HttpResponse:
+    case = case_access.case
+    dwelling = (
+        SecretDwelling.objects.filter(pk=dwelling_id, case=case).select_related("person").first()
+    )
+    if dwelling is None or not case_access.sees_dwelling(dwelling):
+        raise Http404
+    if request.method == "POST":
+        services.remove_dwelling(case_access.user, case, dwelling)
+        messages.success(request, _("Det hemliga boendet har tagits bort."))
+        return redirect("cases:detail", key=case.key)
+    return render(request, "cases/dwelling_remove.html", {"case": case, "dwelling": dwelling})
+
+
+# --- responsible handlers -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@with_case(need="edit", what="tilldela handläggare")
+def assign_handler(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
+    if not case_access.may_manage:
+        raise Http404
+    case = case_access.case
+    current = set(services.responsible_handlers(case))
+    candidates = [u for u in services.unit_handlers([case.unit_id]) if u not in current]
+    form = AssignHandlerForm(request.POST, candidates=candidates)
+    if form.is_valid():
+        services.assign_handler(case_access.user, case, form.cleaned_data["handler"])
+        messages.success(request, _("Handläggaren har tilldelats ärendet."))
+    else:
+        messages.error(request, _("Välj en handläggare i listan."))
+    return redirect("cases:detail", key=case.key)
+
+
+@login_required
+@require_POST
+@with_case(need="edit", what="ta bort handläggare")
+def unassign_handler(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
+    if not case_access.may_manage:
+        raise Http404
+    case = case_access.case
+    current = {str(u.pk): u for u in services.responsible_handlers(case)}
+    handler = current.get(request.POST.get("handler", ""))
+    if handler is None:
+        messages.error(request, _("Välj en ansvarig handläggare."))
+        return redirect("cases:detail", key=case.key)
+    try:
+        services.unassign_handler(case_access.user, case, handler)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Handläggaren är inte längre ansvarig för ärendet."))
+    return redirect("cases:detail", key=case.key)

@@ -1,0 +1,113 @@
+"""Comparing two assessments of a case factor by factor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from cases.access import CaseAccess
+from riskassessment.models import SummaryJudgementDefinition
+
+if TYPE_CHECKING:  # dev-only package: never imported at run time
+    pass
+from riskassessment.services.common import FULL, InvalidAssessment
+from riskassessment.services.reading import (
+    AssessmentRow,
+    FactorLine,
+    FactorTable,
+    JudgementView,
+    factor_table,
+    get_visible,
+    rating_display,
+)
+
+
+@dataclass(frozen=True)
+class ComparedFactor:
+    code: str
+    label: str
+    frame_label: str
+    before: str
+    after: str
+    before_display: str
+    after_display: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True)
+class ComparedJudgement:
+    label: str
+    before: JudgementView
+    after: JudgementView
+
+    @property
+    def changed(self) -> bool:
+        return (self.before.level, self.before.display) != (self.after.level, self.after.display)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    before: AssessmentRow
+    after: AssessmentRow
+    factors: list[ComparedFactor]
+    judgements: list[ComparedJudgement]
+    before_table: FactorTable
+    after_table: FactorTable
+
+    @property
+    def changed_factors(self) -> list[ComparedFactor]:
+        return [f for f in self.factors if f.changed]
+
+    @property
+    def changed_judgements(self) -> list[ComparedJudgement]:
+        return [j for j in self.judgements if j.changed]
+
+
+def compare(case_access: CaseAccess, first_pk: int, second_pk: int) -> Comparison:
+    """Which factors (per time frame) and which summary judgements differ between two
+    assessments of the same instrument (any versions of it), older first."""
+    one = get_visible(case_access, first_pk, need=FULL)
+    two = get_visible(case_access, second_pk, need=FULL)
+    if one.assessment.instrument.code != two.assessment.instrument.code:
+        raise InvalidAssessment(_("Bara bedömningar med samma instrument kan jämföras."))
+    before, after = sorted(
+        (one, two), key=lambda r: (r.assessment.assessed_on, r.assessment.created_at)
+    )
+    before_table = factor_table(before.assessment)
+    after_table = factor_table(after.assessment)
+
+    def keyed(table: FactorTable) -> dict[tuple[str, str], tuple[FactorLine, str, str]]:
+        result = {}
+        for _part, lines in table.parts:
+            for line in lines:
+                for frame_label, code, _display in line.ratings:
+                    result[(line.code, frame_label)] = (line, frame_label, code)
+        return result
+
+    old, new = keyed(before_table), keyed(after_table)
+    factors = []
+    for key in list(new) + [k for k in old if k not in new]:
+        line, frame_label, _code = new.get(key) or old[key]
+        b = old[key][2] if key in old else ""
+        a = new[key][2] if key in new else ""
+        factors.append(
+            ComparedFactor(
+                line.code, line.label, frame_label, b, a, rating_display(b), rating_display(a)
+            )
+        )
+    by_label_before = {j.label: j for j in before.judgements}
+    by_label_after = {j.label: j for j in after.judgements}
+    empty = JudgementView("", SummaryJudgementDefinition.Kind.TEXT, "", _("Inte angiven"))
+    labels = list(by_label_after) + [k for k in by_label_before if k not in by_label_after]
+    judgements = [
+        ComparedJudgement(
+            label, by_label_before.get(label, empty), by_label_after.get(label, empty)
+        )
+        for label in labels
+    ]
+    return Comparison(before, after, factors, judgements, before_table, after_table)

@@ -1,0 +1,125 @@
+"""Instruments: their structure loaded once, and copying one as a new version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from riskassessment.models import (
+    Assessment,
+    Factor,
+    Instrument,
+    InstrumentPart,
+    SummaryJudgementDefinition,
+    TimeFrame,
+)
+
+if TYPE_CHECKING:  # dev-only package: never imported at run time
+    pass
+
+
+# --- instruments ---------------------------------------------------------------------------
+
+
+@dataclass
+class InstrumentStructure:
+    """An instrument with its parts, factors and summary-judgement definitions, loaded once."""
+
+    instrument: Instrument
+    parts: list[tuple[InstrumentPart, list[Factor]]]
+    definitions: list[SummaryJudgementDefinition]
+    frames: list[str]
+
+    @property
+    def factors(self) -> list[Factor]:
+        return [factor for _part, factors in self.parts for factor in factors]
+
+    @property
+    def note_frame(self) -> str:
+        """The time frame whose row carries the factor's evidence note and ticks."""
+        return self.frames[0]
+
+
+def frames_of(instrument: Instrument) -> list[str]:
+    valid = [f for f in instrument.time_frames or [] if f in TimeFrame.values]
+    return valid or [TimeFrame.SINGLE.value]
+
+
+def load_structure(instrument: Instrument) -> InstrumentStructure:
+    parts = InstrumentPart.objects.filter(instrument=instrument).order_by("order", "pk")
+    factors = Factor.objects.filter(part__instrument=instrument).order_by("order", "pk")
+    by_part: dict[int, list[Factor]] = {}
+    for factor in factors:
+        by_part.setdefault(factor.part_id, []).append(factor)
+    definitions = list(
+        SummaryJudgementDefinition.objects.filter(instrument=instrument).order_by("order", "pk")
+    )
+    return InstrumentStructure(
+        instrument=instrument,
+        parts=[(part, by_part.get(part.pk, [])) for part in parts],
+        definitions=definitions,
+        frames=frames_of(instrument),
+    )
+
+
+def active_instruments() -> QuerySet[Instrument]:
+    return Instrument.objects.filter(active=True).order_by("name", "-version")
+
+
+def instrument_in_use(instrument: Instrument) -> bool:
+    """A final assessment used it: it must not be edited in place any more."""
+    return Assessment.objects.filter(instrument=instrument, status=Assessment.Status.FINAL).exists()
+
+
+def copy_instrument_as_new_version(instrument: Instrument) -> Instrument:
+    """A new, inactive version of ``instrument`` (same code) to edit and then activate."""
+    existing = set(
+        Instrument.objects.filter(code=instrument.code).values_list("version", flat=True)
+    )
+    version = instrument.version
+    while version in existing:
+        version = str(int(version) + 1) if version.isdigit() else f"{version}.1"
+    structure = load_structure(instrument)
+    with transaction.atomic():
+        copy = Instrument.objects.create(
+            code=instrument.code,
+            name=instrument.name,
+            version=version,
+            description=instrument.description,
+            time_frames=list(instrument.time_frames),
+            active=False,
+        )
+        for part, factors in structure.parts:
+            new_part = InstrumentPart.objects.create(
+                instrument=copy, code=part.code, label=part.label, order=part.order
+            )
+            Factor.objects.bulk_create(
+                Factor(
+                    part=new_part,
+                    code=f.code,
+                    label=f.label,
+                    order=f.order,
+                    scale=f.scale,
+                    guidance=f.guidance,
+                    ticks=list(f.ticks),
+                    translated=f.translated,
+                    verified=f.verified,
+                )
+                for f in factors
+            )
+        SummaryJudgementDefinition.objects.bulk_create(
+            SummaryJudgementDefinition(
+                instrument=copy,
+                code=d.code,
+                label=d.label,
+                kind=d.kind,
+                required=d.required,
+                police_only=d.police_only,
+                order=d.order,
+            )
+            for d in structure.definitions
+        )
+    return copy

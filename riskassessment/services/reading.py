@@ -1,0 +1,270 @@
+"""Reading assessments: summaries, history and factor tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from cases.access import CaseAccess, received_scopes
+from cases.models import ProtectionCase
+from riskassessment.models import (
+    Assessment,
+    Level,
+    SummaryJudgement,
+    SummaryJudgementDefinition,
+    TimeFrame,
+)
+
+if TYPE_CHECKING:  # dev-only package: never imported at run time
+    pass
+from riskassessment.policy import visibility, visible_assessments
+from riskassessment.services.changes import _filled
+from riskassessment.services.common import (
+    FULL,
+    OMITTED,
+    RATING_LABELS,
+    SUMMARY,
+    NotAllowed,
+    Visibility,
+)
+from riskassessment.services.instruments import load_structure
+
+# --- reading: summaries, history, factor tables, comparison --------------------------------
+
+
+@dataclass(frozen=True)
+class JudgementView:
+    label: str
+    kind: str
+    level: str  # "low" | "medium" | "high" | ""
+    display: str
+
+    @property
+    def is_level(self) -> bool:
+        return self.kind == SummaryJudgementDefinition.Kind.LEVEL
+
+
+def judgement_view(
+    definition: SummaryJudgementDefinition, judgement: SummaryJudgement | None
+) -> JudgementView:
+    kind = definition.kind
+    level = judgement.level if judgement and kind == definition.Kind.LEVEL else ""
+    if judgement is None or not _filled(definition, judgement):
+        display = _("Inte angiven")
+    elif kind == definition.Kind.LEVEL:
+        display = str(Level(judgement.level).label)
+    elif kind == definition.Kind.YES_NO_TEXT:
+        display = _("Ja") if judgement.answer else _("Nej")
+        if judgement.text.strip():
+            display += f" – {judgement.text.strip()}"
+    else:
+        display = judgement.text.strip()
+    return JudgementView(definition.label, kind, level, display)
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    """One assessment as this reader may see it."""
+
+    assessment: Assessment
+    visibility: Visibility
+    judgements: list[JudgementView]
+
+    @property
+    def is_full(self) -> bool:
+        return self.visibility == FULL
+
+    @property
+    def headline(self) -> JudgementView | None:
+        """The first low/medium/high judgement that is set (for a compact badge)."""
+        return next((j for j in self.judgements if j.is_level and j.level), None)
+
+
+def _shows_judgement(
+    case_access: CaseAccess, assessment: Assessment, definition: SummaryJudgementDefinition
+) -> bool:
+    """Intelligence material (police_only) never reaches social services, whatever the
+    disclosure says; their own assessments are theirs to read."""
+    return (
+        not definition.police_only
+        or case_access.shows("internal")
+        or assessment.organisation_id == case_access.organisation.pk
+    )
+
+
+def _judgement_prefetch() -> Prefetch:
+    return Prefetch(
+        "judgements",
+        queryset=SummaryJudgement.objects.select_related("definition").order_by(
+            "definition__order", "definition__pk"
+        ),
+    )
+
+
+def assessment_rows(case_access: CaseAccess) -> list[AssessmentRow]:
+    """The case's assessments the reader sees, newest first; three queries at most
+    whatever the number of assessments."""
+    received = received_scopes(case_access)
+    assessments = (
+        visible_assessments(case_access, received)
+        .select_related("instrument", "assessor", "organisation")
+        .prefetch_related(_judgement_prefetch())
+        .order_by("-assessed_on", "-finalised_at", "-pk")
+    )
+    rows = []
+    for assessment in assessments:
+        seen = visibility(case_access, assessment, received)
+        if seen is None:
+            continue
+        judgements = [
+            judgement_view(j.definition, j)
+            for j in assessment.judgements.all()
+            if _shows_judgement(case_access, assessment, j.definition)
+        ]
+        rows.append(AssessmentRow(assessment, seen, judgements))
+    return rows
+
+
+@dataclass(frozen=True)
+class FinalSummary:
+    """The latest final assessment of one instrument, as the joint plan prints it."""
+
+    assessment_id: int
+    instrument_code: str
+    instrument_name: str
+    assessed_on: date
+    assessor_name: str
+    organisation_name: str
+    judgements: list[tuple[str, str]]  # (judgement label, level display or text)
+    levels: list[tuple[str, str, str]]  # (label, level code, level display) of level kinds
+
+
+def latest_final_summaries(case: ProtectionCase, *, for_access: CaseAccess) -> list[FinalSummary]:
+    """One entry per instrument: its latest FINAL assessment that ``for_access`` may see
+    (at least in summary), newest first."""
+    if for_access.case.pk != case.pk:
+        raise ValueError("for_access belongs to another case")
+    seen: set[str] = set()
+    result = []
+    for row in assessment_rows(for_access):
+        a = row.assessment
+        if not a.is_final or a.instrument.code in seen:
+            continue
+        seen.add(a.instrument.code)
+        result.append(
+            FinalSummary(
+                assessment_id=a.pk,
+                instrument_code=a.instrument.code,
+                instrument_name=a.instrument.name,
+                assessed_on=a.assessed_on,
+                assessor_name=a.assessor.full_name,
+                organisation_name=a.organisation.name,
+                judgements=[(j.label, j.display) for j in row.judgements],
+                levels=[(j.label, j.level, j.display) for j in row.judgements if j.is_level],
+            )
+        )
+    return result
+
+
+def get_visible(case_access: CaseAccess, pk: int, *, need: Visibility = SUMMARY) -> AssessmentRow:
+    """One assessment of the case as the reader sees it; NotAllowed when not (views: 404)."""
+    assessment = (
+        Assessment.objects.filter(case=case_access.case, pk=pk)
+        .select_related("instrument", "assessor", "organisation", "updated_by", "previous")
+        .prefetch_related(_judgement_prefetch())
+        .first()
+    )
+    if assessment is None:
+        raise NotAllowed(_("Bedömningen finns inte."))
+    seen = visibility(case_access, assessment)
+    if seen is None or (need == FULL and seen != FULL):
+        raise NotAllowed(_("Bedömningen finns inte."))
+    # Judgements for every definition, in order, "Inte angiven" where none was made.
+    given = {j.definition_id: j for j in assessment.judgements.all()}
+    definitions = SummaryJudgementDefinition.objects.filter(
+        instrument_id=assessment.instrument_id
+    ).order_by("order", "pk")
+    judgements = [
+        judgement_view(d, given.get(d.pk))
+        for d in definitions
+        if _shows_judgement(case_access, assessment, d)
+    ]
+    return AssessmentRow(assessment, seen, judgements)
+
+
+@dataclass(frozen=True)
+class FactorLine:
+    code: str
+    label: str
+    ratings: list[tuple[str, str, str]]  # (frame label, code, display)
+    evidence: str
+    ticks: list[str]
+
+
+@dataclass(frozen=True)
+class RatingCounts:
+    """Information only: ratings are never summed into the decision."""
+
+    frame_label: str
+    yes: int
+    partly: int
+    no: int
+    omitted: int
+
+
+@dataclass(frozen=True)
+class FactorTable:
+    frames: list[tuple[str, str]]  # (frame, label)
+    parts: list[tuple[str, list[FactorLine]]]
+    omitted_factors: int  # factors with "uppgift saknas" (or not rated) in some time frame
+    counts: list[RatingCounts]
+
+
+def rating_display(code: str) -> str:
+    if not code:
+        return _("Ej bedömd")
+    return str(RATING_LABELS.get(code, code))
+
+
+def factor_table(assessment: Assessment) -> FactorTable:
+    structure = load_structure(assessment.instrument)
+    rows = {(r.factor_id, r.time_frame): r for r in assessment.ratings.all()}
+    frames = [(f, str(TimeFrame(f).label)) for f in structure.frames]
+    parts = []
+    omitted_factors = 0
+    counters = {f: Counter[str]() for f in structure.frames}
+    for part, factors in structure.parts:
+        lines = []
+        for factor in factors:
+            ratings = []
+            incomplete = False
+            for frame, label in frames:
+                row = rows.get((factor.pk, frame))
+                code = row.rating if row else ""
+                incomplete |= code in ("", OMITTED)
+                counters[frame][code or OMITTED] += 1
+                ratings.append((label, code, rating_display(code)))
+            omitted_factors += incomplete
+            note = rows.get((factor.pk, structure.note_frame))
+            lines.append(
+                FactorLine(
+                    factor.code,
+                    factor.label,
+                    ratings,
+                    note.evidence if note else "",
+                    list(note.ticks) if note else [],
+                )
+            )
+        parts.append((part.label, lines))
+    counts = [
+        RatingCounts(
+            label, counters[f]["J"], counters[f]["D"], counters[f]["N"], counters[f][OMITTED]
+        )
+        for f, label in frames
+    ]
+    return FactorTable(frames, parts, omitted_factors, counts)

@@ -1,0 +1,252 @@
+"""Case work: support information, closing, reopening and legal hold."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from cases.casework import services
+from cases.models import (
+    FollowUp,
+    LegalHold,
+    Participant,
+    ProtectionCase,
+    ProtectiveMeasure,
+    SupportInformation,
+    SupportOrganisation,
+)
+from tests.cases.casework_support import TODAY, follow_up, kind, participants, url
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+# --- support information -----------------------------------------------------------------------
+
+
+def test_the_municipalitys_organisations_are_offered_first(handler, case) -> None:
+    groups = services.offered_organisations(case, referral=False)
+    label, first, secondary = groups[0]
+    assert "Köping" in label and not secondary
+    assert first and all(org.municipality_name == "Köping" for org in first)
+    assert any(org.name == "Kvinnofridslinjen" for org in groups[1][1])
+    referral = services.offered_organisations(case, referral=True)
+    assert all(org.kind == "violence_users" for org in referral[0][1])
+
+
+def test_without_a_disclosure_the_protected_persons_city_decides(handler) -> None:
+    case = make_case(handler)  # PersonFactory lives in Köping
+    Participant.objects.filter(case=case, role="protected").update()
+    person = participants(case)["protected"].person
+    person.city = "Sala"
+    person.save()
+    label, first, _secondary = services.offered_organisations(case, referral=False)[0]
+    assert "Sala" in label and all(org.municipality_name == "Sala" for org in first)
+
+
+def test_handler_records_support_information_and_a_referral(login, handler, case) -> None:
+    roles = participants(case)
+    line = SupportOrganisation.objects.get(name="Kvinnofridslinjen")
+    local = SupportOrganisation.objects.get(name="Brottsofferjouren (Köping)")
+    client = login(handler)
+    page = client.get(url("support_info_add", case)).content.decode()
+    assert page.index("Brottsofferjouren (Köping)") < page.index("Kvinnofridslinjen")
+    response = client.post(
+        url("support_info_add", case),
+        {
+            "participant": roles["protected"].pk,
+            "organisations": [line.pk, local.pk],
+            "informed_on": TODAY().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    rows = SupportInformation.objects.filter(case=case, is_referral=False)
+    assert {r.organisation for r in rows} == {line, local}
+    assert all(r.informed_by == handler and r.participant == roles["protected"] for r in rows)
+
+    men = SupportOrganisation.objects.get(name="Välj att sluta")
+    # The protected person cannot be "referred" as a threat actor.
+    bad = client.post(
+        url("referral_add", case),
+        {
+            "participant": roles["protected"].pk,
+            "organisations": [men.pk],
+            "informed_on": TODAY().isoformat(),
+        },
+    )
+    assert bad.status_code == 200
+    client.post(
+        url("referral_add", case),
+        {
+            "participant": roles["threat_actor"].pk,
+            "organisations": [men.pk],
+            "informed_on": TODAY().isoformat(),
+        },
+    )
+    assert SupportInformation.objects.get(case=case, is_referral=True).organisation == men
+
+
+def test_support_information_needs_at_least_one_organisation(login, handler, case) -> None:
+    response = login(handler).post(
+        url("support_info_add", case),
+        {
+            "participant": participants(case)["protected"].pk,
+            "informed_on": TODAY().isoformat(),
+            "note": "Broschyr lämnad",
+        },
+    )
+    assert response.status_code == 200
+    assert "Välj minst en verksamhet." in response.content.decode()
+    assert "Broschyr lämnad" in response.content.decode()
+
+
+# --- closing, reopening, legal hold ------------------------------------------------------------
+
+CLOSE = {"reason": "threat_gone", "final_note": "Hotet har upphört enligt ny bedömning."}
+
+
+def test_closing_is_refused_while_follow_ups_are_open_and_allowed_after(
+    login, handler, case
+) -> None:
+    open_one = follow_up(case, handler, days=3)
+    client = login(handler)
+    response = client.post(url("case_close", case), CLOSE)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Ärendet kan inte avslutas" in body
+    assert f"Uppföljningen ”Uppföljningssamtal” (senast {open_one.due_date.isoformat()})" in body
+    assert "Hotet har upphört enligt ny bedömning." in body
+    case.refresh_from_db()
+    assert case.is_open
+
+    client.post(
+        url("followup_complete", case, pk=open_one.pk),
+        {"done_on": TODAY().isoformat(), "outcome": "Sista samtalet", "version": 1},
+    )
+    response = client.post(url("case_close", case), CLOSE)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed" and case.closed_on == TODAY()
+    closure = case.closures.get()
+    assert closure.reason == "threat_gone" and closure.closed_by == handler
+
+
+def test_closing_blockers_can_be_added_by_other_parts(handler, case) -> None:
+    from cases import extensions
+
+    def loan_blocks(c):
+        return ["Larmtelefon 12 är fortfarande utlånad."]
+
+    with (
+        extensions.closing_blockers.override([*extensions.closing_blockers, loan_blocks]),
+        pytest.raises(services.ClosingBlockedError) as exc,
+    ):
+        services.close_case(handler, case, reason="threat_gone", final_note="x")
+    assert exc.value.blockers == ["Larmtelefon 12 är fortfarande utlånad."]
+
+
+def test_other_reason_needs_a_description(login, handler, case) -> None:
+    response = login(handler).post(url("case_close", case), {**CLOSE, "reason": "other"})
+    assert response.status_code == 200
+    assert "Beskriv skälet" in response.content.decode()
+
+
+def test_a_closed_case_is_read_only(login, handler, case) -> None:
+    services.close_case(handler, case, **CLOSE)
+    client = login(handler)
+    response = client.get(url("measure_add", case))
+    assert response.status_code == 302
+    response = client.post(
+        url("followup_add", case),
+        {"kind": "other", "due_date": TODAY().isoformat(), "responsible_party": "police"},
+        follow=True,
+    )
+    assert "är avslutat och kan inte ändras" in response.content.decode()
+    assert not FollowUp.objects.exists()
+    with pytest.raises(services.CaseClosedError):
+        services.add_measure(handler, case, kind=kind("skyddslarm"))
+    with pytest.raises(services.CaseClosedError):
+        services.ensure_open(ProtectionCase.objects.get(pk=case.pk))
+    page = client.get(reverse("cases:detail", kwargs={"key": case.key})).content.decode()
+    assert "Ny skyddsåtgärd" not in page and "avslutades" in page
+
+
+def test_ensure_open_reads_the_database_not_a_stale_object(handler, case) -> None:
+    stale = ProtectionCase.objects.get(pk=case.pk)
+    services.close_case(handler, case, **CLOSE)
+    with pytest.raises(services.CaseClosedError):
+        services.ensure_open(stale)
+
+
+def test_only_the_head_reopens_with_a_reason(login, handler, head, case) -> None:
+    services.close_case(handler, case, **CLOSE)
+    assert login(handler).post(url("case_reopen", case), {"reason": "x"}).status_code == 404
+    response = login(head).post(url("case_reopen", case), {"reason": ""})
+    assert response.status_code == 200
+    response = login(head).post(url("case_reopen", case), {"reason": "Nytt hot 2026-05-02"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.is_open and case.closed_on is None
+    closure = case.closures.get()
+    assert closure.reopened_by == head and closure.reopen_reason == "Nytt hot 2026-05-02"
+
+
+def test_head_sets_and_removes_a_legal_hold(login, head, handler, case) -> None:
+    assert login(handler).post(url("legal_hold", case), {"reason": "x"}).status_code == 404
+    client = login(head)
+    assert client.post(url("legal_hold", case), {"reason": "Pågående mål"}).status_code == 302
+    assert LegalHold.objects.get(case=case).set_by == head
+    assert client.post(url("legal_hold_remove", case)).status_code == 302
+    assert not LegalHold.objects.filter(case=case).exists()
+
+
+def test_closing_ends_planned_and_active_measures(login, handler, case) -> None:
+    active = ProtectiveMeasure.objects.create(
+        case=case,
+        kind=kind("skyddslarm"),
+        responsible_party="police",
+        status="active",
+        start_date=TODAY() - timedelta(days=10),
+    )
+    planned = ProtectiveMeasure.objects.create(
+        case=case, kind=kind("medling"), responsible_party="police"
+    )
+    declined = ProtectiveMeasure.objects.create(
+        case=case, kind=kind("bevakning"), responsible_party="police", status="declined"
+    )
+    client = login(handler)
+    form = client.get(url("case_close", case)).content.decode()
+    assert "markeras som avslutade" in form and "Medling" in form
+    assert client.post(url("case_close", case), CLOSE).status_code == 302
+    for measure in (active, planned, declined):
+        measure.refresh_from_db()
+    assert active.status == "ended" and active.end_date == TODAY()
+    assert planned.status == "ended"
+    assert declined.status == "declined" and declined.end_date is None
+
+
+def test_cases_without_next_follow_up_for_lists(handler, case) -> None:
+    planned = make_case(handler)
+    follow_up(planned, handler)
+    done_only = make_case(handler)
+    FollowUp.objects.create(
+        case=done_only, kind="other", due_date=TODAY(), done_on=TODAY(), assignee=handler
+    )
+    missing = services.without_next_follow_up(ProtectionCase.objects.all())
+    assert set(missing) == {case, done_only}
+
+
+def test_todo_template_tag_renders_the_users_list(rf, handler, case) -> None:
+    from django.template import engines
+
+    follow_up(case, handler, days=-1)
+    request = rf.get("/")
+    request.user = handler
+    html = (
+        engines["django"]
+        .from_string("{% load casework_tags %}{% casework_todo %}")
+        .render({}, request)
+    )
+    assert case.reference in html and ">Försenad<" in html
