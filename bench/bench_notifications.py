@@ -246,21 +246,32 @@ def main() -> int:
     cases = ProtectionCase.objects.count()
     items = Notification.objects.count()
     messages = Message.objects.count()
-    print(f"Nattens påminnelser: {users} användare, {cases} ärenden, "
-          f"{FollowUp.objects.count()} uppföljningar")
-    print(f"  förberedelse: migrering {migrated - started:.1f} s, data {generated - migrated:.1f} s")
-    print(f"  skriva: {digests} sammanställningar + {notices} brådskande, {items} poster: "
-          f"{t1 - t0:.1f} s, {write_q.count} frågor")
-    print(f"  skicka: {sent} av {messages} meddelanden (e-post i minnet, mall + MIME): "
-          f"{t2 - t1:.1f} s, {send_q.count} frågor = {send_q.count / max(messages, 1):.2f} "
-          "per meddelande")
+    print(
+        f"Nattens påminnelser: {users} användare, {cases} ärenden, "
+        f"{FollowUp.objects.count()} uppföljningar"
+    )
+    prep_db, prep_data = migrated - started, generated - migrated
+    print(f"  förberedelse: migrering {prep_db:.1f} s, data {prep_data:.1f} s")
+    print(
+        f"  skriva: {digests} sammanställningar + {notices} brådskande, {items} poster: "
+        f"{t1 - t0:.1f} s, {write_q.count} frågor"
+    )
+    print(
+        f"  skicka: {sent} av {messages} meddelanden (e-post i minnet, mall + MIME): "
+        f"{t2 - t1:.1f} s, {send_q.count} frågor = {send_q.count / max(messages, 1):.2f} "
+        "per meddelande"
+    )
     total = t2 - t0
     load = os.getloadavg()[0]
-    print(f"  totalt: {total:.1f} s (mål ≤ {TARGET_SECONDS} s), varav Python-processens CPU "
-          f"{c2 - c0:.1f} s; belastning (1 min) {load:.1f} på {os.cpu_count()} kärnor")
-    print(f"  "
-          f"{len(mail.outbox)} e-postmeddelanden, {items / max(messages, 1):.0f} poster "
-          "per meddelande i snitt")
+    print(
+        f"  totalt: {total:.1f} s (mål ≤ {TARGET_SECONDS} s), varav Python-processens CPU "
+        f"{c2 - c0:.1f} s; belastning (1 min) {load:.1f} på {os.cpu_count()} kärnor"
+    )
+    print(
+        f"  "
+        f"{len(mail.outbox)} e-postmeddelanden, {items / max(messages, 1):.0f} poster "
+        "per meddelande i snitt"
+    )
     return 0 if total <= TARGET_SECONDS and sent == messages else 1
 
 

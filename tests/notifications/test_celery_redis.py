@@ -89,4 +89,5 @@ def test_compose_runs_web_worker_exactly_one_beat_and_mailpit() -> None:
     beats = [name for name, s in services.items() if "beat" in (s.get("command") or [])]
     assert beats == ["beat"]
     assert {"web", "worker", "beat", "mailpit"} <= set(services)
-    assert "--beat" not in services["worker"]["command"] and "-B" not in services["worker"]["command"]
+    worker = services["worker"]["command"]
+    assert "--beat" not in worker and "-B" not in worker

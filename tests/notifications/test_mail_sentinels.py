@@ -18,7 +18,6 @@ from django.utils import timezone
 from cases.models import ContactBan, FollowUp, PlanConfirmation, ProtectionPlan
 from notifications import case_rules
 from notifications.models import DigestRun, Message, Notification
-from notifications.sweep import sweep
 from skydd.celery import app
 from tests.factories import make_case, make_disclosure
 from tests.test_permission_matrix import world  # noqa: F401
@@ -37,18 +36,30 @@ def _plant_rule_inputs(world, planted: dict) -> None:
         user.save()
         planted[user.full_name] = None
     FollowUp.objects.create(
-        case=case, kind="conversation", due_date=today + timedelta(days=1), assignee=handler,
+        case=case,
+        kind="conversation",
+        due_date=today + timedelta(days=1),
+        assignee=handler,
         note="SNTLFOLLOWUPNOTE",
     )
     FollowUp.objects.create(
-        case=case, kind="other", due_date=today - timedelta(days=10), assignee=handler,
-        note="SNTLOVERDUENOTE", outcome="SNTLOUTCOME",
+        case=case,
+        kind="other",
+        due_date=today - timedelta(days=10),
+        assignee=handler,
+        note="SNTLOVERDUENOTE",
+        outcome="SNTLOUTCOME",
     )
     participants = list(case.participants.order_by("pk"))
     ContactBan.objects.create(
-        case=case, ban_type="ordinary", status="granted", valid_from=today - timedelta(days=60),
-        valid_until=today + timedelta(days=5), deciding_body="SNTLDECIDINGBODY",
-        protected_participant=participants[0], restricted_participant=participants[1],
+        case=case,
+        ban_type="ordinary",
+        status="granted",
+        valid_from=today - timedelta(days=60),
+        valid_until=today + timedelta(days=5),
+        deciding_body="SNTLDECIDINGBODY",
+        protected_participant=participants[0],
+        restricted_participant=participants[1],
         note="SNTLBANNOTE",
     )
     case.disclosures.filter(recipient__name="Socialtjänsten Köping").update(
@@ -59,22 +70,35 @@ def _plant_rule_inputs(world, planted: dict) -> None:
         ProtectionPlan.objects.filter(case=case).update(status="superseded")
         plan = ProtectionPlan.objects.create(case=case, number=99)
     ProtectionPlan.objects.filter(pk=plan.pk).update(
-        introduction="SNTLPLANINTRO", threat_text="SNTLPLANTHREAT",
+        introduction="SNTLPLANINTRO",
+        threat_text="SNTLPLANTHREAT",
         police_commitments="SNTLPOLICECOMMIT",
     )
     plan.confirmations.update(cleared_at=timezone.now())
     PlanConfirmation.objects.create(
-        plan=plan, party="police", user=handler, user_name="SNTLCONFIRMERNAME",
-        organisation=case.unit, organisation_name="SNTLORGNAME", plan_version=plan.version,
+        plan=plan,
+        party="police",
+        user=handler,
+        user_name="SNTLCONFIRMERNAME",
+        organisation=case.unit,
+        organisation_name="SNTLORGNAME",
+        plan_version=plan.version,
     )
     waiting = make_case(handler, threat_picture="SNTLWAITINGTHREAT")  # no follow-up planned
     koping = world.case.disclosures.get(recipient__name="Socialtjänsten Köping").recipient
     make_disclosure(waiting, koping)  # no handlers yet
     planted |= dict.fromkeys(
         [
-            "SNTLFOLLOWUPNOTE", "SNTLOVERDUENOTE", "SNTLOUTCOME", "SNTLDECIDINGBODY",
-            "SNTLBANNOTE", "SNTLPLANINTRO", "SNTLPLANTHREAT", "SNTLPOLICECOMMIT",
-            "SNTLCONFIRMERNAME", "SNTLWAITINGTHREAT",
+            "SNTLFOLLOWUPNOTE",
+            "SNTLOVERDUENOTE",
+            "SNTLOUTCOME",
+            "SNTLDECIDINGBODY",
+            "SNTLBANNOTE",
+            "SNTLPLANINTRO",
+            "SNTLPLANTHREAT",
+            "SNTLPOLICECOMMIT",
+            "SNTLCONFIRMERNAME",
+            "SNTLWAITINGTHREAT",
         ]
     )
     del head
@@ -101,9 +125,10 @@ def test_no_sentinel_reaches_any_mail_header_log_or_task_argument(
         texts += [email.subject, email.body, *(alt.content for alt in email.alternatives)]
         texts += [f"{k}: {v}" for k, v in email.extra_headers.items()]
     texts += [str(entry) for entry in app.conf.beat_schedule.values()]
-    texts += [str(Message.objects.values_list("key", "last_error")), str(
-        Notification.objects.values_list("subject", "period", "params")
-    )]
+    texts += [
+        str(Message.objects.values_list("key", "last_error")),
+        str(Notification.objects.values_list("subject", "period", "params")),
+    ]
     joined = "\n".join(texts)
     # Sentinels are upper case; bodies may be quoted-printable, so check decoded texts too.
     leaked = sorted(s for s in planted if s and s in joined)

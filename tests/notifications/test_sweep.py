@@ -53,9 +53,7 @@ def test_the_digest_goes_at_0630_local_time_once(running, handler, head) -> None
     assert case.reference in mail.outbox[0].body
 
 
-def test_a_fresh_install_sends_the_latest_slot_once_then_waits_for_the_next(
-    handler, head
-) -> None:
+def test_a_fresh_install_sends_the_latest_slot_once_then_waits_for_the_next(handler, head) -> None:
     case = make_case(handler)
     follow_up(case, handler, TODAY + days(1))
     sweep(local(TODAY, 5, 0))  # before 06:30: yesterday's slot is caught up, once
