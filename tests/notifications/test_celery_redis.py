@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,12 @@ from notifications.models import DigestRun, Message, SweepState
 from notifications.tasks import sweep_notifications
 from skydd.celery import app
 from tests.factories import make_case
+
+
+def _queue() -> str:
+    # A queue of this test's own: parallel test processes share the Redis database, and
+    # another process's worker must not run this sweep against its own test database.
+    return f"test-notifications-{uuid.uuid4().hex}"
 
 
 def _wait_for(predicate, seconds: float = 30) -> None:
@@ -61,8 +68,9 @@ def test_redis_down_follow_up_still_saved_and_the_first_sweep_after_sends_it(
         settings.CACHES = django_settings.CACHES
     assert FollowUp.objects.filter(case=case, assignee=handler).exists()
     # Redis is back: beat's next wake-up, through the real broker and a real worker.
-    with start_worker(app, perform_ping_check=False, shutdown_timeout=20):
-        sweep_notifications.delay()
+    queue = _queue()
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=20, queues=[queue]):
+        sweep_notifications.apply_async(queue=queue)
         _wait_for(lambda: len(smtp_server.messages) == 1)
     assert case.reference in smtp_server.messages[0].get_body().get_content()
     assert Message.objects.get().status == Message.Status.SENT
@@ -75,9 +83,12 @@ def test_two_sweep_tasks_on_a_worker_send_once(handler, smtp_server) -> None:
     FollowUp.objects.create(
         case=make_case(handler), kind="other", due_date=timezone.localdate(), assignee=handler
     )
-    with start_worker(app, perform_ping_check=False, shutdown_timeout=20, concurrency=2):
-        sweep_notifications.delay()
-        sweep_notifications.delay()
+    queue = _queue()
+    with start_worker(
+        app, perform_ping_check=False, shutdown_timeout=20, concurrency=2, queues=[queue]
+    ):
+        sweep_notifications.apply_async(queue=queue)
+        sweep_notifications.apply_async(queue=queue)
         _wait_for(lambda: len(smtp_server.messages) == 1)
         time.sleep(1.5)
     assert len(smtp_server.messages) == 1
