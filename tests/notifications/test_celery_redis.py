@@ -39,6 +39,9 @@ def test_redis_down_follow_up_still_saved_and_the_first_sweep_after_sends_it(
 ) -> None:
     DigestRun.objects.create(day=timezone.localdate() - timedelta(days=1))
     case = make_case(handler)
+    client = login(handler)
+    form_url = reverse("cases:followup_add", kwargs={"key": case.key})
+    assert client.get(form_url).status_code == 200  # warm: URLconf, templates
     good_broker = app.conf.broker_url
     closed = "redis://127.0.0.1:1/0"
     settings.CACHES = {
@@ -52,8 +55,8 @@ def test_redis_down_follow_up_still_saved_and_the_first_sweep_after_sends_it(
     app.conf.broker_url = closed
     try:
         started = time.monotonic()
-        response = login(handler).post(
-            reverse("cases:followup_add", kwargs={"key": case.key}),
+        response = client.post(
+            form_url,
             {
                 "kind": "conversation",
                 "due_date": (timezone.localdate() + timedelta(days=1)).isoformat(),
@@ -62,7 +65,8 @@ def test_redis_down_follow_up_still_saved_and_the_first_sweep_after_sends_it(
             },
         )
         assert response.status_code == 302
-        assert time.monotonic() - started < 5
+        # Not a hang, nor a 19-second connection timeout (a loaded machine is slow anyway).
+        assert time.monotonic() - started < 8
     finally:
         app.conf.broker_url = good_broker
         settings.CACHES = django_settings.CACHES
