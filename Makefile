@@ -19,7 +19,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 APT_TEST := $(APT_RUN) chromium poppler-utils
 
-.PHONY: help run test test-fast e2e lint bench system-deps system-deps-test services-check \
+.PHONY: help run test test-fast e2e lint bench bench-statistics system-deps system-deps-test services-check \
 	deps deps-dev node-deps clean
 
 help:
@@ -103,6 +103,10 @@ lint: deps-dev
 bench: system-deps deps-dev
 	$(PY) bench/bench_pdf.py
 	$(PY) bench/bench_notifications.py
+
+# Optional: needs PostgreSQL; fills its own database (DATABASE_URL's name + _bench_statistics) once.
+bench-statistics: deps-dev
+	$(PY) bench/bench_statistics.py
 
 clean:
 	rm -rf .venv .tools node_modules var/static

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Konton och organisationer"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401
+        from accounts import signals, throttle  # noqa: F401

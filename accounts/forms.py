@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -77,6 +77,48 @@ class TokenForm(forms.Form):
         if not self.device.verify_token(token):
             raise forms.ValidationError(_("Koden stämmer inte. Kontrollera klockan i appen."))
         return token
+
+
+NEW_PASSWORD_HELP = _(
+    "Minst tolv tecken; inte bara siffror, inte ett vanligt lösenord och inte likt ditt namn "
+    "eller din e-postadress."
+)
+
+
+class ChoosePasswordForm(SetPasswordForm):
+    """The password link's form (one plain help text instead of the validators' list)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = NEW_PASSWORD_HELP
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Current password, the new one twice, and a code from the user's second factor: a
+    session left open on a shared PC is not enough to take over the account."""
+
+    otp_token = TokenForm.base_fields["otp_token"]
+
+    field_order = ["old_password", "new_password1", "new_password2", "otp_token"]
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = _("Nuvarande lösenord")
+        self.fields["new_password1"].help_text = NEW_PASSWORD_HELP
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+        self.fields["otp_token"].widget.attrs.pop("autofocus", None)
+        self.fields["old_password"].widget.attrs["autofocus"] = True
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": _("Det nuvarande lösenordet stämmer inte."),
+        }
+
+    def clean_otp_token(self) -> str:
+        device = TOTPDevice.objects.filter(user=self.user, confirmed=True).first()
+        token_form = TokenForm({"otp_token": self.cleaned_data.get("otp_token", "")}, device=device)
+        if not token_form.is_valid():
+            raise forms.ValidationError(list(token_form.errors["otp_token"]))
+        return str(token_form.cleaned_data["otp_token"])
 
 
 def user_for_request(request: HttpRequest) -> User:

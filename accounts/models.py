@@ -8,6 +8,7 @@ access to case data by itself.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
@@ -171,3 +172,31 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AdminAction(LogEntry):
+    """Django's admin log, listed for review ("Administratörsåtgärder" in the admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("administratörsåtgärd")
+        verbose_name_plural = _("administratörsåtgärder")
+        default_permissions = ("view",)
+        ordering = ["-action_time"]
+
+
+class AdminActionReview(models.Model):
+    """Another administrator has looked at one administrator action (never the actor)."""
+
+    entry = models.OneToOneField(LogEntry, on_delete=models.PROTECT, related_name="review")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("granskad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("granskning av administratörsåtgärd")
+        verbose_name_plural = _("granskningar av administratörsåtgärder")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.reviewed_at:%Y-%m-%d %H:%M}"

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class AlarmsConfig(AppConfig):
     name = "alarms"
     verbose_name = "Larmutrustning"
+
+    def ready(self) -> None:
+        from alarms import hooks, panels
+        from cases import extensions
+
+        extensions.case_panels.register(panels.case_panel, order=25)
+        extensions.closing_blockers.register(hooks.active_loans_block_closing, order=20)
+        extensions.case_flags.register(hooks.case_flags, order=20)
+        extensions.purge_hooks.register(hooks.purge_case, order=20)

@@ -19,6 +19,10 @@ The points:
 - ``case_flags``: ``(list[int] case ids) -> dict[int, list[str]]`` – short flags for case
   lists and the case header (e.g. "Larm utlånat"); one query for the whole page of cases.
 - ``notification_rules``: rule objects read by ``notifications`` (see that app).
+- ``purge_hooks``: ``(ProtectionCase) -> dict[str, int]`` – called by the retention purge
+  (cases/casework/retention.py) inside its transaction, just before the case is deleted:
+  cut this app's links to the case and its persons (keeping what must outlive the case with
+  the reference only); returns counts for the purge protocol.
 
 Order: lower ``order`` first; equal orders keep registration order. ``override()`` replaces
 a point's items for the duration of a test.
@@ -70,3 +74,4 @@ case_flags: ExtensionPoint[Callable[[list[int]], dict[int, list[str]]]] = Extens
     "case_flags"
 )
 notification_rules: ExtensionPoint[Any] = ExtensionPoint("notification_rules")
+purge_hooks: ExtensionPoint[Callable[[Any], dict[str, int]]] = ExtensionPoint("purge_hooks")

@@ -12,14 +12,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
 # URL prefixes reachable without a verified second factor. Everything else, the Django admin
 # included, requires one (tests/accounts/test_url_walk.py walks every URL pattern).
-# The unsubscribe link of e-mails: its signed token is the authorisation (RFC 8058 one-click).
-PUBLIC_PREFIXES = ("/healthz", "/static/", "/favicon.ico", "/e-post/avregistrera/")
+# The unsubscribe link of e-mails (its signed token is the authorisation, RFC 8058) and
+# the password link.
+PUBLIC_PREFIXES = (
+    "/healthz",
+    "/static/",
+    "/favicon.ico",
+    "/losenord/lank/",
+    "/e-post/avregistrera/",
+)
 PASSWORD_STEP_NAMES = {"accounts:login", "accounts:otp", "accounts:enrol", "accounts:logout"}
 
 
@@ -45,7 +53,7 @@ class SessionLimitsMiddleware:
             ):
                 logout(request)
                 messages.info(request, _("Du har loggats ut eftersom sessionen har gått ut."))
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
             request.session["skydd_seen_at"] = now.isoformat()
         return self.get_response(request)
 
@@ -68,9 +76,9 @@ class RequireTwoFactorMiddleware:
             return self.get_response(request)
         user = request.user
         if not user.is_authenticated:
-            return redirect(f"{reverse('accounts:login')}?next={path}")
+            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': path})}")
         if not user.is_verified():  # type: ignore[union-attr,attr-defined]
-            return redirect(f"{reverse('accounts:otp')}?next={path}")
+            return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': path})}")
         return self.get_response(request)
 
 

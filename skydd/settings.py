@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cases",
     "riskassessment",
     "alarms",
+    "stats.apps.StatisticsConfig",
     "notifications",
 ]
 
@@ -113,6 +114,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Concurrent logins on SQLite: wait for the write lock instead of "database is locked",
+    # and take it at BEGIN so a read-then-write transaction cannot fail half-way (a failed
+    # login must still be counted toward the lockout).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": envint("SQLITE_TIMEOUT_SECONDS", 20),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+# PostgreSQL with two roles (README "Databasroller"): `manage.py migrate` runs as the owner
+# (DATABASE_URL of the migrate step) and, when DATABASE_APP_ROLE is set, grants that role
+# what the application needs – full DML on the tables, but only SELECT and INSERT on the
+# access log. The web, worker and beat processes connect as DATABASE_APP_ROLE.
+DATABASE_APP_ROLE = envstr("DATABASE_APP_ROLE", "")
 
 REDIS_URL = envstr("REDIS_URL", "")
 REDIS_SOCKET_TIMEOUT = envint("REDIS_SOCKET_TIMEOUT", 2)
@@ -212,6 +227,18 @@ AXES_HTTP_RESPONSE_CODE = 429
 # The lock lifts a fixed cool-off after it started; retrying while locked does not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# A browser that completed both login steps for an account is not subject to that
+# account's lockout (it has its own limit): anyone can lock a named account for new
+# browsers, but not for its owner's usual browser (accounts/throttle.py).
+AXES_WHITELIST_CALLABLE = "accounts.throttle.axes_known_browser"
+KNOWN_DEVICE_COOKIE_NAME = "__Host-skydd_known" if SECURE_COOKIES else "skydd_known"
+KNOWN_DEVICE_MAX_AGE = envint("KNOWN_BROWSER_DAYS", 90) * 24 * 3600
+# Per client address (across accounts): after this many failures within the cool-off,
+# every further attempt waits 1, 2, 4 … seconds after the last failure, at most the maximum.
+LOGIN_IP_SLOWDOWN_AFTER = envint("LOGIN_IP_SLOWDOWN_AFTER", 20)
+LOGIN_IP_MAX_DELAY_SECONDS = envint("LOGIN_IP_MAX_DELAY_SECONDS", 60)
+# The link an administrator has a user sent (invitation or reset): single use, 24 hours.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_LINK_HOURS", 24) * 3600
 AXES_ENABLE_ADMIN = True
 # axes.W006 warns that user-agent rotation bypasses an IP-keyed limit; our limit is keyed on the
 # account on purpose (see above), so rotating anything but the e-mail address gains nothing.
@@ -329,3 +356,9 @@ CONTACT_BAN_MAX_DAYS = {
     "extended": 366,
     "specially_extended": 366,
 }
+
+# Larmutrustning (alarms/): a loan's review date defaults to this many months after its start
+# (Brå 2015:7: loans last about three months); a risk assessment older than this many days
+# cannot be the basis of a lending decision (a written reason is then required).
+ALARM_LOAN_REVIEW_MONTHS = envint("ALARM_LOAN_REVIEW_MONTHS", 3)
+ALARM_ASSESSMENT_MAX_AGE_DAYS = envint("ALARM_ASSESSMENT_MAX_AGE_DAYS", 180)

@@ -11,7 +11,14 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from skydd.settings import *  # noqa: F403
-from skydd.settings import STATIC_ROOT, STORAGES
+from skydd.settings import CACHES, STATIC_ROOT, STORAGES
+
+# The cache is the real Redis; each pytest-xdist worker gets its own key prefix so that a
+# test can empty its worker's keys (login throttling counters) without touching another's.
+CACHES = {
+    alias: {**config, "KEY_PREFIX": "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")}
+    for alias, config in CACHES.items()
+}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cases.urls")),
     path("", include("riskassessment.urls")),
+    path("", include("stats.urls")),
+    path("", include("alarms.urls")),
     path("", include("notifications.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/scheduler", notification_views.healthz_scheduler, name="healthz_scheduler"),

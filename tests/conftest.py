@@ -42,6 +42,24 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     ensure_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Login throttling counts failures per client address in the cache (the real Redis,
+    which outlives a test): every test starts with this worker's keys gone."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    client = getattr(cache, "_cache", None)
+    if prefix and client is not None and hasattr(client, "get_client"):
+        redis = client.get_client(write=True)
+        keys = list(redis.scan_iter(match=f"{prefix}:*", count=500))
+        if keys:
+            redis.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture
 def unit_a(db: None) -> Organisation:
     return OrganisationFactory(name="PSS Testlän", reference_prefix="PSS-U")

@@ -27,6 +27,7 @@ EXEMPT_NAMES = {
     "accounts:otp",
     "accounts:enrol",
     "accounts:logout",
+    "accounts:password_link",
 }
 
 

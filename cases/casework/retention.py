@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.utils import timezone
 
+from cases import extensions
 from cases.models import (
     ContactBan,
     Participant,
@@ -68,6 +69,10 @@ def purge_case(case_id: int, *, run_by: str, today: date | None = None) -> Purge
         reference, closed_on = case.reference, case.closed_on
         person_ids = set(Participant.objects.filter(case=case).values_list("person_id", flat=True))
         counts: Counter[str] = Counter()
+        # What other apps keep beyond the case (e.g. a device's loan history) is cut loose
+        # from the case and its persons first (cases.extensions.purge_hooks).
+        for hook in extensions.purge_hooks:
+            counts.update(hook(case))
         # Kontaktförbud protect their participants from deletion: they go first.
         _deleted, per_model = ContactBan.objects.filter(case=case).delete()
         counts.update(per_model)

@@ -1,10 +1,22 @@
-"""The read log: every read of a case, granted or denied. Append-only (a PostgreSQL trigger
-refuses UPDATE and DELETE; see migration 0002)."""
+"""The read log: every read of a case, granted or denied. Nobody can rewrite it:
+
+* the application's database role may only SELECT and INSERT it (``skydd/dbroles.py``);
+* a trigger refuses UPDATE and DELETE, on PostgreSQL (migration 0002) and on SQLite
+  (migration 0010), whoever asks;
+* each row carries a SHA-256 hash over its fields and the previous row's hash, so a row
+  changed, removed or inserted out of order by the owner role breaks the chain, which
+  ``manage.py verify_access_log`` checks (``cases/accesschain.py``).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import UTC
+
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -38,7 +50,9 @@ class AccessLogEntry(models.Model):
     granted = models.BooleanField(_("beviljad"))
     via = models.CharField(_("grund"), max_length=20, blank=True)
     break_glass_reason = models.TextField(_("skäl för nödåtkomst"), blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    prev_hash = models.CharField(max_length=64, editable=False, default="")
+    row_hash = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
         verbose_name = _("åtkomstlogg")
@@ -49,3 +63,50 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Åtkomst {self.pk}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Insert only, chained to the latest row under a lock held until commit."""
+        if not self._state.adding:
+            raise ValueError("The access log is append-only.")
+        using = router.db_for_write(AccessLogEntry, instance=self)
+        # No savepoint inside an outer transaction: two queries (lock, head) per insert.
+        with transaction.atomic(using=using, savepoint=False):
+            connection = connections[using]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+            head = (
+                AccessLogEntry.objects.using(using)
+                .order_by("-pk")
+                .values_list("row_hash", flat=True)
+                .first()
+            )
+            self.at = timezone.now()
+            self.prev_hash = head or GENESIS_HASH
+            self.row_hash = self.expected_hash(self.prev_hash)
+            super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def canonical(self) -> bytes:
+        """The fields the hash covers, in a fixed order and format."""
+        at = self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        fields = [
+            self.user_id,
+            self.organisation_id,
+            self.case_id,
+            self.case_reference,
+            self.channel,
+            self.what,
+            bool(self.granted),
+            self.via,
+            self.break_glass_reason,
+            at,
+        ]
+        return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def expected_hash(self, prev_hash: str) -> str:
+        return hashlib.sha256(prev_hash.encode() + b"\n" + self.canonical()).hexdigest()
+
+
+# The chain starts from this value; the advisory lock key is arbitrary but fixed.
+GENESIS_HASH = "0" * 64
+CHAIN_LOCK_KEY = 0x536B7964  # "Skyd"

@@ -181,6 +181,7 @@ class FollowUp(models.Model):
         MEASURES_REVIEW = "measures_review", _("Översyn av åtgärder")
         REASSESSMENT = "reassessment", _("Ny riskbedömning")
         LOAN_REVIEW = "loan_review", _("Översyn av lån")
+        AFTER_ALARM = "after_alarm", _("Efter larm")
         OTHER = "other", _("Annat")
 
     case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="follow_ups")

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0010_accesslog_email_channel'),
+        ('cases', '0012_accesslog_email_channel'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -16,7 +16,9 @@ REFERENCE_DATA = {
     "riskassessment.instrumentpart",
     "riskassessment.factor",
     "riskassessment.summaryjudgementdefinition",
-    "alarms.device",
+    # Device kinds and their checks (inline); devices themselves are police-internal: an
+    # administrator never sees a serial, IMEI or SIM number.
+    "alarms.devicekind",
 }
 
 

@@ -8,8 +8,14 @@ from django.test import Client
 from tests.factories import UserFactory
 from tests.urlwalk import walk
 
-# The scheduler health check and the signed unsubscribe link of e-mails (RFC 8058).
-PUBLIC_NAMES = {"healthz", "healthz_scheduler", "notifications:unsubscribe"}
+# The password link (sent by e-mail) is for a user who cannot log in: no session needed;
+# the scheduler health check and the signed unsubscribe link of e-mails (RFC 8058).
+PUBLIC_NAMES = {
+    "healthz",
+    "accounts:password_link",
+    "healthz_scheduler",
+    "notifications:unsubscribe",
+}
 PASSWORD_STEP_NAMES = {"accounts:login", "accounts:otp", "accounts:enrol", "accounts:logout"}
 
 
@@ -50,4 +56,4 @@ def test_password_only_user_is_sent_to_otp_from_the_admin() -> None:
     client.force_login(user)
     response = client.get("/admin/accounts/user/")
     assert response.status_code == 302
-    assert response["Location"] == "/login/kod/?next=/admin/accounts/user/"
+    assert response["Location"] == "/login/kod/?next=%2Fadmin%2Faccounts%2Fuser%2F"

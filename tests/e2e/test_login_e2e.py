@@ -77,3 +77,35 @@ def test_enrolment_page_shows_a_qr_code(new_page) -> None:
     page.wait_for_url("**/login/aktivera/**")
     assert page.get_by_role("img", name="QR-kod för autentiseringsappen").is_visible()
     check("enrol")
+
+
+def test_own_password_change_page_needs_a_code_and_is_accessible(new_page) -> None:
+    demo.seed()
+    page, check = new_page()
+    user = User.objects.get(email="handlaggare@polis.example")
+    login_through_forms(page, user.email, demo.DEMO_PASSWORD, current_totp(user))
+    page.get_by_role("link", name="Byt lösenord").click()
+    page.wait_for_url("**/konto/losenord/")
+    check("password-change")
+    page.get_by_label("Nuvarande lösenord").fill(demo.DEMO_PASSWORD)
+    page.locator("#id_new_password1").fill("Ett-nytt-lösen-77")
+    page.get_by_label("Bekräfta nytt lösenord").fill("Ett-nytt-lösen-77")
+    page.get_by_label("Engångskod").fill("000000")
+    page.get_by_role("button", name="Byt lösenord").click()
+    assert page.get_by_text("Koden stämmer inte").is_visible()
+    check("password-change-error")
+    user.refresh_from_db()
+    assert user.check_password(demo.DEMO_PASSWORD)
+
+
+def test_slow_down_page_has_no_accessibility_violation(new_page, settings) -> None:
+    settings.LOGIN_IP_SLOWDOWN_AFTER = 2
+    settings.LOGIN_IP_MAX_DELAY_SECONDS = 60
+    page, check = new_page()
+    for i in range(4):
+        page.goto("/login/")
+        page.get_by_label("E-postadress").fill(f"spray{i}@polis.example")
+        page.get_by_label("Lösenord").fill("fel-lösenord")
+        page.get_by_role("button", name="Fortsätt").click()
+    assert page.get_by_role("heading", name="Försök igen om en stund").is_visible()
+    check("slow-down", expected_status=429)

@@ -10,6 +10,7 @@ RESTRICTED_PAGE = everyone(404, handler=200, head=200)
 
 ROUTES = [
     Route("core:overview", no_kwargs, everyone(200)),
+    Route("accounts:password_change", no_kwargs, everyone(200)),
     Route("cases:list", no_kwargs, everyone(200)),
     Route("cases:detail", case_key, CASE_PAGE),
 ]

@@ -209,6 +209,10 @@ def test_sent_mail_writes_its_case_references_to_the_access_log(running, handler
         [first.reference, second.reference]
     )
     assert all(entry.granted for entry in entries)
+    from cases.accesschain import verify_chain
+
+    report = verify_chain()
+    assert report.intact and report.rows == 2, report
 
 
 def test_a_worker_killed_mid_send_resends_once_after_the_lease(running, handler) -> None:

@@ -14,9 +14,12 @@ from importlib import import_module
 def ensure_reference_data() -> None:
     from django.apps import apps
 
+    from alarms.models import DeviceKind
     from cases.models import MeasureKind, SupportOrganisation
     from riskassessment.models import Instrument
 
+    if not DeviceKind.objects.exists():
+        import_module("alarms.migrations.0002_device_kinds").load(apps, None)
     if (
         Instrument.objects.exists()
         and MeasureKind.objects.exists()

@@ -319,9 +319,10 @@ def test_wrong_method_is_405(login, handler, name, method):
 
 # --- query counts -----------------------------------------------------------------------------
 
-# Session, user, OTP device, case, memberships, guardian check, access-log insert; then the
-# history itself: received scopes, assessments, their judgements; the session save.
-LIST_QUERIES = 14
+# Session, user, OTP device, case, memberships, guardian check, access-log insert (with the
+# chain's advisory lock and head read); then the history itself: received scopes,
+# assessments, their judgements; the session save.
+LIST_QUERIES = 16
 
 
 def _count_queries(client, url) -> int:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_plan'),
+        ('cases', '0011_followup_after_alarm_kind'),
     ]
 
     operations = [

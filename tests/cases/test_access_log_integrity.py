@@ -1,0 +1,184 @@
+"""A log nobody can rewrite: the application role may only read and append the access log;
+the hash chain shows a row changed by the owner; SQLite refuses changes too."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from cases import access
+from cases.accesschain import verify_chain
+from cases.models import AccessLogEntry
+from skydd.dbroles import SQLITE_TRIGGERS, create_role, grant_app_role
+from tests.factories import make_case
+
+
+def _log_rows(user, case, n: int = 3) -> list[AccessLogEntry]:
+    return [
+        access.record_access(
+            user,
+            case=case,
+            channel=AccessLogEntry.Channel.DETAIL,
+            granted=True,
+            what=f"läsning {i}",
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.fixture
+def app_role(transactional_db: None, settings) -> Iterator[psycopg.Connection]:
+    """A restricted login role for this test database, granted by `migrate` itself (as in
+    production: DATABASE_APP_ROLE set for the owner's migrate run), and a separate
+    connection as that role (not through Django)."""
+    settings_dict = connection.settings_dict
+    role = f"{settings_dict['NAME']}_app"[:63]
+    create_role(connection, role)
+    settings.DATABASE_APP_ROLE = role
+    call_command("migrate", verbosity=0)
+    conn = psycopg.connect(
+        host=settings_dict["HOST"] or "127.0.0.1",
+        port=settings_dict["PORT"] or 5432,
+        dbname=settings_dict["NAME"],
+        user=role,
+        autocommit=True,
+    )
+    try:
+        yield conn
+    finally:
+        conn.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{role}"')
+            cursor.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_the_app_role_may_read_and_append_but_not_rewrite_the_log(app_role, handler) -> None:
+    case = make_case(handler)
+    rows = _log_rows(handler, case)
+    table = "cases_accesslogentry"
+    with app_role.cursor() as cursor:
+        cursor.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
+        assert cursor.fetchone()[1] is False
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        assert cursor.fetchone()[0] == 3
+        forbidden = [
+            f"UPDATE {table} SET what = 'x' WHERE id = {rows[0].pk}",
+            f"DELETE FROM {table} WHERE id = {rows[0].pk}",
+            f"TRUNCATE {table}",
+            f"ALTER TABLE {table} DISABLE TRIGGER ALL",
+            f"ALTER TABLE {table} ADD COLUMN x int",
+            f"DROP TABLE {table}",
+        ]
+        for statement in forbidden:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                cursor.execute(statement)
+        # Other tables: ordinary DML is allowed (the application needs it).
+        cursor.execute("UPDATE accounts_user SET full_name = full_name WHERE id = %s", [handler.pk])
+        assert cursor.rowcount == 1
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            cursor.execute("TRUNCATE django_session")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            cursor.execute("DELETE FROM django_migrations")
+    assert AccessLogEntry.objects.count() == 3
+    assert verify_chain().intact
+    # Granting again (the command, or the next migrate) changes nothing.
+    grant_app_role(connection, app_role.info.user)
+    with app_role.cursor() as cursor, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        cursor.execute(f"DELETE FROM {table}")
+
+
+def test_django_as_the_app_role_appends_a_chained_row(app_role, handler) -> None:
+    """The application code path (save() with its advisory lock) works under the role."""
+    case = make_case(handler)
+    _log_rows(handler, case, 1)
+    role = app_role.info.user
+    with connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{role}"')
+        try:
+            _log_rows(handler, case, 2)
+            with pytest.raises(Exception, match="permission denied"):
+                AccessLogEntry.objects.filter(case=case).update(what="x")
+        finally:
+            cursor.execute("RESET ROLE")
+    assert AccessLogEntry.objects.count() == 3
+    assert verify_chain().intact
+
+
+@pytest.mark.django_db
+def test_the_chain_check_finds_a_row_altered_by_the_owner(handler) -> None:
+    case = make_case(handler)
+    rows = _log_rows(handler, case, 5)
+    call_command("verify_access_log")
+    assert verify_chain().intact and verify_chain().rows == 5
+    with connection.cursor() as cursor:
+        # Only the owner can do this: switch the append-only trigger off and rewrite a row.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks before ALTER
+        cursor.execute("ALTER TABLE cases_accesslogentry DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE cases_accesslogentry SET what = 'ingenting' WHERE id = %s", [rows[2].pk]
+        )
+        cursor.execute("ALTER TABLE cases_accesslogentry ENABLE TRIGGER USER")
+    report = verify_chain()
+    assert (report.broken_at, report.reason) == (rows[2].pk, "changed")
+    with pytest.raises(CommandError) as excinfo:
+        call_command("verify_access_log")
+    message = str(excinfo.value)
+    assert f"rad id {rows[2].pk}" in message
+    assert handler.full_name not in message and case.reference not in message
+    assert "ingenting" not in message
+
+
+@pytest.mark.django_db
+def test_the_chain_check_finds_a_removed_row(handler) -> None:
+    case = make_case(handler)
+    rows = _log_rows(handler, case, 4)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks before ALTER
+        cursor.execute("ALTER TABLE cases_accesslogentry DISABLE TRIGGER USER")
+        cursor.execute("DELETE FROM cases_accesslogentry WHERE id = %s", [rows[1].pk])
+        cursor.execute("ALTER TABLE cases_accesslogentry ENABLE TRIGGER USER")
+    report = verify_chain()
+    assert (report.broken_at, report.reason) == (rows[2].pk, "link")
+
+
+@pytest.mark.django_db
+def test_the_owners_trigger_still_refuses_update_and_delete(handler) -> None:
+    from django.db import transaction
+    from django.db.utils import DatabaseError
+
+    case = make_case(handler)
+    row = _log_rows(handler, case, 1)[0]
+    for statement in (
+        "UPDATE cases_accesslogentry SET what = 'x'",
+        "DELETE FROM cases_accesslogentry",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
+    with pytest.raises(ValueError):
+        row.save()
+
+
+def test_sqlite_refuses_update_and_delete_on_the_log(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "log.sqlite3")
+    db.execute("CREATE TABLE cases_accesslogentry (id integer primary key, what text)")
+    for sql in SQLITE_TRIGGERS.values():
+        db.execute(sql)
+    db.execute("INSERT INTO cases_accesslogentry (what) VALUES ('läsning')")
+    for statement in (
+        "UPDATE cases_accesslogentry SET what = 'x'",
+        "DELETE FROM cases_accesslogentry",
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute(statement)
+    assert db.execute("SELECT what FROM cases_accesslogentry").fetchall() == [("läsning",)]

@@ -1,0 +1,61 @@
+"""The statistics page costs the same number of queries whatever the number of cases: every
+figure is aggregated in SQL (conditional aggregation), never per case in Python."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cases.models import ProtectionCase
+from tests.statistics import dataset
+
+pytestmark = pytest.mark.django_db
+
+PAGE = reverse("statistics:page") + "?period=last_month"
+# Session, user, OTP device, memberships (scope, menu), session save, and one query per table
+# or figure group (police sections: 19; social: 4; administrators have no membership query).
+HEAD_QUERIES = 24
+ADMIN_QUERIES = 23
+SOCIAL_QUERIES = 12
+
+
+def _more_cases(unit, handler, n: int) -> None:
+    for i in range(n):
+        c = dataset.case(
+            unit,
+            date(2026, 3, 1) + timedelta(days=i % 28),
+            ProtectionCase.Category.OTHER,
+            handler=handler,
+        )
+        dataset.assessment(c, unit, handler, "SARA_SV", dataset.at(2026, 3, 1 + i % 28))
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_fixed_number_of_queries_at_two_sizes(
+    extra,
+    unit_a,
+    unit_b,
+    koping,
+    sala,
+    handler,
+    head,
+    social,
+    social_head,
+    admin,
+    login,
+    django_assert_num_queries,
+) -> None:
+    dataset.build(unit_a, unit_b, koping, sala, handler, head, social)
+    _more_cases(unit_a, handler, extra)
+    clients = {"head": login(head), "admin": login(admin), "social": login(social_head)}
+    with time_machine.travel(dataset.TODAY, tick=False):
+        for name, expected in (
+            ("head", HEAD_QUERIES),
+            ("admin", ADMIN_QUERIES),
+            ("social", SOCIAL_QUERIES),
+        ):
+            with django_assert_num_queries(expected):
+                assert clients[name].get(PAGE).status_code == 200, name
