@@ -21,7 +21,15 @@ GetResponse = Callable[[HttpRequest], HttpResponse]
 
 # URL prefixes reachable without a verified second factor. Everything else, the Django admin
 # included, requires one (tests/accounts/test_url_walk.py walks every URL pattern).
-PUBLIC_PREFIXES = ("/healthz", "/static/", "/favicon.ico", "/losenord/lank/")
+# The unsubscribe link of e-mails (its signed token is the authorisation, RFC 8058) and
+# the password link.
+PUBLIC_PREFIXES = (
+    "/healthz",
+    "/static/",
+    "/favicon.ico",
+    "/losenord/lank/",
+    "/e-post/avregistrera/",
+)
 PASSWORD_STEP_NAMES = {"accounts:login", "accounts:otp", "accounts:enrol", "accounts:logout"}
 
 
