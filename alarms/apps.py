@@ -6,10 +6,11 @@ class AlarmsConfig(AppConfig):
     verbose_name = "Larmutrustning"
 
     def ready(self) -> None:
-        from alarms import hooks, panels
+        from alarms import hooks, panels, rules
         from cases import extensions
 
         extensions.case_panels.register(panels.case_panel, order=25)
         extensions.closing_blockers.register(hooks.active_loans_block_closing, order=20)
         extensions.case_flags.register(hooks.case_flags, order=20)
         extensions.purge_hooks.register(hooks.purge_case, order=20)
+        rules.register_all()

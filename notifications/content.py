@@ -54,6 +54,13 @@ def openable_ids(user: User, case_ids: Iterable[int]) -> set[int]:
     return set(access.openable_cases(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
+def _visible(user: User, item: Item, allowed: set[int]) -> bool:
+    if item.case_id is not None:
+        return item.case_id in allowed
+    rule = rules_module.by_name().get(item.rule)
+    return rule is not None and rule.allows(user, item.params)
+
+
 def preference(user: User) -> Preference:
     found = Preference.objects.filter(user=user).first()
     return found or Preference(user=user)
@@ -70,9 +77,14 @@ def groups_for(
     groups: dict[str, Group] = {}
     for item in items:
         rule = by_name.get(item.rule)
-        if rule is None or item.case_id not in cases:
+        if rule is None:
             continue
-        reference, key = cases[item.case_id]
+        if item.case_id is None:  # the caller kept it only if ``rule.allows`` the reader
+            reference, key = rule.reference(item.params), ""
+        elif item.case_id in cases:
+            reference, key = cases[item.case_id]
+        else:
+            continue
         group = groups.setdefault(item.rule, Group(rule.name, str(rule.label), rule.urgent))
         url = rule.link(key, item.params)
         group.entries.append(
@@ -95,6 +107,7 @@ def preview_for(user: User, now: datetime | None = None) -> list[Group]:
             if due.recipient_id == user.pk and due.actor_id != user.pk:
                 items[(rule.name, due.subject)] = Item(rule.name, due.case_id, due.params)
     allowed = openable_ids(user, (item.case_id for item in items.values() if item.case_id))
+    items = {k: item for k, item in items.items() if _visible(user, item, allowed)}
     cases = {
         pk: (reference, str(key))
         for pk, reference, key in ProtectionCase.objects.filter(pk__in=allowed).values_list(

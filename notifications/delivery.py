@@ -149,7 +149,11 @@ def _build(
         keep = []
     # Access is checked again now: an item whose case the reader can no longer open goes.
     allowed = openable_ids(user, (row[2] for row in keep if row[2] is not None))
-    keep = [row for row in keep if row[2] in allowed]
+    keep = [
+        row
+        for row in keep
+        if row[2] in allowed or (row[2] is None and rules[row[1]].allows(user, row[3]))
+    ]
     if not keep:
         return None, [], []
     groups = groups_for(

@@ -26,6 +26,11 @@ dates (ISO strings), counts, ids and codes – never names, personnummer, addres
 text: they end up in e-mails. ``actor_id`` is who caused the event: never notified of it.
 ``user_ids`` restricts the answer to these recipients (the start page's preview); a rule
 should apply it inside its queries.
+
+An item without a case (``case_id=None``, e.g. a unit's devices needing a check) is only
+sent if its rule's ``allows(user, params)`` says the reader may still see it (checked again
+at sending, like a case's access) and is headed by ``reference(params)`` instead of a case
+reference; by default such items are dropped.
 """
 
 from __future__ import annotations
@@ -64,6 +69,14 @@ class Rule:
         """One short line for an item (no personal data); by default its date."""
         when = params.get("date")
         return _("Datum %(date)s") % {"date": when} if when else ""
+
+    def allows(self, user: Any, params: dict[str, Any]) -> bool:
+        """Whether ``user`` may still see an item without a case (no query per item)."""
+        return False
+
+    def reference(self, params: dict[str, Any]) -> str:
+        """The heading of an item without a case (no personal data)."""
+        return ""
 
     def link(self, case_key: str, params: dict[str, Any]) -> str:
         """Path of the page to act on the item (made absolute in e-mails)."""

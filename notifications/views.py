@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms import user_for_request
+from accounts.http import user_for_request
 from accounts.models import User
 from notifications import rules as rules_module
 from notifications.content import preference
