@@ -160,7 +160,7 @@ def _rows() -> list[tuple[str, str]]:
 
     tables = [
         model._meta.db_table
-        for app in ("cases", "riskassessment", "guardian")
+        for app in ("cases", "riskassessment", "guardian", "alarms", "notifications")
         for model in apps.get_app_config(app).get_models()
         if model._meta.label != "cases.AccessLogEntry"
     ]

@@ -6,13 +6,13 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts.tasks import clear_expired_sessions
 from skydd.celery import app
+from tests.celery_worker import own_worker
 
 
 def test_configuration_is_json_only_with_short_timeouts() -> None:
@@ -30,7 +30,7 @@ def test_worker_runs_a_task_sent_through_redis() -> None:
     Session.objects.filter(session_key=store.session_key).update(
         expire_date=timezone.now() - timedelta(days=1)
     )
-    with start_worker(app, perform_ping_check=False, shutdown_timeout=20):
+    with own_worker():
         clear_expired_sessions.delay()
         deadline = time.monotonic() + 20
         while Session.objects.filter(session_key=store.session_key).exists():

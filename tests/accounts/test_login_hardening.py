@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
@@ -14,7 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User, UserSession
-from skydd.celery import app
+from tests.celery_worker import own_worker
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +191,7 @@ def test_a_known_browser_has_its_own_failure_limit() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_owner_of_a_locked_account_gets_one_e_mail_without_personal_data() -> None:
     owner = UserFactory(email="anna@polis.test", full_name="Anna Andersson")
-    with start_worker(app, perform_ping_check=False, shutdown_timeout=20):
+    with own_worker():
         for _ in range(14):
             password_step(Client(), owner.email, "fel")
         deadline = time.monotonic() + 20

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from tests.cases.helpers import person_post
-from tests.matrix import World
+from tests.matrix import World, writes_alarms
 
 Data = dict[str, Any]
 Write = Callable[[World, str, dict[str, Any]], Data]
@@ -174,6 +174,7 @@ def support(role: str) -> Write:
 
 def case_close(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
     world.case.follow_ups.update(done_on=timezone.localdate(), outcome="Klart")
+    writes_alarms.return_active_loans(world)  # an alarm on loan blocks the closing
     return {"reason": "threat_gone", "final_note": "Avslutat i matrisen"}
 
 
@@ -272,10 +273,11 @@ WRITES: dict[str, Write] = {
     "riskassessment:edit": ra_edit,
     "riskassessment:reassess": nothing,
     "riskassessment:discard": versioned("riskassessment.Assessment"),
+    **writes_alarms.WRITES,
 }
 # Who actually writes where the route's expected status is not the whole story: breaking the
 # glass is for the colleague without access (the others are just sent to the case).
-WRITERS: dict[str, set[str]] = {"cases:break_glass": {"colleague"}}
+WRITERS: dict[str, set[str]] = {"cases:break_glass": {"colleague"}, **writes_alarms.WRITERS}
 # POST routes that read only (a search), or write only the access log (a report).
 READ_ONLY_POSTS = {"cases:search", "cases:access_report"}
 # POST routes outside the case data whose write is proven in their own tests: a password

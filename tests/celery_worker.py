@@ -1,0 +1,32 @@
+"""A real Celery worker on a queue of the test's own.
+
+Parallel test processes share one Redis database: a worker on the default queue would take
+another process's tasks and run them against its own test database (and the other test
+would wait in vain). Inside ``own_worker()`` tasks sent without an explicit queue (``delay``
+from the code under test) go to a fresh queue that only this worker consumes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from celery.contrib.testing.worker import start_worker
+
+from skydd.celery import app
+
+
+@contextmanager
+def own_worker(**kwargs: Any) -> Iterator[str]:
+    queue = f"test-{uuid.uuid4().hex}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue  # read by the router on every send
+    try:
+        with start_worker(
+            app, perform_ping_check=False, shutdown_timeout=20, queues=[queue], **kwargs
+        ):
+            yield queue
+    finally:
+        app.conf.task_default_queue = previous
