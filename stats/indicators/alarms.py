@@ -235,7 +235,7 @@ def build(ctx: Context) -> Section:
         [_("Andel av nya lån"), _("Antal lån")],
         [
             Row(
-                _("Strukturerad hot- och riskbedömning"),
+                _("Strukturerad bedömning"),
                 [share_of("structured", "started"), pair("structured")],
                 _(
                     "Periodens nya lån där beslutet om utlåning grundades på en slutförd "
@@ -243,11 +243,11 @@ def build(ctx: Context) -> Section:
                 ),
             ),
             Row(
-                _("Skriftligt skäl (utan strukturerad bedömning)"),
+                _("Utan strukturerad bedömning"),
                 [share_of("written", "started"), pair("written")],
                 _(
                     "Periodens nya lån där beslutet om utlåning grundades på ett skriftligt "
-                    "skäl, utan strukturerad bedömning."
+                    "skäl i stället för en slutförd strukturerad bedömning."
                 ),
             ),
         ],

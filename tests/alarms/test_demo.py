@@ -67,7 +67,7 @@ def test_demo_gives_non_trivial_alarm_statistics() -> None:
     assert loans["Avslutade lån"] == ["2"]
     assert loans["Medianlängd för avslutade lån (dagar)"] == ["97,5"]
     assert loans["Översyner gjorda senast på utsatt dag"] == ["50 %"]
-    assert basis["Skriftligt skäl (utan strukturerad bedömning)"][1] == "4"
-    assert basis["Strukturerad hot- och riskbedömning"][1] == "1"
+    assert basis["Utan strukturerad bedömning"][1] == "4"
+    assert basis["Strukturerad bedömning"][1] == "1"
     assert f["alarms_devices"]["Utlånad"] == ["3"]
     assert f["alarms_devices"]["Förlorad"] == ["1"]

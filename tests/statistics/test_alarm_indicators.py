@@ -47,8 +47,8 @@ def test_police_head_sees_the_units_alarm_loans(data, head) -> None:
         "Översyner gjorda senast på utsatt dag": ["67 %", "0 %"],
     }
     assert f["alarms_basis"] == {
-        "Strukturerad hot- och riskbedömning": ["50 %", "33 %", "1", "1"],
-        "Skriftligt skäl (utan strukturerad bedömning)": ["50 %", "67 %", "1", "2"],
+        "Strukturerad bedömning": ["50 %", "33 %", "1", "1"],
+        "Utan strukturerad bedömning": ["50 %", "67 %", "1", "2"],
     }
     # At the end of 31 March: D3 lent at 23:30 counts as lent, D6 retired at 00:30 on
     # 1 April is still in store; D7 (added in April) has no status then.
@@ -122,8 +122,8 @@ def test_national_alarm_figures_suppress_small_counts(data, admin) -> None:
         "Översyner gjorda senast på utsatt dag": ["–", "–"],
     }
     assert f["alarms_basis"] == {
-        "Strukturerad hot- och riskbedömning": ["–", "–", "<5", "<5"],
-        "Skriftligt skäl (utan strukturerad bedömning)": ["–", "–", "<5", "<5"],
+        "Strukturerad bedömning": ["–", "–", "<5", "<5"],
+        "Utan strukturerad bedömning": ["–", "–", "<5", "<5"],
     }
     # Not blind: five or more devices in store are shown.
     assert f["alarms_devices"] == {
