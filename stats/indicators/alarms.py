@@ -25,6 +25,8 @@ from stats.sql import DaysBetween, Median
 
 
 def installed() -> bool:
+    """The section's ``available``: alarms.models is imported inside the functions below, so
+    that this module loads (and the page works without the section) without the app."""
     return apps.is_installed("alarms")
 
 
