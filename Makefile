@@ -25,8 +25,8 @@ APT_TEST := $(APT_RUN) chromium poppler-utils
 help:
 	@echo "make run   – installera, migrera, skapa demodata och starta Skydd på http://$(HOST):$(PORT)"
 	@echo "make test  – installera och kör hela testsviten mot PostgreSQL och Redis"
-	@echo "make lint  – ruff, mypy, makemigrations --check, check --deploy, compose-validering"
-	@echo "make bench – mät PDF-rendering"
+	@echo "make lint  – ruff, mypy, importregler, makemigrations --check, check --deploy, compose-validering"
+	@echo "make bench – mät PDF-rendering och nattens påminnelseutskick"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 eller senare hittades inte (sätt PYTHON=/sökväg/python3.12)."; exit 1; }
@@ -67,7 +67,11 @@ run: system-deps deps
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput -v0
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --credentials-file var/demo-credentials.json
 	@echo
-	@echo "Skydd körs på http://$(HOST):$(PORT)/  (Ctrl-C avslutar)"
+	@echo "Skydd körs på http://$(HOST):$(PORT)/  (Ctrl-C avslutar; e-post skrivs i terminalen)"
+	@# No beat without Redis: the outbox sweep runs every minute beside the server and
+	@# prints the e-mails to the console; it ends with the server.
+	DEBUG=$${DEBUG:-1} $(PY) manage.py send_notifications --every 60 & sweeper=$$!; \
+	trap 'kill $$sweeper 2>/dev/null' EXIT; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 services-check: deps-dev
@@ -92,12 +96,15 @@ lint: deps-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_private_imports.py
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m check_jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 bench: system-deps deps-dev
 	$(PY) bench/bench_pdf.py
+	$(PY) bench/bench_notifications.py
 
 # Optional: needs PostgreSQL; fills its own database (DATABASE_URL's name + _bench_statistics) once.
 bench-statistics: deps-dev

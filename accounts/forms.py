@@ -5,10 +5,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.http import user_for_request  # noqa: F401 (moved there; importable here too)
 from accounts.models import User
 
 LOGIN_FAILED = _("Fel e-postadress eller lösenord.")
@@ -119,9 +119,3 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         if not token_form.is_valid():
             raise forms.ValidationError(list(token_form.errors["otp_token"]))
         return str(token_form.cleaned_data["otp_token"])
-
-
-def user_for_request(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user

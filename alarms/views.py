@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import user_for_request
+from accounts.http import user_for_request
 from alarms import services
 from alarms.forms import CheckForm, DeviceForm, InventoryFilterForm, StatusForm
 from alarms.models import CheckResult, Device, Loan, ReadinessCheck

@@ -23,6 +23,10 @@ The points:
   (cases/casework/retention.py) inside its transaction, just before the case is deleted:
   cut this app's links to the case and its persons (keeping what must outlive the case with
   the reference only); returns counts for the purge protocol.
+- ``plan_sources``: objects with ``collect(case) -> dict`` (keys merged into the plan's data,
+  e.g. ``assessments``) and ``labels() -> dict`` (display labels of their codes).
+- ``journal_events``: ``{code: cases.journal.Event}`` – the app's journal events, rendered in
+  the reader's language when the journal is read.
 
 Order: lower ``order`` first; equal orders keep registration order. ``override()`` replaces
 a point's items for the duration of a test.
@@ -30,7 +34,7 @@ a point's items for the duration of a test.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -75,3 +79,5 @@ case_flags: ExtensionPoint[Callable[[list[int]], dict[int, list[str]]]] = Extens
 )
 notification_rules: ExtensionPoint[Any] = ExtensionPoint("notification_rules")
 purge_hooks: ExtensionPoint[Callable[[Any], dict[str, int]]] = ExtensionPoint("purge_hooks")
+journal_events: ExtensionPoint[Mapping[str, Any]] = ExtensionPoint("journal_events")
+plan_sources: ExtensionPoint[Any] = ExtensionPoint("plan_sources")

@@ -7,11 +7,11 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from accounts.forms import user_for_request
+from accounts.http import user_for_request
 from cases import access
 from cases.access import CaseAccess, Need
 
@@ -48,11 +48,8 @@ def with_case(
             if need == "edit" and not allow_closed and not case_access.case.is_open:
                 messages.error(request, _("Ärendet är avslutat och kan inte ändras."))
                 return redirect("cases:detail", key=key)
-            try:
-                return view(request, case_access, *args, **kwargs)
-            except PermissionError as exc:
-                # A service refused the action for this reader: same answer as no access.
-                raise Http404 from exc
+            # A service that refuses (cases.errors) is answered by skydd.middleware.
+            return view(request, case_access, *args, **kwargs)
 
         return wrapper
 

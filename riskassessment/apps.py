@@ -7,6 +7,8 @@ class RiskassessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import extensions
-        from riskassessment import panels
+        from riskassessment import journal, panels, plan_sources
 
         extensions.case_panels.register(panels.case_panel, order=10)
+        extensions.journal_events.register(journal.EVENTS)
+        extensions.plan_sources.register(plan_sources.plan_source)

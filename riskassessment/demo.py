@@ -73,9 +73,11 @@ def _make(
     previous: Assessment | None = None,
 ) -> Assessment:
     if previous is not None:
-        assessment, _created = services.start_reassessment(user, case_access, previous)
+        assessment, _created = services.start_reassessment(user, previous)
     else:
-        assessment, _created = services.start_assessment(user, case_access, instrument)
+        assessment, _created = services.start_assessment(
+            user, case_access.case, instrument=instrument
+        )
     structure = services.load_structure(instrument)
     assessed_on = timezone.localdate() - timedelta(days=days_ago)
     data = services.AssessmentInput(
@@ -99,8 +101,8 @@ def _make(
             data.judgements[definition.pk] = services.JudgementInput(
                 text="(demo) Se underlaget för respektive faktor."
             )
-    assessment = services.save_draft(user, case_access, assessment, data, expected_version=None)
-    return services.finalise(user, case_access, assessment, expected_version=None)
+    assessment = services.save_draft(user, assessment, data=data, expected_version=None)
+    return services.finalise(user, assessment, expected_version=None)
 
 
 @transaction.atomic

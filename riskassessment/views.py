@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import user_for_request
+from accounts.http import user_for_request
 from cases.access import CaseAccess
 from cases.services import ConflictError
 from cases.viewutils import with_case
@@ -75,7 +75,7 @@ def assessment_start(request: HttpRequest, case_access: CaseAccess) -> HttpRespo
         user = user_for_request(request)
         try:
             assessment, created = services.start_assessment(
-                user, case_access, form.cleaned_data["instrument"]
+                user, case_access.case, instrument=form.cleaned_data["instrument"]
             )
         except services.NotAllowed as exc:
             raise Http404 from exc
@@ -192,7 +192,7 @@ def assessment_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> H
         return _render_form(request, case_access, assessment, form)
     try:
         assessment = services.save_draft(
-            user, case_access, assessment, form.to_input(), expected_version=_version(request)
+            user, assessment, data=form.to_input(), expected_version=_version(request)
         )
     except ConflictError as exc:
         assessment.refresh_from_db()
@@ -214,7 +214,7 @@ def assessment_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> H
         messages.success(request, _("Utkastet är sparat."))
         return redirect(_edit_url(case_access, assessment.pk))
     try:
-        services.finalise(user, case_access, assessment, expected_version=assessment.version)
+        services.finalise(user, assessment, expected_version=assessment.version)
     except services.MissingJudgements as exc:
         form.add_missing(exc.definitions)
         return _render_form(
@@ -236,9 +236,7 @@ def assessment_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> H
 def assessment_reassess(request: HttpRequest, case_access: CaseAccess, pk: int) -> HttpResponse:
     try:
         row = services.get_visible(case_access, pk, need="full")
-        assessment, created = services.start_reassessment(
-            user_for_request(request), case_access, row.assessment
-        )
+        assessment, created = services.start_reassessment(user_for_request(request), row.assessment)
     except services.NotAllowed as exc:
         raise Http404 from exc
     if not created:
@@ -256,7 +254,6 @@ def assessment_discard(request: HttpRequest, case_access: CaseAccess, pk: int) -
             raise services.NotAllowed("")
         services.discard_draft(
             user_for_request(request),
-            case_access,
             row.assessment,
             expected_version=_version(request) if "version" in request.POST else -1,
         )

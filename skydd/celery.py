@@ -18,6 +18,13 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),
     },
+    # The outbox sweep (notifications/): writes digests at 06:30 local time, notices at
+    # once, and sends. The rows are the schedule; this only wakes the sweep up.
+    "sweep-notifications": {
+        "task": "notifications.tasks.sweep_notifications",
+        "schedule": crontab(minute="*/2"),
+        "options": {"expires": 110},
+    },
     "purge-expired-cases": {
         "task": "cases.tasks.purge_expired_cases",
         "schedule": crontab(minute=41, hour=2),

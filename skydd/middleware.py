@@ -8,18 +8,28 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from cases import errors
+
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
 # URL prefixes reachable without a verified second factor. Everything else, the Django admin
 # included, requires one (tests/accounts/test_url_walk.py walks every URL pattern).
-PUBLIC_PREFIXES = ("/healthz", "/static/", "/favicon.ico", "/losenord/lank/")
+# The unsubscribe link of e-mails (its signed token is the authorisation, RFC 8058) and
+# the password link.
+PUBLIC_PREFIXES = (
+    "/healthz",
+    "/static/",
+    "/favicon.ico",
+    "/losenord/lank/",
+    "/e-post/avregistrera/",
+)
 PASSWORD_STEP_NAMES = {"accounts:login", "accounts:otp", "accounts:enrol", "accounts:logout"}
 
 
@@ -108,3 +118,46 @@ class SwedishFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DomainErrorMiddleware:
+    """The one place where the domain errors of ``cases.errors`` become HTTP.
+
+    A view catches an error itself only to show it beside its form (presentation); whatever
+    it does not catch lands here:
+
+    - ``NotAllowed`` → 404, like no access at all (nothing about the case leaks);
+    - ``CaseClosed`` → back to the case page with the message (a page of a case), else 409;
+    - ``Conflict`` → 409 with the message (someone else saved first);
+    - ``Invalid`` → 400 with the Swedish message.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, errors.DomainError):
+            return None
+        if isinstance(exception, errors.NotAllowed):
+            raise Http404 from exception
+        match = getattr(request, "resolver_match", None)
+        key = match.kwargs.get("key") if match else None
+        case_url = reverse("cases:detail", kwargs={"key": key}) if key else ""
+        if isinstance(exception, errors.CaseClosed) and case_url:
+            messages.error(request, exception.message)
+            return redirect(case_url)
+        if isinstance(exception, errors.CaseClosed):
+            heading, status = _("Ärendet är avslutat"), 409
+        elif isinstance(exception, errors.Conflict):
+            heading, status = _("Någon annan har sparat ändringar"), 409
+        else:
+            heading, status = _("Det gick inte att spara"), 400
+        return render(
+            request,
+            "domain_error.html",
+            {"heading": heading, "message": exception.message, "case_url": case_url},
+            status=status,
+        )

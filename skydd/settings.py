@@ -7,6 +7,7 @@ or default secret.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "riskassessment",
     "alarms",
     "stats.apps.StatisticsConfig",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "skydd.middleware.SessionLimitsMiddleware",
     "skydd.middleware.RequireTwoFactorMiddleware",
     "skydd.middleware.NoStoreMiddleware",
+    "skydd.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -188,7 +191,7 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/scheduler$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
 )
@@ -328,6 +331,13 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Reminders (notifications/): the local time of the daily digest, and how old the last
+# successful sweep may be before /healthz/scheduler answers 503.
+NOTIFICATIONS_DIGEST_TIME = envstr("NOTIFICATIONS_DIGEST_TIME", "06:30")
+if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", NOTIFICATIONS_DIGEST_TIME):
+    raise ImproperlyConfigured("NOTIFICATIONS_DIGEST_TIME ska vara HH:MM, t.ex. 06:30.")
+NOTIFICATIONS_SWEEP_MAX_AGE_MINUTES = envint("NOTIFICATIONS_SWEEP_MAX_AGE_MINUTES", 15)
 
 SKYDD_DEMO = envbool("SKYDD_DEMO", DEBUG)
 ADMIN_URL_PREFIX = envstr("ADMIN_URL_PREFIX", "admin").strip("/")

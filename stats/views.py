@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.forms import user_for_request
+from accounts.http import user_for_request
 from cases import access
 from stats.forms import StatisticsForm
 from stats.presentation import build_sections, scope_label, show, table_csv

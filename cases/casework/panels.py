@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from cases.access import CaseAccess
 from cases.casework import services
-from cases.models import CaseClosure, ContactBanBreach, LegalHold, ProtectiveMeasure
+from cases.models import CaseClosure, ContactBan, ContactBanBreach, LegalHold, ProtectiveMeasure
 
-CURRENT_MEASURE_STATUSES = (ProtectiveMeasure.Status.PLANNED, ProtectiveMeasure.Status.ACTIVE)
+CURRENT_MEASURE_STATUSES = ProtectiveMeasure.CURRENT_STATUSES
 DONE_FOLLOW_UPS_ON_PANEL = 3
 
 
@@ -58,7 +58,7 @@ def panel_context(case_access: CaseAccess, *, full: bool) -> dict[str, Any]:
             ban.restricted_participant, case_access
         )
         ban.in_force = bool(  # type: ignore[attr-defined]
-            ban.status in ("granted", "extended")
+            ban.status in ContactBan.IN_FORCE_STATUSES
             and (ban.valid_from is None or ban.valid_from <= today)
             and (ban.valid_until is None or ban.valid_until >= today)
         )

@@ -43,3 +43,10 @@ def may_reopen(case_access: CaseAccess) -> bool:
 
 def may_manage_legal_hold(case_access: CaseAccess) -> bool:
     return case_access.via == "head"
+
+
+def may_plan_from_assessment(case_access: CaseAccess) -> bool:
+    """A finalised risk assessment plans its recommended measures (each with its kind's
+    default party) and the reassessment: police who may edit the case, or social services
+    through an active disclosure (their own assessment)."""
+    return case_access.may_edit or case_access.via == "disclosure"

@@ -30,6 +30,7 @@ class AccessLogEntry(models.Model):
         PRINT = "print", _("Utskrift/PDF")
         EXPORT = "export", _("Export")
         PART = "part", _("Del av ärendet")
+        EMAIL = "email", _("E-post")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(

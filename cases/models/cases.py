@@ -14,6 +14,39 @@ from accounts.models import Organisation
 from cases.models.persons import Person
 
 
+class ProtectionCaseQuerySet(models.QuerySet["ProtectionCase"]):
+    def open(self) -> ProtectionCaseQuerySet:
+        return self.filter(status=ProtectionCase.Status.OPEN)
+
+    def with_responsible(self) -> ProtectionCaseQuerySet:
+        """Prefetch the responsible handlers in one query, however many cases are listed
+        (``case.responsible_perms``), and annotate the next open follow-up's due date (a
+        subquery, not a query per row)."""
+        from cases.models.casework import FollowUp
+
+        next_due = (
+            FollowUp.objects.open()
+            .filter(case=models.OuterRef("pk"))
+            .order_by("due_date")
+            .values("due_date")[:1]
+        )
+        return (
+            self.select_related("unit")
+            .annotate(next_follow_up=models.Subquery(next_due))
+            .prefetch_related(
+                models.Prefetch(
+                    "protectioncaseuserobjectpermission_set",
+                    queryset=ProtectionCaseUserObjectPermission.objects.filter(
+                        permission__codename="change_protectioncase"
+                    )
+                    .select_related("user")
+                    .order_by("user__full_name"),
+                    to_attr="responsible_perms",
+                )
+            )
+        )
+
+
 class ProtectionCase(models.Model):
     class Category(models.TextChoices):
         CLOSE_RELATIONSHIP = "close_relationship", _("Våld i nära relation")
@@ -62,6 +95,8 @@ class ProtectionCase(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["threat_picture"])
+
+    objects = ProtectionCaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("skyddsärende")
@@ -139,6 +174,11 @@ class JournalEntry(models.Model):
         default=Visibility.POLICE_INTERNAL,
     )
     occurred_on = models.DateField(_("datum"))
+    # A structured event (cases.journal): its code and parameters; rendered when read.
+    # Empty for a handler's own note and for entries written before events existed.
+    event = models.CharField(_("händelse"), max_length=50, blank=True, default="")
+    params = models.JSONField(_("parametrar"), default=dict, blank=True)
+    # The Swedish text: what a note says, or the event as rendered when it was written.
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -149,6 +189,13 @@ class JournalEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Journal {self.pk}"
+
+    @property
+    def display_text(self) -> str:
+        """The entry in the reader's (current) language."""
+        from cases.journal import render
+
+        return render(self)
 
 
 class BreakGlassAccess(models.Model):

@@ -3,9 +3,12 @@ retention. Catalogues (measure kinds, support organisations) are data, editable 
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.cases import Participant, ProtectionCase
@@ -46,12 +49,37 @@ class MeasureKind(models.Model):
         return self.name
 
 
+class ProtectiveMeasureQuerySet(models.QuerySet["ProtectiveMeasure"]):
+    def current(self) -> ProtectiveMeasureQuerySet:
+        """Planned and ongoing measures (what is in force or about to be)."""
+        return self.filter(status__in=ProtectiveMeasure.CURRENT_STATUSES)
+
+
+class ContactBanQuerySet(models.QuerySet["ContactBan"]):
+    def in_force(self, on: date | None = None) -> ContactBanQuerySet:
+        """Granted or extended bans whose period covers ``on`` (today by default)."""
+        day = on or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            status__in=ContactBan.IN_FORCE_STATUSES,
+        )
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def open(self) -> FollowUpQuerySet:
+        """Not done yet."""
+        return self.filter(done_on__isnull=True)
+
+
 class ProtectiveMeasure(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planerad")
         ACTIVE = "active", _("Pågående")
         ENDED = "ended", _("Avslutad")
         DECLINED = "declined", _("Avböjd")
+
+    CURRENT_STATUSES = (Status.PLANNED, Status.ACTIVE)
 
     case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="measures")
     kind = models.ForeignKey(MeasureKind, on_delete=models.PROTECT, related_name="+")
@@ -70,6 +98,8 @@ class ProtectiveMeasure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ProtectiveMeasureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("skyddsåtgärd")
@@ -105,6 +135,8 @@ class ContactBan(models.Model):
         EXTENDED = "extended", _("Förlängt")
         COURT_REVIEW = "court_review", _("Under domstolsprövning")
 
+    IN_FORCE_STATUSES = (Status.GRANTED, Status.EXTENDED)
+
     case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="contact_bans")
     ban_type = models.CharField(_("typ"), max_length=20, choices=BanType.choices)
     electronic_monitoring = models.BooleanField(_("elektronisk övervakning"), default=False)
@@ -134,6 +166,8 @@ class ContactBan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ContactBanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kontaktförbud")
@@ -206,6 +240,8 @@ class FollowUp(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("uppföljning")

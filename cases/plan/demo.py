@@ -3,7 +3,6 @@ with social services with the plan in scope. Idempotent: cases that have a plan 
 
 from __future__ import annotations
 
-from cases import access
 from cases.models import Disclosure, ProtectionCase
 from cases.plan import services
 from cases.services import responsible_handlers
@@ -31,23 +30,16 @@ def seed() -> bool:
         if not handlers:
             continue
         police = handlers[0]
-        case_access = access.get_case_for_user(police, case.key, log=False)
-        plan = services.start_version(police, case_access)
+        plan = services.start_version(police, case)
         services.update_texts(
-            police,
-            case_access,
-            plan,
-            expected_version=plan.version,
-            changes={"police_commitments": POLICE_TEXT},
+            police, plan, expected_version=plan.version, changes={"police_commitments": POLICE_TEXT}
         )
         disclosure = shared.filter(case=case).prefetch_related("handlers").first()
         social = disclosure.handlers.first() if disclosure else None
         if social is not None:
             plan.refresh_from_db()
-            social_access = access.get_case_for_user(social, case.key, log=False)
             services.update_texts(
                 social,
-                social_access,
                 plan,
                 expected_version=plan.version,
                 changes={"social_commitments": SOCIAL_TEXT},

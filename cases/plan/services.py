@@ -1,5 +1,6 @@
-"""State changes of the joint protection plan. Each takes the acting user and the CaseAccess
-(resolved by cases.access in the view), checks the party's right, writes, and journals.
+"""State changes of the joint protection plan. Each takes the acting user and the plan (or the
+case), resolves the actor's access through cases.access itself, checks the party's right
+(``cases.plan.policy``), refuses a closed case, writes, and journals.
 
 Parties: police (a handler who may edit the case: responsible handler or head) and social
 services (a reader through an active disclosure whose scope includes the plan). Each party
@@ -18,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases import errors
+from cases import errors, guard, journal
 from cases.access import CaseAccess
 from cases.models import JournalEntry, Party, PlanConfirmation, ProtectionCase, ProtectionPlan
 from cases.models.plan import PLAN_TEXT_FIELDS, FrozenPlanError
 from cases.plan import sources
-from cases.services import ConflictError, journal
+from cases.plan.policy import EDITABLE_BY, party_of
+from cases.services import ConflictError
 
 __all__ = [
     "EDITABLE_BY",
@@ -39,11 +41,6 @@ __all__ = [
     "update_texts",
 ]
 
-JOINT_FIELDS = ("introduction", "threat_text", "measures_text", "follow_up_text")
-EDITABLE_BY: dict[str, tuple[str, ...]] = {
-    Party.POLICE: (*JOINT_FIELDS, "police_commitments"),
-    Party.SOCIAL: (*JOINT_FIELDS, "social_commitments"),
-}
 # Sorted in section order for the journal.
 _SECTION_OF = {
     "introduction": "1",
@@ -69,26 +66,12 @@ class PlanError(errors.Invalid):
     """A plan action that cannot be done now; the message is shown to the user (Swedish)."""
 
 
-def party_of(case_access: CaseAccess) -> str | None:
-    """The party this reader acts for on the plan, or None (read-only or no plan access)."""
-    if case_access.is_police:
-        # Break-the-glass access is read-only: a colleague never signs for the unit.
-        return Party.POLICE if case_access.may_edit else None
-    if case_access.shows("scope_plan"):
-        return Party.SOCIAL
-    return None
-
-
-def _require_party(case_access: CaseAccess) -> str:
+def _party_access(actor: User, case: ProtectionCase) -> tuple[CaseAccess, str]:
+    case_access = guard.access_for_change(actor, case)
     party = party_of(case_access)
-    if party is None:
-        raise PermissionError("Only the police unit and social services with the plan in scope")
-    return party
-
-
-def _require_open(case: ProtectionCase) -> None:
-    if not case.is_open:
-        raise PlanError(_("Ärendet är avslutat. Skyddsplanen kan inte ändras."))
+    guard.require(party is not None)
+    assert party is not None
+    return case_access, party
 
 
 def current_plan(case: ProtectionCase) -> ProtectionPlan | None:
@@ -101,21 +84,27 @@ def standing_confirmations(plan: ProtectionPlan) -> dict[str, PlanConfirmation]:
     return {c.party: c for c in plan.confirmations.filter(cleared_at__isnull=True).order_by("pk")}
 
 
-def _check_plan(case_access: CaseAccess, plan: ProtectionPlan) -> None:
-    if plan.case_id != case_access.case.pk:
-        raise PermissionError("The plan does not belong to this case")
+def _locked_draft(plan: ProtectionPlan, expected_version: int) -> ProtectionPlan:
+    """The plan row under a lock: still a draft, at the version the user loaded."""
+    locked = ProtectionPlan.objects.select_for_update().get(pk=plan.pk)
+    if not locked.is_draft:
+        raise FrozenPlanError(
+            _("Versionen har blivit överenskommen och kan inte ändras. Starta en ny version.")
+        )
+    if locked.version != expected_version:
+        raise ConflictError()
+    return locked
 
 
-def start_version(user: User, case_access: CaseAccess) -> ProtectionPlan:
+def start_version(actor: User, case: ProtectionCase) -> ProtectionPlan:
     """Start the next version: the first one, or one copying the texts of the agreed version,
     which is superseded now. Refused while a draft exists (edit that one instead)."""
-    _require_party(case_access)
-    case = case_access.case
-    _require_open(case)
+    user = actor
+    case_access, _party = _party_access(actor, case)
     with transaction.atomic():
         # Serialise concurrent starts on the same case (the unique constraint would catch it,
         # but as an error page rather than a message).
-        ProtectionCase.objects.select_for_update().filter(pk=case.pk).first()
+        guard.ensure_open(case, lock=True)
         latest = ProtectionPlan.objects.filter(case=case).order_by("-number").first()
         if latest is not None and latest.is_draft:
             raise PlanError(
@@ -135,22 +124,23 @@ def start_version(user: User, case_access: CaseAccess) -> ProtectionPlan:
         plan = ProtectionPlan.objects.create(
             case=case, number=number, created_by=user, updated_by=user, **texts
         )
-        text = f"Skyddsplan version {number} påbörjad."
+        then = []
         if latest is not None and latest.status == ProtectionPlan.Status.SUPERSEDED:
-            text += f" Version {latest.number} är ersatt."
-        journal(
+            then.append(("plan_superseded", {"number": latest.number}))
+        journal.record(
             case,
             user,
-            text,
+            "plan_started",
             visibility=JournalEntry.Visibility.SHARED,
             organisation=case_access.organisation,
+            number=number,
+            then=then,
         )
     return plan
 
 
 def update_texts(
-    user: User,
-    case_access: CaseAccess,
+    actor: User,
     plan: ProtectionPlan,
     *,
     expected_version: int,
@@ -159,21 +149,15 @@ def update_texts(
     """Save the party's texts of a draft; saving unchanged texts changes nothing (and keeps
     the confirmations).
 
-    Raises PermissionError for a text of the other party, FrozenPlanError for an agreed or
+    Raises NotAllowed for a text of the other party, FrozenPlanError for an agreed or
     superseded version, ConflictError when someone saved since ``expected_version``.
     """
-    party = _require_party(case_access)
-    _check_plan(case_access, plan)
-    not_allowed = set(changes) - set(EDITABLE_BY[party])
-    if not_allowed:
-        raise PermissionError(f"Party {party} may not write {sorted(not_allowed)}")
-    _require_open(case_access.case)
+    user = actor
+    case_access, party = _party_access(actor, plan.case)
+    guard.require(set(changes) <= set(EDITABLE_BY[party]))
     with transaction.atomic():
-        locked = ProtectionPlan.objects.select_for_update().get(pk=plan.pk)
-        if not locked.is_draft:
-            raise FrozenPlanError(f"Plan {locked.pk} is {locked.status}")
-        if locked.version != expected_version:
-            raise ConflictError(f"Plan {locked.pk} is at {locked.version}, not {expected_version}")
+        guard.ensure_open(plan.case, lock=True)
+        locked = _locked_draft(plan, expected_version)
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
         if not changed:
             return TextUpdate(changed=False, cleared_confirmations=0)
@@ -185,35 +169,28 @@ def update_texts(
         cleared = locked.confirmations.filter(cleared_at__isnull=True).update(
             cleared_at=timezone.now()
         )
-        sections = ", ".join(sorted({_SECTION_OF[name] for name in changed}))
-        text = f"Skyddsplan version {locked.number} ändrad (avsnitt {sections})."
-        if cleared:
-            text += " Tidigare bekräftelser nollställdes."
-        journal(
+        journal.record(
             locked.case,
             user,
-            text,
+            "plan_changed",
             visibility=JournalEntry.Visibility.SHARED,
             organisation=case_access.organisation,
+            number=locked.number,
+            sections=", ".join(sorted({_SECTION_OF[name] for name in changed})),
+            then=[("plan_confirmations_cleared", {})] if cleared else [],
         )
     plan.refresh_from_db()
     return TextUpdate(changed=True, cleared_confirmations=cleared)
 
 
-def confirm(
-    user: User, case_access: CaseAccess, plan: ProtectionPlan, *, expected_version: int
-) -> ProtectionPlan:
+def confirm(actor: User, plan: ProtectionPlan, *, expected_version: int) -> ProtectionPlan:
     """Confirm the draft as seen at ``expected_version`` for the user's party. When both
     parties have confirmed, the version is agreed and its filled-in sections are frozen."""
-    party = _require_party(case_access)
-    _check_plan(case_access, plan)
-    _require_open(case_access.case)
+    user = actor
+    case_access, party = _party_access(actor, plan.case)
     with transaction.atomic():
-        locked = ProtectionPlan.objects.select_for_update().get(pk=plan.pk)
-        if not locked.is_draft:
-            raise FrozenPlanError(f"Plan {locked.pk} is {locked.status}")
-        if locked.version != expected_version:
-            raise ConflictError(f"Plan {locked.pk} is at {locked.version}, not {expected_version}")
+        guard.ensure_open(plan.case, lock=True)
+        locked = _locked_draft(plan, expected_version)
         if locked.confirmations.filter(party=party, cleared_at__isnull=True).exists():
             raise PlanError(_("Er part har redan bekräftat den här versionen."))
         PlanConfirmation.objects.create(
@@ -225,12 +202,14 @@ def confirm(
             organisation_name=case_access.organisation.name,
             plan_version=locked.version,
         )
-        journal(
+        journal.record(
             locked.case,
             user,
-            f"Skyddsplan version {locked.number} bekräftad av {Party(party).label.lower()}.",
+            "plan_confirmed",
             visibility=JournalEntry.Visibility.SHARED,
             organisation=case_access.organisation,
+            number=locked.number,
+            party=party,
         )
         parties = set(
             locked.confirmations.filter(cleared_at__isnull=True).values_list("party", flat=True)
@@ -240,12 +219,13 @@ def confirm(
             locked.agreed_at = timezone.now()
             locked.snapshot = sources.collect(locked.case)
             locked.save(update_fields=["status", "agreed_at", "snapshot", "updated_at"])
-            journal(
+            journal.record(
                 locked.case,
                 user,
-                f"Skyddsplan version {locked.number} är överenskommen.",
+                "plan_agreed",
                 visibility=JournalEntry.Visibility.SHARED,
                 organisation=case_access.organisation,
+                number=locked.number,
             )
     plan.refresh_from_db()
     return plan

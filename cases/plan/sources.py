@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from accounts.models import Organisation
+from cases import extensions
 from cases.access import CaseAccess
 from cases.models import (
     Disclosure,
@@ -34,19 +34,12 @@ from cases.models import (
     SecretDwelling,
 )
 from cases.services import responsible_handlers
-from riskassessment.models import (
-    Assessment,
-    Level,
-    SummaryJudgement,
-    SummaryJudgementDefinition,
-)
 
 PlanData = dict[str, Any]
 
 SNAPSHOT_FORMAT = 1
 # Bilaga 3, 1.1: the protected person and the family; threat actors are not "berörda".
 PERSON_ROLES = (Participant.Role.PROTECTED, Participant.Role.RELATIVE, Participant.Role.CHILD)
-CURRENT_MEASURES = (ProtectiveMeasure.Status.PLANNED, ProtectiveMeasure.Status.ACTIVE)
 RISK_SCOPES = ("scope_risk_summary", "scope_risk_full")
 
 
@@ -134,53 +127,10 @@ def _social_contacts(case: ProtectionCase) -> list[dict[str, Any]]:
     return list(by_org.values())
 
 
-def latest_final_assessments(case: ProtectionCase) -> list[Assessment]:
-    """The latest final assessment per instrument (any instrument version), newest first.
-
-    Police assessments only: the plan is read by both parties, and a social-services
-    assessment reaches the police only when social services disclose it back (issue 5),
-    which the plan cannot know for every future reader. Level judgements only (no texts:
-    Hotbildsanalys' analysis is intelligence material).
-    """
-    judgements = SummaryJudgement.objects.filter(
-        definition__kind=SummaryJudgementDefinition.Kind.LEVEL
-    ).select_related("definition")
-    finals = (
-        Assessment.objects.filter(
-            case=case,
-            status=Assessment.Status.FINAL,
-            organisation__kind=Organisation.Kind.POLICE_UNIT,
-        )
-        .select_related("instrument")
-        .prefetch_related(Prefetch("judgements", queryset=judgements))
-        .order_by("-assessed_on", "-finalised_at", "-pk")
-    )
-    latest: dict[str, Assessment] = {}
-    for assessment in finals:
-        latest.setdefault(assessment.instrument.code, assessment)
-    return list(latest.values())
-
-
-def _assessments(case: ProtectionCase) -> list[dict[str, Any]]:
-    rows = []
-    for assessment in latest_final_assessments(case):
-        judgements = sorted(assessment.judgements.all(), key=lambda j: j.definition.order)
-        rows.append(
-            {
-                "instrument": assessment.instrument.name,
-                "instrument_version": assessment.instrument.version,
-                "assessed_on": _iso(assessment.assessed_on),
-                "levels": [
-                    {"label": j.definition.label, "level": j.level} for j in judgements if j.level
-                ],
-            }
-        )
-    return rows
-
-
 def _measures(case: ProtectionCase) -> list[dict[str, Any]]:
     measures = (
-        ProtectiveMeasure.objects.filter(case=case, status__in=CURRENT_MEASURES)
+        ProtectiveMeasure.objects.current()
+        .filter(case=case)
         .select_related("kind")
         .order_by("kind__category", "kind__order", "start_date", "pk")
     )
@@ -198,7 +148,7 @@ def _measures(case: ProtectionCase) -> list[dict[str, Any]]:
 
 
 def _follow_ups(case: ProtectionCase) -> list[dict[str, Any]]:
-    follow_ups = FollowUp.objects.filter(case=case, done_on__isnull=True).order_by("due_date", "pk")
+    follow_ups = FollowUp.objects.open().filter(case=case).order_by("due_date", "pk")
     return [
         {
             "kind": follow_up.kind,
@@ -212,17 +162,20 @@ def _follow_ups(case: ProtectionCase) -> list[dict[str, Any]]:
 def collect(case: ProtectionCase) -> PlanData:
     """Everything the plan fills in, as of now, before any cut to the reader's scope."""
     today = timezone.localdate()
-    return {
+    data: PlanData = {
         "format": SNAPSHOT_FORMAT,
         "taken_on": today.isoformat(),
         "unit": case.unit.name,
         "persons": _persons(case, today),
         "pss_handlers": [user.full_name for user in responsible_handlers(case)],
         "social_contacts": _social_contacts(case),
-        "assessments": _assessments(case),
+        "assessments": [],  # filled in by the risk-assessment app (extensions.plan_sources)
         "measures": _measures(case),
         "follow_ups": _follow_ups(case),
     }
+    for source in extensions.plan_sources:
+        data.update(source.collect(case))
+    return data
 
 
 def under_current_protection(data: PlanData) -> PlanData:
@@ -287,15 +240,18 @@ def _own_contacts(
 
 def _labels() -> dict[str, dict[str, str]]:
     # Stored as codes so that a frozen version is shown in the reader's language.
-    return {
+    labels = {
         "role": {str(k): str(v) for k, v in Participant.Role.choices},
         "protection": {str(k): str(v) for k, v in Person.Protection.choices},
         "party": {str(k): str(v) for k, v in Party.choices},
         "measure_status": {str(k): str(v) for k, v in ProtectiveMeasure.Status.choices},
         "measure_category": {str(k): str(v) for k, v in MeasureKind.Category.choices},
         "follow_up_kind": {str(k): str(v) for k, v in FollowUp.Kind.choices},
-        "level": {str(k): str(v) for k, v in Level.choices},
+        "level": {},
     }
+    for source in extensions.plan_sources:
+        labels.update(source.labels())
+    return labels
 
 
 def visible(case_access: CaseAccess, data: PlanData) -> PlanData:

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import user_for_request
+from accounts.http import user_for_request
 from cases import access
 from cases.access import CaseAccess
 from cases.models import Party, ProtectionPlan
@@ -120,7 +120,7 @@ def plan_new(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     if services.party_of(case_access) is None:
         raise Http404
     try:
-        plan = services.start_version(user_for_request(request), case_access)
+        plan = services.start_version(user_for_request(request), case_access.case)
     except PlanError as exc:
         messages.error(request, str(exc))
         return redirect("cases:plan", key=case_access.case.key)
@@ -156,7 +156,6 @@ def plan_edit(request: HttpRequest, case_access: CaseAccess, number: int) -> Htt
             try:
                 result = services.update_texts(
                     user_for_request(request),
-                    case_access,
                     plan,
                     expected_version=form.cleaned_data["version"],
                     changes=form.texts(),
@@ -235,10 +234,7 @@ def plan_confirm(request: HttpRequest, case_access: CaseAccess, number: int) -> 
         return redirect("cases:plan_version", key=key, number=number)
     try:
         plan = services.confirm(
-            user_for_request(request),
-            case_access,
-            plan,
-            expected_version=form.cleaned_data["version"],
+            user_for_request(request), plan, expected_version=form.cleaned_data["version"]
         )
     except ConflictError:
         messages.error(

@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Membership, Organisation, User
-from cases import access
+from cases import access, errors, guard, journal
 from cases.models import (
     ProtectionCase,
     ProtectionCaseUserObjectPermission,
 )
 from cases.services.common import _stamp
-from cases.services.journal import journal
 
 
 def next_reference(unit: Organisation, year: int) -> tuple[int, str]:
@@ -41,7 +40,7 @@ def create_case(
 ) -> ProtectionCase:
     """Open a case in a unit the user belongs to; the user becomes responsible handler."""
     if unit.pk not in access.police_unit_ids(user):
-        raise PermissionError("Only members of the police unit can open its cases")
+        raise errors.NotAllowed(_("Bara enhetens medlemmar kan öppna ärenden i enheten."))
     opened = opened_on or timezone.localdate()
     with transaction.atomic():
         number, reference = next_reference(unit, opened.year)
@@ -60,7 +59,7 @@ def create_case(
         case.save()
         for handler in {user, *(responsible or [])}:
             _grant(handler, case)
-        journal(case, user, "Ärendet öppnades.", organisation=unit)
+        journal.record(case, user, "case_opened", organisation=unit)
     return case
 
 
@@ -71,31 +70,34 @@ def _grant(user: User, case: ProtectionCase) -> None:
 
 def assign_handler(actor: User, case: ProtectionCase, handler: User) -> None:
     """The head (or a responsible handler) assigns a unit handler to the case."""
+    case_access = guard.access_for_change(actor, case, need="edit")
+    guard.require(case_access.may_manage)
     if case.unit_id not in access.police_unit_ids(handler):
-        raise PermissionError("The handler must belong to the case's unit")
-    case_access = access.get_case_for_user(actor, case.key, need="edit", log=False)
-    if not case_access.may_manage:
-        raise PermissionError("Only the head or a responsible handler assigns handlers")
+        raise errors.Invalid(_("Handläggaren måste tillhöra ärendets enhet."), field="handler")
     with transaction.atomic():
+        guard.ensure_open(case, lock=True)
         _grant(handler, case)
-        journal(case, actor, f"Handläggare tilldelad: {handler.full_name}.", organisation=case.unit)
+        journal.record(
+            case, actor, "handler_assigned", organisation=case.unit, name=handler.full_name
+        )
 
 
 def unassign_handler(actor: User, case: ProtectionCase, handler: User) -> None:
-    case_access = access.get_case_for_user(actor, case.key, need="edit", log=False)
-    if not case_access.may_manage:
-        raise PermissionError("Only the head or a responsible handler removes handlers")
+    case_access = guard.access_for_change(actor, case, need="edit")
+    guard.require(case_access.may_manage)
     with transaction.atomic():
         # Lock the case so that two heads removing the last two handlers cannot both succeed.
-        ProtectionCase.objects.select_for_update().get(pk=case.pk)
+        guard.ensure_open(case, lock=True)
         current = responsible_handlers(case)
         if handler not in current:
-            raise ValueError(_("Handläggaren är inte ansvarig för ärendet."))
+            raise errors.Invalid(_("Handläggaren är inte ansvarig för ärendet."))
         if len(current) == 1:
-            raise ValueError(_("Ärendet måste ha minst en ansvarig handläggare."))
+            raise errors.Invalid(_("Ärendet måste ha minst en ansvarig handläggare."))
         remove_perm(access.VIEW_PERM, handler, case)
         remove_perm(access.CHANGE_PERM, handler, case)
-        journal(case, actor, f"Handläggare borttagen: {handler.full_name}.", organisation=case.unit)
+        journal.record(
+            case, actor, "handler_removed", organisation=case.unit, name=handler.full_name
+        )
 
 
 def responsible_handlers(case: ProtectionCase) -> list[User]:

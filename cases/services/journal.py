@@ -1,16 +1,21 @@
-"""Writing the case journal: events of the services and a handler's own notes."""
+"""A handler's own journal notes, and the old free-text entry point.
+
+Events of the services are recorded through ``cases.journal.record`` (structured, rendered in
+the reader's language); ``journal()`` below remains for callers that still pass a finished
+sentence (it is stored and shown as written).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from cases.models import (
-    JournalEntry,
-    ProtectionCase,
-)
+from cases import guard
+from cases.models import JournalEntry, ProtectionCase
 from cases.services.common import _edit_access
 
 
@@ -23,6 +28,7 @@ def journal(
     visibility: str = JournalEntry.Visibility.POLICE_INTERNAL,
     organisation: Organisation | None = None,
 ) -> JournalEntry:
+    """A free-text entry, stored and shown as written. Prefer ``cases.journal.record``."""
     return JournalEntry.objects.create(
         case=case,
         author=user,
@@ -34,9 +40,6 @@ def journal(
     )
 
 
-# --- journal --------------------------------------------------------------------------------
-
-
 def add_journal_entry(
     actor: User,
     case: ProtectionCase,
@@ -45,17 +48,18 @@ def add_journal_entry(
     text: str,
     visibility: str,
 ) -> JournalEntry:
-    """A handler's own note. Only police who may edit write in the journal."""
+    """A handler's own note. Only police who may edit write in the journal, and only while the
+    case is open."""
     case_access = _edit_access(actor, case)
-    if not case_access.is_police:
-        raise PermissionError("Only police handlers write in the case journal")
-    entry = JournalEntry.objects.create(
-        case=case,
-        author=actor,
-        author_organisation=case_access.organisation,
-        kind=JournalEntry.Kind.NOTE,
-        visibility=visibility,
-        occurred_on=occurred_on,
-        text=text,
-    )
-    return entry
+    guard.require(case_access.is_police, _("Bara polisens handläggare skriver i ärendets journal."))
+    with transaction.atomic():
+        guard.ensure_open(case, lock=True)
+        return JournalEntry.objects.create(
+            case=case,
+            author=actor,
+            author_organisation=case_access.organisation,
+            kind=JournalEntry.Kind.NOTE,
+            visibility=visibility,
+            occurred_on=occurred_on,
+            text=text,
+        )

@@ -6,9 +6,11 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from cases import errors, guard, journal
 from cases.models import (
     Participant,
     Person,
@@ -25,9 +27,9 @@ from cases.services.common import (
     _edit_access,
     _stamp,
     change_reason,
+    changed_labels,
 )
 from cases.services.handlers import create_case, unit_handlers
-from cases.services.journal import journal
 
 # --- persons --------------------------------------------------------------------------------
 
@@ -81,7 +83,9 @@ def open_case(
     others = [u for u in responsible or [] if u.pk != user.pk]
     allowed = {u.pk for u in unit_handlers([unit.pk])}
     if any(u.pk not in allowed for u in others):
-        raise PermissionError("Responsible handlers must belong to the case's unit")
+        raise errors.Invalid(
+            _("Ansvariga handläggare måste tillhöra ärendets enhet."), field="responsible"
+        )
     with transaction.atomic():
         case = create_case(
             user,
@@ -103,7 +107,7 @@ def open_case(
             )
         if others:
             names = ", ".join(u.full_name for u in others)
-            journal(case, user, f"Ansvariga handläggare: {names}.", organisation=unit)
+            journal.record(case, user, "handlers_named", organisation=unit, names=names)
     return case
 
 
@@ -119,6 +123,7 @@ def update_case(
     """Edit the case's category, threat picture and restricted flag (optimistic locking)."""
     _edit_access(actor, case)
     with transaction.atomic():
+        guard.ensure_open(case, lock=True)
         current = ProtectionCase.objects.select_for_update().get(pk=case.pk)
         if current.version != version:
             raise ConflictError(current=current)
@@ -132,13 +137,19 @@ def update_case(
         reason = change_reason(changed, CASE_PROTECTED_LABELS, CASE_OTHER_LABELS)
         _stamp(current, actor, reason)
         current.save()
-        journal(current, actor, f"Ärendeuppgifter sparade. {reason}.", organisation=current.unit)
+        journal.record(
+            current,
+            actor,
+            "case_saved",
+            organisation=current.unit,
+            changes=changed_labels(changed, CASE_PROTECTED_LABELS, CASE_OTHER_LABELS),
+        )
     return current
 
 
 def _check_participant(case: ProtectionCase, person: Person) -> None:
     if not Participant.objects.filter(case=case, person=person).exists():
-        raise PermissionError("The person does not take part in this case")
+        raise errors.NotAllowed(_("Personen ingår inte i det här ärendet."))
 
 
 def update_person(
@@ -149,6 +160,7 @@ def update_person(
     _check_participant(case, person)
     values = _person_values(data)
     with transaction.atomic():
+        guard.ensure_open(case, lock=True)
         current = Person.objects.select_for_update().get(pk=person.pk)
         if current.version != version:
             raise ConflictError(current=current)
@@ -164,7 +176,13 @@ def update_person(
         reason = change_reason(changed, PERSON_PROTECTED_LABELS, PERSON_OTHER_LABELS)
         _stamp(current, actor, reason)
         current.save()
-        journal(case, actor, f"Personuppgifter sparade. {reason}.", organisation=case.unit)
+        journal.record(
+            case,
+            actor,
+            "person_saved",
+            organisation=case.unit,
+            changes=changed_labels(changed, PERSON_PROTECTED_LABELS, PERSON_OTHER_LABELS),
+        )
     return current
 
 
@@ -180,16 +198,17 @@ def add_participant(
     """Add an existing person of this case in another role, or a new person."""
     _edit_access(actor, case)
     with transaction.atomic():
+        guard.ensure_open(case, lock=True)
         if person is not None:
             _check_participant(case, person)
             if Participant.objects.filter(case=case, person=person, role=role).exists():
-                raise ValueError(_("Personen har redan den rollen i ärendet."))
+                raise errors.Invalid(_("Personen har redan den rollen i ärendet."), field="role")
         elif person_data is not None:
             person = _new_person(actor, person_data)
         else:
-            raise ValueError("A person or person data is required")
+            raise errors.Invalid(_("Välj en person eller fyll i uppgifter om en ny person."))
         participant = Participant.objects.create(case=case, person=person, role=role, note=note)
-        journal(case, actor, f"Deltagare tillagd ({_role_label(role)}).", organisation=case.unit)
+        journal.record(case, actor, "participant_added", organisation=case.unit, role=role)
     return participant
 
 
@@ -197,19 +216,27 @@ def remove_participant(actor: User, case: ProtectionCase, participant: Participa
     """Remove a participant; a person left in no case is deleted with their dwellings."""
     _edit_access(actor, case)
     if participant.case_id != case.pk:
-        raise PermissionError("The participant belongs to another case")
+        raise errors.NotAllowed(_("Deltagaren hör till ett annat ärende."))
     with transaction.atomic():
-        ProtectionCase.objects.select_for_update().get(pk=case.pk)
+        guard.ensure_open(case, lock=True)
         if (
             participant.role == Participant.Role.PROTECTED
             and not case.participants.filter(role=Participant.Role.PROTECTED)
             .exclude(pk=participant.pk)
             .exists()
         ):
-            raise ValueError(_("Ärendet måste ha minst en skyddsperson."))
+            raise errors.Invalid(_("Ärendet måste ha minst en skyddsperson."))
         person = participant.person
         role = participant.role
-        participant.delete()
+        try:
+            participant.delete()
+        except ProtectedError as exc:
+            raise errors.Invalid(
+                _(
+                    "Personen är part i ett kontaktförbud i ärendet och kan inte tas bort "
+                    "som deltagare."
+                )
+            ) from exc
         if not person.participations.filter(case=case).exists():
             # The dwellings this case registered for the person go with their last role here.
             SecretDwelling.objects.filter(case=case, person=person).delete()
@@ -219,7 +246,7 @@ def remove_participant(actor: User, case: ProtectionCase, participant: Participa
             person.secret_dwellings.all().delete()
             _stamp(person, actor, "Person borttagen")
             person.delete()
-        journal(case, actor, f"Deltagare borttagen ({_role_label(role)}).", organisation=case.unit)
+        journal.record(case, actor, "participant_removed", organisation=case.unit, role=role)
 
 
 # --- secret dwellings -----------------------------------------------------------------------
@@ -234,8 +261,14 @@ def add_dwelling(
     if police_only and not case_access.is_assigned:
         # Only assigned staff may know a police-only dwelling; nobody else may create one
         # they would then be unable to see.
-        raise PermissionError("Only an assigned handler registers a police-only dwelling")
+        raise errors.NotAllowed(
+            _(
+                "Bara en ansvarig handläggare kan registrera ett boende som bara polisen "
+                "känner till."
+            )
+        )
     with transaction.atomic():
+        guard.ensure_open(case, lock=True)
         dwelling = SecretDwelling.objects.create(
             case=case,
             person=person,
@@ -245,7 +278,7 @@ def add_dwelling(
             valid_from=data.get("valid_from"),
             valid_until=data.get("valid_until"),
         )
-        journal(case, actor, "Hemligt boende registrerat.", organisation=case.unit)
+        journal.record(case, actor, "dwelling_added", organisation=case.unit)
     return dwelling
 
 
@@ -253,7 +286,8 @@ def remove_dwelling(actor: User, case: ProtectionCase, dwelling: SecretDwelling)
     case_access = _edit_access(actor, case)
     _check_participant(case, dwelling.person)
     if not case_access.sees_dwelling(dwelling):
-        raise PermissionError("The actor may not see this dwelling")
+        raise errors.NotAllowed()
     with transaction.atomic():
+        guard.ensure_open(case, lock=True)
         dwelling.delete()
-        journal(case, actor, "Hemligt boende borttaget.", organisation=case.unit)
+        journal.record(case, actor, "dwelling_removed", organisation=case.unit)

@@ -14,29 +14,21 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, User
-from cases import access
+from cases import access, errors, guard, journal
 from cases.models import Disclosure, JournalEntry, ProtectionCase
 from cases.models.disclosure import SCOPE_FIELDS
-from cases.services import ConflictError, journal
+from cases.services import ConflictError
 
 
 def _police_editor(actor: User, case: ProtectionCase) -> access.CaseAccess:
     """Only police with may_edit (responsible handler or head) disclose and withdraw."""
-    case_access = access.get_case_for_user(actor, case.key, need="edit", log=False)
-    if not case_access.is_police:
-        raise Http404
+    case_access = guard.access_for_change(actor, case, need="edit")
+    guard.require(case_access.is_police)
     return case_access
-
-
-def _scope_text(disclosure: Disclosure) -> str:
-    return ", ".join(
-        str(label).lower() for name, label in SCOPE_FIELDS.items() if name in disclosure.scope()
-    )
 
 
 def create_disclosure(
@@ -56,15 +48,19 @@ def create_disclosure(
     """Disclose the case to a social-services organisation for a scope and a time."""
     case_access = _police_editor(actor, case)
     if recipient.kind != Organisation.Kind.SOCIAL_SERVICES or not recipient.is_active:
-        raise ValueError("Disclosures go to an active social-services organisation")
+        raise errors.Invalid(
+            _("Välj en socialtjänst som mottagare (polisenheter tar inte emot utlämnanden)."),
+            field="recipient",
+        )
     scopes = set(scopes)
     if not scopes or not scopes <= set(SCOPE_FIELDS):
-        raise ValueError(f"Unknown or empty scope: {sorted(scopes)}")
+        raise errors.Invalid(_("Välj vilka uppgifter som lämnas ut."), field="scope")
     if legal_basis != Disclosure.LegalBasis.CONSENT:
         consent_given_by, consent_form, consent_date = "", "", None
     if legal_basis != Disclosure.LegalBasis.OTHER:
         legal_basis_text = ""
     with transaction.atomic():
+        guard.ensure_open(case, lock=True)
         disclosure = Disclosure.objects.create(
             case=case,
             direction=Disclosure.Direction.TO_SOCIAL,
@@ -79,14 +75,17 @@ def create_disclosure(
             created_by=actor,
             **{name: name in scopes for name in SCOPE_FIELDS},
         )
-        until = valid_until.isoformat() if valid_until else "tills vidare"
-        journal(
+        journal.record(
             case,
             actor,
-            f"Utlämnande till {recipient.name} ({disclosure.get_legal_basis_display()}), "
-            f"gäller {valid_from.isoformat()} – {until}. Omfattning: {_scope_text(disclosure)}.",
+            "disclosed",
             visibility=JournalEntry.Visibility.POLICE_INTERNAL,
             organisation=case_access.organisation,
+            recipient=recipient.name,
+            basis=disclosure.legal_basis,
+            valid_from=valid_from.isoformat(),
+            until=valid_until.isoformat() if valid_until else "",
+            scopes=sorted(disclosure.scope()),
         )
     return disclosure
 
@@ -97,21 +96,22 @@ def withdraw_disclosure(actor: User, disclosure: Disclosure, reason: str) -> Dis
     case_access = _police_editor(actor, disclosure.case)
     reason = reason.strip()
     if not reason:
-        raise ValueError("A reason is required")
+        raise errors.Invalid(_("Ange ett skäl till återkallelsen."), field="reason")
     with transaction.atomic():
         # Compare-and-set: of two people withdrawing at once, one wins and one is told.
         updated = Disclosure.objects.filter(pk=disclosure.pk, withdrawn_at__isnull=True).update(
             withdrawn_at=timezone.now(), withdrawn_by=actor, withdrawal_reason=reason
         )
         if updated != 1:
-            raise ConflictError("Already withdrawn")
+            raise ConflictError(_("Utlämnandet är redan återkallat."))
         disclosure.refresh_from_db()
-        journal(
+        journal.record(
             disclosure.case,
             actor,
-            f"Utlämnandet till {disclosure.recipient.name} återkallades.",
+            "disclosure_withdrawn",
             visibility=JournalEntry.Visibility.POLICE_INTERNAL,
             organisation=case_access.organisation,
+            recipient=disclosure.recipient.name,
         )
     return disclosure
 
@@ -131,12 +131,13 @@ def assignable_handlers(organisation: Organisation) -> QuerySet[User]:
 
 
 def headed_disclosure(case_access: access.CaseAccess, user: User, pk: int) -> Disclosure:
-    """The active disclosure ``pk`` of this case to an organisation the user heads, or 404."""
+    """The active disclosure ``pk`` of this case to an organisation the user heads, or
+    ``NotAllowed`` (answered 404)."""
     headed = access.headed_social_org_ids(user)
     for disclosure in case_access.disclosures:
         if disclosure.pk == pk and disclosure.recipient_id in headed:
             return disclosure
-    raise Http404
+    raise errors.NotAllowed()
 
 
 def handlers_fingerprint(disclosure: Disclosure) -> str:
@@ -156,13 +157,16 @@ def set_disclosure_handlers(
     ``expected`` is ``handlers_fingerprint`` as the form was loaded: if another head saved a
     different assignment since, ConflictError instead of silently undoing their change.
     """
-    case_access = access.get_case_for_user(actor, disclosure.case.key, log=False)
+    case_access = guard.access_for_change(actor, disclosure.case)
     disclosure = headed_disclosure(case_access, actor, disclosure.pk)
     chosen = list(handlers)
     allowed = set(assignable_handlers(disclosure.recipient).values_list("pk", flat=True))
     if any(user.pk not in allowed for user in chosen):
-        raise PermissionError("Only handlers of the recipient organisation can be assigned")
+        raise errors.Invalid(
+            _("Bara handläggare i den mottagande organisationen kan tilldelas."), field="handlers"
+        )
     with transaction.atomic():
+        guard.ensure_open(disclosure.case, lock=True)
         Disclosure.objects.select_for_update().filter(pk=disclosure.pk).first()
         if expected is not None and handlers_fingerprint(disclosure) != expected:
             raise ConflictError(
@@ -172,12 +176,13 @@ def set_disclosure_handlers(
                 )
             )
         disclosure.handlers.set(chosen)
-        journal(
+        journal.record(
             disclosure.case,
             actor,
-            f"{disclosure.recipient.name} ändrade vilka handläggare som har tillgång till "
-            f"utlämnandet ({len(chosen)} st).",
+            "disclosure_handlers",
             visibility=JournalEntry.Visibility.POLICE_INTERNAL,
             organisation=disclosure.recipient,
+            recipient=disclosure.recipient.name,
+            count=len(chosen),
         )
     return disclosure

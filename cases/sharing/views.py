@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import user_for_request
+from accounts.http import user_for_request
 from accounts.models import Membership, User
 from cases import access
 from cases.access import CaseAccess

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.forms import user_for_request
+from accounts.http import user_for_request
 from cases import access, services
 from cases.access import CaseAccess
 from cases.forms import AssignHandlerForm

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import user_for_request
+from accounts.http import user_for_request
 from accounts.models import Organisation, User
 from cases import access, services
 from cases.casework.services import case_ids_with_contact_ban, is_contact_ban_term
@@ -22,7 +24,8 @@ from cases.forms import (
     PersonnummerSearchForm,
 )
 from cases.models import ProtectionCaseUserObjectPermission
-from cases.views.common import PAGE_SIZE, with_responsible
+from cases.models.cases import ProtectionCaseQuerySet
+from cases.views.common import PAGE_SIZE
 
 # --- list and search ------------------------------------------------------------------------
 
@@ -66,7 +69,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             )
         if data.get("mine"):
             cases = cases.filter(pk__in=access.assigned_cases(user).values("pk"))
-    cases = with_responsible(cases).order_by("-opened_on", "-number")
+    cases = cast(ProtectionCaseQuerySet, cases).with_responsible().order_by("-opened_on", "-number")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
     query = request.GET.copy()
     query.pop("sida", None)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import services
+from cases import errors, services
 from cases.access import CaseAccess
 from cases.forms import (
     AssignHandlerForm,
@@ -61,7 +61,7 @@ def participant_add(request: HttpRequest, case_access: CaseAccess) -> HttpRespon
                     person_data=None if existing else person_form.cleaned_data,
                     note=form.cleaned_data["note"],
                 )
-            except ValueError as exc:
+            except errors.Invalid as exc:
                 form.add_error("role", str(exc))
             else:
                 messages.success(request, _("Deltagaren har lagts till."))
@@ -91,7 +91,7 @@ def participant_remove(
     if request.method == "POST":
         try:
             services.remove_participant(case_access.user, case, participant)
-        except ValueError as exc:
+        except errors.Invalid as exc:
             error = str(exc)
         else:
             messages.success(request, _("Deltagaren har tagits bort från ärendet."))
@@ -224,7 +224,7 @@ def unassign_handler(request: HttpRequest, case_access: CaseAccess) -> HttpRespo
         return redirect("cases:detail", key=case.key)
     try:
         services.unassign_handler(case_access.user, case, handler)
-    except ValueError as exc:
+    except errors.Invalid as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Handläggaren är inte längre ansvarig för ärendet."))

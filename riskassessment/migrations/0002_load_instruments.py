@@ -1,12 +1,12 @@
-"""Load SARA:SV, SAM, PATRIARK, Check-10+ and Hotbildsanalys from instrument_data."""
+"""Load SARA:SV, SAM, PATRIARK, Check-10+ and Hotbildsanalys (frozen data: the live
+instrument_data.py may change; this migration must not)."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from riskassessment.instrument_data import INSTRUMENTS, validate
+    from riskassessment.migrations._frozen_instruments import INSTRUMENTS
 
-    validate()
     Instrument = apps.get_model("riskassessment", "Instrument")
     Part = apps.get_model("riskassessment", "InstrumentPart")
     Factor = apps.get_model("riskassessment", "Factor")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def mark_police_only(apps, schema_editor):
     """Definitions marked police_only in instrument_data (Hotbildsanalys: the analysis text)."""
-    from riskassessment.instrument_data import INSTRUMENTS
+    from riskassessment.migrations._frozen_instruments import INSTRUMENTS
 
     Definition = apps.get_model("riskassessment", "SummaryJudgementDefinition")
     for instrument in INSTRUMENTS:

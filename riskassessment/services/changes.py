@@ -1,23 +1,24 @@
-"""State changes of an assessment: start, reassess, save a draft, finalise, discard."""
+"""State changes of an assessment: start, reassess, save a draft, finalise, discard.
+
+Each takes the acting user first, then the object (the case, or the assessment), then
+keyword arguments, and applies the rules itself (``cases.guard``): the actor's access through
+``cases.access``, the area's rule (``riskassessment.policy``), the case row locked and a
+closed case refused, then the write and the journal event (``riskassessment.journal``).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from cases import guard, journal
 from cases.access import CaseAccess
-from cases.models import (
-    FollowUp,
-    JournalEntry,
-    Party,
-    ProtectionCase,
-    ProtectiveMeasure,
-)
-from cases.services import journal
+from cases.casework.services import plan_from_assessment
+from cases.models import JournalEntry, Party, ProtectionCase
 from riskassessment.models import (
     Assessment,
     FactorRating,
@@ -25,9 +26,6 @@ from riskassessment.models import (
     SummaryJudgement,
     SummaryJudgementDefinition,
 )
-
-if TYPE_CHECKING:  # dev-only package: never imported at run time
-    pass
 from riskassessment.policy import _is_police_org, may_assess, may_reassess
 from riskassessment.services.common import (
     OMITTED,
@@ -44,51 +42,53 @@ def _party(organisation: Organisation) -> str:
 
 
 def _journal(
-    case_access: CaseAccess, user: User, assessment: Assessment, text: str
+    case_access: CaseAccess, assessment: Assessment, code: str, **params: Any
 ) -> JournalEntry | None:
     """Police assessments: a police-internal entry. Social services' own assessments are
     not the police's to read until disclosed back, so their drafts leave no trace in the
     shared journal; finalising does (it creates shared measures and a follow-up)."""
     if _is_police_org(assessment.organisation):
-        return journal(
-            assessment.case,
-            user,
-            text,
-            visibility=JournalEntry.Visibility.POLICE_INTERNAL,
-            organisation=assessment.organisation,
-        )
-    if assessment.is_final:
-        return journal(
-            assessment.case,
-            user,
-            text,
-            visibility=JournalEntry.Visibility.SHARED,
-            organisation=assessment.organisation,
-        )
-    return None
+        visibility = JournalEntry.Visibility.POLICE_INTERNAL
+    elif assessment.is_final:
+        visibility = JournalEntry.Visibility.SHARED
+    else:
+        return None
+    return journal.record(
+        assessment.case,
+        case_access.user,
+        code,
+        visibility=visibility,
+        organisation=assessment.organisation,
+        **params,
+    )
+
+
+def _assessment_access(actor: User, assessment: Assessment) -> CaseAccess:
+    return guard.access_for_change(actor, assessment.case)
 
 
 # --- state changes -------------------------------------------------------------------------
 
 
 def start_assessment(
-    user: User, case_access: CaseAccess, instrument: Instrument
+    actor: User, case: ProtectionCase, *, instrument: Instrument
 ) -> tuple[Assessment, bool]:
     """A new draft, or the open draft of this instrument by the reader's organisation.
 
     Returns (assessment, created). Finding the existing draft is what brings a user back to
     their work after a lost session.
     """
-    if not may_assess(case_access):
-        raise NotAllowed(_("Du får inte göra bedömningar i det här ärendet."))
-    if not instrument.active:
-        raise InvalidAssessment(_("Instrumentet används inte längre."))
+    case_access = guard.access_for_change(actor, case)
     organisation = case_access.organisation
     with transaction.atomic():
         # Lock the case row: two clicks on "Starta" must not race past the draft check.
-        ProtectionCase.objects.select_for_update().filter(pk=case_access.case.pk).first()
+        guard.ensure_open(case, lock=True)
+        if not may_assess(case_access):
+            raise NotAllowed(_("Du får inte göra bedömningar i det här ärendet."))
+        if not instrument.active:
+            raise InvalidAssessment(_("Instrumentet används inte längre."))
         draft = Assessment.objects.filter(
-            case=case_access.case,
+            case=case,
             instrument=instrument,
             organisation=organisation,
             status=Assessment.Status.DRAFT,
@@ -96,34 +96,29 @@ def start_assessment(
         if draft is not None:
             return draft, False
         assessment = Assessment.objects.create(
-            case=case_access.case,
+            case=case,
             instrument=instrument,
             organisation=organisation,
-            assessor=user,
-            updated_by=user,
+            assessor=actor,
+            updated_by=actor,
             assessed_on=timezone.localdate(),
         )
-        _journal(
-            case_access,
-            user,
-            assessment,
-            _("Riskbedömning påbörjad (%(instrument)s).") % {"instrument": instrument.name},
-        )
+        _journal(case_access, assessment, "assessment_started", instrument=instrument.name)
     return assessment, True
 
 
-def start_reassessment(
-    user: User, case_access: CaseAccess, previous: Assessment
-) -> tuple[Assessment, bool]:
+def start_reassessment(actor: User, previous: Assessment) -> tuple[Assessment, bool]:
     """A new draft of the same instrument that starts from the previous final's ratings and
     evidence (the summary judgements are made afresh). Returns (assessment, created)."""
-    if not may_reassess(case_access, previous):
-        raise NotAllowed(_("Du får inte ompröva den här bedömningen."))
+    case_access = _assessment_access(actor, previous)
+    case = previous.case
     structure = load_structure(previous.instrument)
     with transaction.atomic():
-        ProtectionCase.objects.select_for_update().filter(pk=case_access.case.pk).first()
+        guard.ensure_open(case, lock=True)
+        if not may_reassess(case_access, previous):
+            raise NotAllowed(_("Du får inte ompröva den här bedömningen."))
         draft = Assessment.objects.filter(
-            case=case_access.case,
+            case=case,
             instrument=previous.instrument,
             organisation=case_access.organisation,
             status=Assessment.Status.DRAFT,
@@ -131,11 +126,11 @@ def start_reassessment(
         if draft is not None:
             return draft, False
         assessment = Assessment.objects.create(
-            case=case_access.case,
+            case=case,
             instrument=previous.instrument,
             organisation=case_access.organisation,
-            assessor=user,
-            updated_by=user,
+            assessor=actor,
+            updated_by=actor,
             assessed_on=timezone.localdate(),
             previous=previous,
         )
@@ -153,29 +148,30 @@ def start_reassessment(
         )
         _journal(
             case_access,
-            user,
             assessment,
-            _("Omprövning av riskbedömning påbörjad (%(instrument)s, föregående %(date)s).")
-            % {"instrument": previous.instrument.name, "date": previous.assessed_on.isoformat()},
+            "reassessment_started",
+            instrument=previous.instrument.name,
+            date=previous.assessed_on.isoformat(),
         )
     return assessment, True
 
 
 def save_draft(
-    user: User,
-    case_access: CaseAccess,
+    actor: User,
     assessment: Assessment,
-    data: AssessmentInput,
     *,
+    data: AssessmentInput,
     expected_version: int | None,
 ) -> Assessment:
     """Store everything typed so far (incomplete is fine). Every POST of the form lands here,
     so a draft is never more than one request old."""
+    case_access = _assessment_access(actor, assessment)
     with transaction.atomic():
+        guard.ensure_open(assessment.case, lock=True)
         locked = _locked_for_change(case_access, assessment, expected_version)
         _write(locked, load_structure(locked.instrument), data)
         locked.version += 1
-        locked.updated_by = user
+        locked.updated_by = actor
         locked.save()
     return locked
 
@@ -201,12 +197,14 @@ def _filled(definition: SummaryJudgementDefinition, judgement: SummaryJudgement 
     return bool(judgement.text.strip())
 
 
-def finalise(
-    user: User, case_access: CaseAccess, assessment: Assessment, *, expected_version: int | None
-) -> Assessment:
-    """Lock the assessment for good, and in the same step create the recommended measures
-    (planned) and the reassessment follow-up. Unrated factors become "uppgift saknas"."""
+def finalise(actor: User, assessment: Assessment, *, expected_version: int | None) -> Assessment:
+    """Lock the assessment for good, and in the same step plan the recommended measures and
+    the reassessment follow-up through the case-work service
+    (``cases.casework.services.plan_from_assessment``). Unrated factors become "uppgift
+    saknas"."""
+    case_access = _assessment_access(actor, assessment)
     with transaction.atomic():
+        guard.ensure_open(assessment.case, lock=True)
         locked = _locked_for_change(case_access, assessment, expected_version)
         structure = load_structure(locked.instrument)
         missing = missing_judgements(locked, structure)
@@ -219,50 +217,33 @@ def finalise(
         locked.status = Assessment.Status.FINAL
         locked.finalised_at = timezone.now()
         locked.version += 1
-        locked.updated_by = user
+        locked.updated_by = actor
         locked.save()
 
         kinds = list(locked.recommended_measures.order_by("category", "order", "name"))
-        note = _("Rekommenderad i riskbedömning %(instrument)s %(date)s.") % {
-            "instrument": locked.instrument.name,
-            "date": locked.assessed_on.isoformat(),
-        }
-        ProtectiveMeasure.objects.bulk_create(
-            ProtectiveMeasure(
-                case=locked.case,
-                kind=kind,
-                responsible_party=kind.default_party,
-                status=ProtectiveMeasure.Status.PLANNED,
-                note=note,
-                created_by=user,
-            )
-            for kind in kinds
+        plan_from_assessment(
+            actor,
+            locked.case,
+            kinds=kinds,
+            instrument=locked.instrument.name,
+            assessed_on=locked.assessed_on,
+            reassess_on=locked.next_reassessment_on,
+            party=_party(locked.organisation),
         )
-        if locked.next_reassessment_on:
-            FollowUp.objects.create(
-                case=locked.case,
-                kind=FollowUp.Kind.REASSESSMENT,
-                due_date=locked.next_reassessment_on,
-                assignee=user,
-                responsible_party=_party(locked.organisation),
-                note=_("Omprövning av riskbedömning (%(instrument)s).")
-                % {"instrument": locked.instrument.name},
-                created_by=user,
-            )
-        text = _("Riskbedömning slutförd (%(instrument)s, %(date)s, %(org)s).") % {
-            "instrument": locked.instrument.name,
-            "date": locked.assessed_on.isoformat(),
-            "org": locked.organisation.name,
-        }
+        then: list[tuple[str, dict[str, object]]] = []
         if kinds:
-            text += " " + _("Planerade åtgärder: %(names)s.") % {
-                "names": ", ".join(k.name for k in kinds)
-            }
+            then.append(("assessment_measures", {"names": ", ".join(k.name for k in kinds)}))
         if locked.next_reassessment_on:
-            text += " " + _("Nästa omprövning: %(date)s.") % {
-                "date": locked.next_reassessment_on.isoformat()
-            }
-        _journal(case_access, user, locked, text)
+            then.append(("assessment_next", {"date": locked.next_reassessment_on.isoformat()}))
+        _journal(
+            case_access,
+            locked,
+            "assessment_finalised",
+            instrument=locked.instrument.name,
+            date=locked.assessed_on.isoformat(),
+            org=locked.organisation.name,
+            then=then,
+        )
     return locked
 
 
@@ -274,16 +255,10 @@ def _with_omitted(data: AssessmentInput, structure: InstrumentStructure) -> Asse
     return data
 
 
-def discard_draft(
-    user: User, case_access: CaseAccess, assessment: Assessment, *, expected_version: int | None
-) -> None:
+def discard_draft(actor: User, assessment: Assessment, *, expected_version: int | None) -> None:
+    case_access = _assessment_access(actor, assessment)
     with transaction.atomic():
+        guard.ensure_open(assessment.case, lock=True)
         locked = _locked_for_change(case_access, assessment, expected_version)
-        _journal(
-            case_access,
-            user,
-            locked,
-            _("Utkast till riskbedömning borttaget (%(instrument)s).")
-            % {"instrument": locked.instrument.name},
-        )
+        _journal(case_access, locked, "assessment_discarded", instrument=locked.instrument.name)
         locked.delete()

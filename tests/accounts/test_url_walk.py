@@ -8,8 +8,14 @@ from django.test import Client
 from tests.factories import UserFactory
 from tests.urlwalk import walk
 
-# The password link (sent by e-mail) is for a user who cannot log in: no session needed.
-PUBLIC_NAMES = {"healthz", "accounts:password_link"}
+# The password link (sent by e-mail) is for a user who cannot log in: no session needed;
+# the scheduler health check and the signed unsubscribe link of e-mails (RFC 8058).
+PUBLIC_NAMES = {
+    "healthz",
+    "accounts:password_link",
+    "healthz_scheduler",
+    "notifications:unsubscribe",
+}
 PASSWORD_STEP_NAMES = {"accounts:login", "accounts:otp", "accounts:enrol", "accounts:logout"}
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from cases import access, services
+from cases import access, errors, services
 from cases.models import JournalEntry, Participant, Person, SecretDwelling
 from tests.cases.helpers import person_post
 from tests.factories import make_case, make_disclosure
@@ -177,7 +177,7 @@ def test_remove_dwelling(login, handler) -> None:
 def test_service_refuses_police_only_dwelling_from_the_head(handler, head) -> None:
     case = make_case(handler)
     person = case.participants.get(role="protected").person
-    with pytest.raises(PermissionError):
+    with pytest.raises(errors.NotAllowed):
         services.add_dwelling(
             head, case, person, {"description": "x", "address": "y", "police_only": True}
         )

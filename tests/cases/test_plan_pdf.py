@@ -53,10 +53,9 @@ def rich(handler, koping, social):
 
 def test_pdf_has_every_section_reference_version_and_header(handler, rich) -> None:
     police = access_for(handler, rich.case)
-    plan = services.start_version(handler, police)
+    plan = services.start_version(handler, police.case)
     services.update_texts(
         handler,
-        police,
         plan,
         expected_version=1,
         changes={"police_commitments": "Polisen lånar ut larmpaket."},
@@ -83,10 +82,10 @@ def test_pdf_has_every_section_reference_version_and_header(handler, rich) -> No
 
 
 def test_agreed_pdf_has_no_watermark_and_names_who_confirmed(handler, social, rich) -> None:
-    police, soc = access_for(handler, rich.case), access_for(social, rich.case)
-    plan = services.start_version(handler, police)
-    plan = services.confirm(handler, police, plan, expected_version=1)
-    plan = services.confirm(social, soc, plan, expected_version=1)
+    police = access_for(handler, rich.case)
+    plan = services.start_version(handler, police.case)
+    plan = services.confirm(handler, plan, expected_version=1)
+    plan = services.confirm(social, plan, expected_version=1)
     text = flat(pdf_text(render(police, plan)))
     assert "UTKAST" not in text
     assert "Hanna Handläggare" in text and "Sara Socialsekreterare" in text
@@ -99,13 +98,13 @@ def test_secrecy_marking_comes_from_the_unit(handler, rich) -> None:
     unit.save()
     rich.case.refresh_from_db()
     police = access_for(handler, rich.case)
-    plan = services.start_version(handler, police)
+    plan = services.start_version(handler, police.case)
     assert "SEKRETESS enligt 35 kap. 1 § OSL" in flat(pdf_text(render(police, plan)))
 
 
 def test_metadata_holds_the_title_only(handler, rich) -> None:
     police = access_for(handler, rich.case)
-    plan = services.start_version(handler, police)
+    plan = services.start_version(handler, police.case)
     pdf = render(police, plan)
     info = PdfReader(io.BytesIO(pdf)).metadata
     assert info is not None
@@ -158,15 +157,11 @@ def test_hostile_text_in_every_field_fetches_nothing_and_embeds_nothing(
         )
         rich.case.refresh_from_db()
         police = access_for(handler, rich.case)
-        plan = services.start_version(handler, police)
+        plan = services.start_version(handler, police.case)
         changes = dict.fromkeys(services.EDITABLE_BY["police"], hostile)
-        services.update_texts(handler, police, plan, expected_version=1, changes=changes)
+        services.update_texts(handler, plan, expected_version=1, changes=changes)
         services.update_texts(
-            social,
-            access_for(social, rich.case),
-            plan,
-            expected_version=2,
-            changes={"social_commitments": hostile},
+            social, plan, expected_version=2, changes={"social_commitments": hostile}
         )
         plan.refresh_from_db()
 
@@ -237,7 +232,7 @@ def test_social_services_pdf_holds_nothing_outside_its_scope(
 ) -> None:
     rich = rich_case(handler)
     disclose(rich.case, koping, social, **scope)
-    plan = services.start_version(handler, access_for(handler, rich.case))
+    plan = services.start_version(handler, rich.case)
     soc = access_for(social, rich.case)
 
     text = flat(pdf_text(render(soc, plan)))
@@ -255,7 +250,7 @@ def test_social_services_pdf_holds_nothing_outside_its_scope(
 
 
 def test_police_pdf_shows_everything_but_what_is_never_printed(handler, head, social, rich):
-    plan = services.start_version(handler, access_for(handler, rich.case))
+    plan = services.start_version(handler, rich.case)
     text = flat(pdf_text(render(access_for(handler, rich.case), plan)))
     for group, found in _sentinels_present(text).items():
         assert found == SCOPED[group], group
@@ -278,7 +273,7 @@ def test_social_services_sees_only_its_own_contact_persons(
     rich = rich_case(handler)
     disclose(rich.case, koping, social)
     disclose(rich.case, sala, social_other)
-    plan = services.start_version(handler, access_for(handler, rich.case))
+    plan = services.start_version(handler, rich.case)
     police_text = flat(pdf_text(render(access_for(handler, rich.case), plan)))
     assert "Sara Socialsekreterare" in police_text and "Siv Sala" in police_text
     social_text = flat(pdf_text(render(access_for(social, rich.case), plan)))

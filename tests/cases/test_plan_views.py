@@ -26,7 +26,7 @@ def case(handler, koping, social) -> ProtectionCase:
 
 @pytest.fixture
 def plan(handler, case) -> ProtectionPlan:
-    return services.start_version(handler, access_for(handler, case))
+    return services.start_version(handler, case)
 
 
 def url(name: str, case: ProtectionCase, number: int | None = None) -> str:
@@ -65,7 +65,7 @@ def test_social_services_without_plan_scope_get_404(handler, koping, login) -> N
     from tests.factories import UserFactory
 
     case = make_case(handler)
-    services.start_version(handler, access_for(handler, case))
+    services.start_version(handler, case)
     reader = UserFactory(email="utan.plan@koping.test")
     from accounts.models import Membership
 
@@ -256,9 +256,7 @@ def test_agreement_through_the_pages(login, handler, social, case, plan) -> None
 
 
 def test_confirming_what_changed_meanwhile_is_refused(login, handler, social, case, plan):
-    services.update_texts(
-        handler, access_for(handler, case), plan, expected_version=1, changes={"introduction": "n"}
-    )
+    services.update_texts(handler, plan, expected_version=1, changes={"introduction": "n"})
     response = login(social).post(url("plan_confirm", case, 1), {"version": 1}, follow=True)
     assert "Planen har ändrats sedan du öppnade den" in response.content.decode()
     assert not plan.confirmations.exists()
@@ -333,8 +331,8 @@ def test_case_page_panel(login, handler, social, case) -> None:
     detail = reverse("cases:detail", kwargs={"key": case.key})
     page = login(handler).get(detail).content.decode()
     assert "Ingen skyddsplan är upprättad" in page and "Upprätta skyddsplan" in page
-    plan = services.start_version(handler, access_for(handler, case))
-    services.confirm(handler, access_for(handler, case), plan, expected_version=1)
+    plan = services.start_version(handler, case)
+    services.confirm(handler, plan, expected_version=1)
     page = login(social).get(detail).content.decode()
     assert "Version 1" in page and "Utkast" in page
     assert "Polisen: bekräftad av Hanna Handläggare" in page
@@ -355,11 +353,11 @@ def test_panel_is_empty_without_plan_scope(handler, koping, social) -> None:
 def test_panel_points_to_the_superseded_version_while_drafting(handler, social, case) -> None:
     from cases.plan.panels import case_panel
 
-    police, soc = access_for(handler, case), access_for(social, case)
-    plan = services.start_version(handler, police)
-    plan = services.confirm(handler, police, plan, expected_version=1)
-    services.confirm(social, soc, plan, expected_version=1)
-    services.start_version(handler, police)
+    police = access_for(handler, case)
+    plan = services.start_version(handler, police.case)
+    plan = services.confirm(handler, plan, expected_version=1)
+    services.confirm(social, plan, expected_version=1)
+    services.start_version(handler, police.case)
     panel = case_panel(police)
     assert panel["plan"].number == 2 and panel["previous"].number == 1
     assert [c.party for c in panel["standing"]] == []
@@ -370,16 +368,16 @@ def test_plan_page_queries_do_not_grow_with_versions(
     login, handler, social, case, django_assert_max_num_queries, django_assert_num_queries
 ) -> None:
     client = login(handler)
-    police, soc = access_for(handler, case), access_for(social, case)
+    police = access_for(handler, case)
     for _ in range(6):
-        plan = services.start_version(handler, police)
-        plan = services.confirm(handler, police, plan, expected_version=plan.version)
-        services.confirm(social, soc, plan, expected_version=plan.version)
+        plan = services.start_version(handler, police.case)
+        plan = services.confirm(handler, plan, expected_version=plan.version)
+        services.confirm(social, plan, expected_version=plan.version)
     with django_assert_max_num_queries(40) as few:
         client.get(url("plan", case))
     for _ in range(6):
-        plan = services.start_version(handler, police)
-        plan = services.confirm(handler, police, plan, expected_version=plan.version)
-        services.confirm(social, soc, plan, expected_version=plan.version)
+        plan = services.start_version(handler, police.case)
+        plan = services.confirm(handler, plan, expected_version=plan.version)
+        services.confirm(social, plan, expected_version=plan.version)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url("plan", case))

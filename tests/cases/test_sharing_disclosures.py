@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.http import Http404
 from django.urls import reverse
 
 from accounts.models import Membership, User
+from cases import errors
 from cases.models import AccessLogEntry, Disclosure, JournalEntry
 from cases.sharing import services
 from tests.cases.sharing_support import (
@@ -188,7 +188,7 @@ def test_closed_case_cannot_be_disclosed(login, handler, case, koping) -> None:
 
 
 def test_service_refuses_a_police_unit_as_recipient(handler, case, unit_b) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(errors.Invalid):
         services.create_disclosure(
             handler,
             case,
@@ -201,7 +201,7 @@ def test_service_refuses_a_police_unit_as_recipient(handler, case, unit_b) -> No
 
 def test_service_refuses_social_services(social, case, koping) -> None:
     make_disclosure(case, koping, handlers=[social])
-    with pytest.raises(Http404):
+    with pytest.raises(errors.NotAllowed):
         services.create_disclosure(
             social,
             case,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, User
+from cases import errors
 from cases.models import AccessLogEntry, JournalEntry
 from cases.sharing import services
 from tests.cases.sharing_support import (
@@ -120,7 +121,7 @@ def test_service_refuses_a_handler_of_another_organisation(
     social_head, social_other, case, koping
 ) -> None:
     disclosure = make_disclosure(case, koping)
-    with pytest.raises(PermissionError):
+    with pytest.raises(errors.Invalid):
         services.set_disclosure_handlers(social_head, disclosure, [social_other])
 
 

@@ -190,7 +190,7 @@ def test_police_handler_completes_sara_with_the_keyboard_and_social_sees_the_sum
 
 
 def test_comparison_and_the_form_on_smaller_screens(new_page) -> None:
-    from tests.riskassessment.helpers import case_access, final_assessment, instrument
+    from tests.riskassessment.helpers import final_assessment, instrument
 
     demo.seed()
     handler = User.objects.get(email="handlaggare@polis.example")
@@ -201,7 +201,7 @@ def test_comparison_and_the_form_on_smaller_screens(new_page) -> None:
     newer = final_assessment(handler, case, rating="J", level="high")
     from riskassessment import services
 
-    draft, _ = services.start_assessment(handler, case_access(handler, case), instrument("CHECK10"))
+    draft, _ = services.start_assessment(handler, case, instrument=instrument("CHECK10"))
 
     page, check = new_page()
     login_through_forms(page, handler.email, demo.DEMO_PASSWORD, current_totp(handler))
@@ -223,12 +223,12 @@ def test_comparison_and_the_form_on_smaller_screens(new_page) -> None:
 
 def test_autosave_keeps_the_draft_and_the_version_in_step(new_page) -> None:
     from riskassessment import services
-    from tests.riskassessment.helpers import case_access, sara
+    from tests.riskassessment.helpers import sara
 
     demo.seed()
     handler = User.objects.get(email="handlaggare@polis.example")
     case = make_case(handler)
-    draft, _ = services.start_assessment(handler, case_access(handler, case), sara())
+    draft, _ = services.start_assessment(handler, case, instrument=sara())
 
     page, check = new_page()
     page.clock.install()

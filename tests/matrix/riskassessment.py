@@ -28,17 +28,17 @@ def build(world: World) -> None:
     handler = world.users["handler"]
     case_access = access.get_case_for_user(handler, world.case.key, log=False)
     sara = Instrument.objects.get(code="SARA_SV", version="1")
-    final, _ = services.start_assessment(handler, case_access, sara)
+    final, _ = services.start_assessment(handler, case_access.case, instrument=sara)
     structure = services.load_structure(sara)
     data = services.AssessmentInput(
         judgements={d.pk: services.JudgementInput(level="high") for d in structure.definitions}
     )
-    final = services.save_draft(handler, case_access, final, data, expected_version=None)
-    world.objects["ra_final"] = services.finalise(
-        handler, case_access, final, expected_version=None
-    )
+    final = services.save_draft(handler, final, data=data, expected_version=None)
+    world.objects["ra_final"] = services.finalise(handler, final, expected_version=None)
     check10 = Instrument.objects.get(code="CHECK10", version="1")
-    world.objects["ra_draft"], _ = services.start_assessment(handler, case_access, check10)
+    world.objects["ra_draft"], _ = services.start_assessment(
+        handler, case_access.case, instrument=check10
+    )
 
 
 def final_kwargs(world: World) -> dict[str, Any]:

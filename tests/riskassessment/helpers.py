@@ -54,12 +54,12 @@ def final_assessment(
     """A final assessment made through the services, as the form would."""
     ca = case_access(user, case)
     instrument_row = instrument_row or sara()
-    assessment, _ = services.start_assessment(user, ca, instrument_row)
+    assessment, _ = services.start_assessment(user, ca.case, instrument=instrument_row)
     data = complete_input(services.load_structure(instrument_row), rating=rating, level=level)
     for key, value in changes.items():
         setattr(data, key, value)
-    assessment = services.save_draft(user, ca, assessment, data, expected_version=None)
-    return services.finalise(user, ca, assessment, expected_version=None)
+    assessment = services.save_draft(user, assessment, data=data, expected_version=None)
+    return services.finalise(user, assessment, expected_version=None)
 
 
 def form_post(

@@ -78,7 +78,7 @@ def test_social_services_see_police_assessments_per_scope(
 
 def test_police_drafts_are_never_shown_to_social_services(handler, social, koping):
     case = make_case(handler)
-    draft, _ = services.start_assessment(handler, case_access(handler, case), sara())
+    draft, _ = services.start_assessment(handler, case, instrument=sara())
     make_disclosure(case, koping, handlers=[social], scope_risk_full=True)
     ca = case_access(social, case)
     assert services.visibility(ca, draft) is None
@@ -89,7 +89,7 @@ def test_police_drafts_are_never_shown_to_social_services(handler, social, kopin
 
 def test_police_always_see_police_assessments_drafts_included(handler, colleague, head):
     case = make_case(handler)
-    draft, _ = services.start_assessment(handler, case_access(handler, case), sara())
+    draft, _ = services.start_assessment(handler, case, instrument=sara())
     access.break_the_glass(colleague, case, "Akut")
     for reader in (handler, head, colleague):
         assert services.visibility(case_access(reader, case), draft) == "full"
@@ -112,9 +112,8 @@ def test_police_see_a_social_assessment_only_when_disclosed_back(handler, social
     case = make_case(handler)
     make_disclosure(case, koping, handlers=[social])
     own = _social_final(social, case)
-    draft_ca = case_access(social, case)
     draft, _ = services.start_assessment(
-        social, draft_ca, services.active_instruments().get(code="CHECK10")
+        social, case, instrument=services.active_instruments().get(code="CHECK10")
     )
     police = case_access(handler, case)
     assert services.visibility(police, own) is None
@@ -141,35 +140,29 @@ def test_the_social_journal_entry_is_made_only_when_final(handler, social, kopin
     case = make_case(handler)
     make_disclosure(case, koping, handlers=[social])
     before = JournalEntry.objects.filter(case=case).count()
-    services.start_assessment(social, case_access(social, case), sara())
+    services.start_assessment(social, case, instrument=sara())
     assert JournalEntry.objects.filter(case=case).count() == before
 
 
 def test_social_services_cannot_change_police_assessments(handler, social, koping):
     case = make_case(handler)
-    draft, _ = services.start_assessment(handler, case_access(handler, case), sara())
+    draft, _ = services.start_assessment(handler, case, instrument=sara())
     final = final_assessment(handler, case, services.active_instruments().get(code="CHECK10"))
     make_disclosure(case, koping, handlers=[social], scope_risk_full=True)
     ca = case_access(social, case)
     assert not services.may_change(ca, draft) and not services.may_reassess(ca, final)
     with pytest.raises(services.NotAllowed):
-        services.save_draft(social, ca, draft, services.AssessmentInput(), expected_version=None)
+        services.save_draft(social, draft, data=services.AssessmentInput(), expected_version=None)
     with pytest.raises(services.NotAllowed):
-        services.start_reassessment(social, ca, final)
+        services.start_reassessment(social, final)
 
 
 def test_police_cannot_change_a_social_assessment(handler, social, koping):
     case = make_case(handler)
     make_disclosure(case, koping, handlers=[social])
-    draft, _ = services.start_assessment(social, case_access(social, case), sara())
+    draft, _ = services.start_assessment(social, case, instrument=sara())
     with pytest.raises(services.NotAllowed):
-        services.save_draft(
-            handler,
-            case_access(handler, case),
-            draft,
-            services.AssessmentInput(),
-            expected_version=None,
-        )
+        services.save_draft(handler, draft, data=services.AssessmentInput(), expected_version=None)
 
 
 def test_another_municipality_never_sees_koping_assessments(handler, social, koping, sala):

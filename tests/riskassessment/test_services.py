@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cases import errors
 from cases.models import FollowUp, JournalEntry, MeasureKind, ProtectiveMeasure
 from cases.services import ConflictError
 from riskassessment import services
@@ -26,10 +27,10 @@ pytestmark = pytest.mark.django_db
 def test_start_creates_a_draft_and_starting_again_finds_it(handler) -> None:
     case = make_case(handler)
     ca = case_access(handler, case)
-    first, created = services.start_assessment(handler, ca, sara())
+    first, created = services.start_assessment(handler, ca.case, instrument=sara())
     assert created and first.status == Assessment.Status.DRAFT
     assert first.organisation == case.unit and first.assessor == handler
-    again, created_again = services.start_assessment(handler, ca, sara())
+    again, created_again = services.start_assessment(handler, ca.case, instrument=sara())
     assert again.pk == first.pk and not created_again
     assert case.assessments.count() == 1
 
@@ -37,14 +38,14 @@ def test_start_creates_a_draft_and_starting_again_finds_it(handler) -> None:
 def test_a_draft_may_be_incomplete_and_keeps_everything_saved(handler) -> None:
     case = make_case(handler)
     ca = case_access(handler, case)
-    assessment, _ = services.start_assessment(handler, ca, sara())
+    assessment, _ = services.start_assessment(handler, ca.case, instrument=sara())
     structure = services.load_structure(sara())
     first, second = structure.factors[:2]
     data = services.AssessmentInput(
         ratings={(first.pk, "current"): "J", (second.pk, "earlier"): "-"},
         evidence={first.pk: "Hot via sms 2026-01-03"},
     )
-    saved = services.save_draft(handler, ca, assessment, data, expected_version=1)
+    saved = services.save_draft(handler, assessment, data=data, expected_version=1)
     assert saved.version == 2
     rows = {(r.factor_id, r.time_frame): r for r in saved.ratings.all()}
     assert rows[(first.pk, "current")].rating == "J"
@@ -57,21 +58,19 @@ def test_a_draft_may_be_incomplete_and_keeps_everything_saved(handler) -> None:
 
 def test_saving_with_a_stale_version_is_a_conflict_and_changes_nothing(handler, head) -> None:
     case = make_case(handler)
-    assessment, _ = services.start_assessment(handler, case_access(handler, case), sara())
+    assessment, _ = services.start_assessment(handler, case, instrument=sara())
     factor = services.load_structure(sara()).factors[0]
     services.save_draft(
         head,
-        case_access(head, case),
         assessment,
-        services.AssessmentInput(ratings={(factor.pk, "current"): "D"}),
+        data=services.AssessmentInput(ratings={(factor.pk, "current"): "D"}),
         expected_version=1,
     )
     with pytest.raises(ConflictError):
         services.save_draft(
             handler,
-            case_access(handler, case),
             assessment,
-            services.AssessmentInput(ratings={(factor.pk, "current"): "N"}),
+            data=services.AssessmentInput(ratings={(factor.pk, "current"): "N"}),
             expected_version=1,
         )
     assert assessment.ratings.get(factor=factor, time_frame="current").rating == "D"
@@ -81,21 +80,19 @@ def test_finalising_locks_the_assessment(handler) -> None:
     case = make_case(handler)
     final = final_assessment(handler, case)
     assert final.status == Assessment.Status.FINAL and final.finalised_at
-    ca = case_access(handler, case)
     factor = services.load_structure(sara()).factors[0]
     before = final.ratings.get(factor=factor, time_frame="current").rating
     with pytest.raises(services.AssessmentLocked):
         services.save_draft(
             handler,
-            ca,
             final,
-            services.AssessmentInput(ratings={(factor.pk, "current"): "N"}),
+            data=services.AssessmentInput(ratings={(factor.pk, "current"): "N"}),
             expected_version=None,
         )
     with pytest.raises(services.AssessmentLocked):
-        services.finalise(handler, ca, final, expected_version=None)
+        services.finalise(handler, final, expected_version=None)
     with pytest.raises(services.AssessmentLocked):
-        services.discard_draft(handler, ca, final, expected_version=None)
+        services.discard_draft(handler, final, expected_version=None)
     final.refresh_from_db()
     assert final.ratings.get(factor=factor, time_frame="current").rating == before
     assert final.status == Assessment.Status.FINAL
@@ -104,14 +101,14 @@ def test_finalising_locks_the_assessment(handler) -> None:
 def test_a_missing_summary_judgement_blocks_finalising_and_names_it(handler) -> None:
     case = make_case(handler)
     ca = case_access(handler, case)
-    assessment, _ = services.start_assessment(handler, ca, sara())
+    assessment, _ = services.start_assessment(handler, ca.case, instrument=sara())
     structure = services.load_structure(sara())
     data = complete_input(structure)
     severe = next(d for d in structure.definitions if d.code == "severe_violence")
     del data.judgements[severe.pk]
-    assessment = services.save_draft(handler, ca, assessment, data, expected_version=None)
+    assessment = services.save_draft(handler, assessment, data=data, expected_version=None)
     with pytest.raises(services.MissingJudgements) as caught:
-        services.finalise(handler, ca, assessment, expected_version=assessment.version)
+        services.finalise(handler, assessment, expected_version=assessment.version)
     assert caught.value.definitions == [severe]
     assert "Risk för allvarligt/dödligt våld" in caught.value.message
     assessment.refresh_from_db()
@@ -124,27 +121,27 @@ def test_optional_text_judgements_do_not_block(handler) -> None:
     case = make_case(handler)
     ca = case_access(handler, case)
     patriark = instrument("PATRIARK")
-    assessment, _ = services.start_assessment(handler, ca, patriark)
+    assessment, _ = services.start_assessment(handler, ca.case, instrument=patriark)
     structure = services.load_structure(patriark)
     data = complete_input(structure)
     for definition in structure.definitions:
         if not definition.required:
             del data.judgements[definition.pk]
-    assessment = services.save_draft(handler, ca, assessment, data, expected_version=None)
-    final = services.finalise(handler, ca, assessment, expected_version=None)
+    assessment = services.save_draft(handler, assessment, data=data, expected_version=None)
+    final = services.finalise(handler, assessment, expected_version=None)
     assert final.is_final
 
 
 def test_unrated_factors_become_omitted_when_finalising(handler) -> None:
     case = make_case(handler)
     ca = case_access(handler, case)
-    assessment, _ = services.start_assessment(handler, ca, sara())
+    assessment, _ = services.start_assessment(handler, ca.case, instrument=sara())
     structure = services.load_structure(sara())
     data = complete_input(structure)
     first = structure.factors[0]
     data.ratings = {(first.pk, "current"): "J"}
-    assessment = services.save_draft(handler, ca, assessment, data, expected_version=None)
-    final = services.finalise(handler, ca, assessment, expected_version=None)
+    assessment = services.save_draft(handler, assessment, data=data, expected_version=None)
+    final = services.finalise(handler, assessment, expected_version=None)
     assert final.ratings.count() == len(structure.factors) * 2
     assert final.ratings.filter(rating="-").count() == len(structure.factors) * 2 - 1
     assert not final.ratings.filter(rating="").exists()
@@ -184,23 +181,22 @@ def test_no_follow_up_without_a_reassessment_date(handler) -> None:
 def test_reassessment_copies_the_ratings_and_evidence(handler) -> None:
     case = make_case(handler)
     previous = final_assessment(handler, case, rating="D")
-    ca = case_access(handler, case)
-    new, created = services.start_reassessment(handler, ca, previous)
+    new, created = services.start_reassessment(handler, previous)
     assert created and new.previous == previous and new.instrument == previous.instrument
     assert new.status == Assessment.Status.DRAFT
     copied = {(r.factor_id, r.time_frame): (r.rating, r.evidence) for r in new.ratings.all()}
     original = {(r.factor_id, r.time_frame): (r.rating, r.evidence) for r in previous.ratings.all()}
     assert copied == original and len(copied) == 30
     assert not new.judgements.exists()  # the judgement is made afresh
-    again, created_again = services.start_reassessment(handler, ca, previous)
+    again, created_again = services.start_reassessment(handler, previous)
     assert again == new and not created_again
 
 
 def test_only_a_final_assessment_can_be_reassessed(handler) -> None:
     case = make_case(handler)
-    draft, _ = services.start_assessment(handler, case_access(handler, case), sara())
+    draft, _ = services.start_assessment(handler, case, instrument=sara())
     with pytest.raises(services.NotAllowed):
-        services.start_reassessment(handler, case_access(handler, case), draft)
+        services.start_reassessment(handler, draft)
 
 
 def test_break_the_glass_reader_may_not_assess(handler, colleague) -> None:
@@ -211,15 +207,15 @@ def test_break_the_glass_reader_may_not_assess(handler, colleague) -> None:
     ca = case_access(colleague, case)
     assert not services.may_assess(ca)
     with pytest.raises(services.NotAllowed):
-        services.start_assessment(colleague, ca, sara())
+        services.start_assessment(colleague, ca.case, instrument=sara())
 
 
 def test_closed_case_takes_no_new_assessment(handler) -> None:
     case = make_case(handler)
     case.status = case.Status.CLOSED
     case.save()
-    with pytest.raises(services.NotAllowed):
-        services.start_assessment(handler, case_access(handler, case), sara())
+    with pytest.raises(errors.CaseClosed):
+        services.start_assessment(handler, case, instrument=sara())
 
 
 def test_inactive_instrument_cannot_be_started(handler) -> None:
@@ -228,16 +224,16 @@ def test_inactive_instrument_cannot_be_started(handler) -> None:
     old.active = False
     old.save()
     with pytest.raises(services.AssessmentError):
-        services.start_assessment(handler, case_access(handler, case), old)
+        services.start_assessment(handler, case, instrument=old)
 
 
 def test_discarding_a_draft(handler) -> None:
     case = make_case(handler)
     ca = case_access(handler, case)
-    draft, _ = services.start_assessment(handler, ca, sara())
+    draft, _ = services.start_assessment(handler, ca.case, instrument=sara())
     with pytest.raises(ConflictError):
-        services.discard_draft(handler, ca, draft, expected_version=99)
-    services.discard_draft(handler, ca, draft, expected_version=draft.version)
+        services.discard_draft(handler, draft, expected_version=99)
+    services.discard_draft(handler, draft, expected_version=draft.version)
     assert not case.assessments.exists()
 
 
@@ -246,7 +242,7 @@ def test_latest_final_summaries_one_per_instrument(handler) -> None:
     final_assessment(handler, case, level="low", assessed_on=timezone.localdate() - timedelta(5))
     final_assessment(handler, case, level="high")
     final_assessment(handler, case, instrument("CHECK10"), level="medium")
-    services.start_assessment(handler, case_access(handler, case), instrument("SAM"))  # draft
+    services.start_assessment(handler, case, instrument=instrument("SAM"))  # draft
     summaries = services.latest_final_summaries(case, for_access=case_access(handler, case))
     assert [s.instrument_code for s in summaries] == ["SARA_SV", "CHECK10"] or [
         s.instrument_code for s in summaries
@@ -265,7 +261,7 @@ def test_comparison_shows_changed_factors_and_judgements(handler) -> None:
         handler, case, rating="N", level="low", assessed_on=timezone.localdate() - timedelta(30)
     )
     ca = case_access(handler, case)
-    new, _ = services.start_reassessment(handler, ca, older)
+    new, _ = services.start_reassessment(handler, older)
     structure = services.load_structure(sara())
     data = complete_input(structure, rating="N", level="low")
     first, second, third = structure.factors[:3]
@@ -274,8 +270,8 @@ def test_comparison_shows_changed_factors_and_judgements(handler) -> None:
     data.ratings[(third.pk, "current")] = ""  # left unrated: omitted when finalised
     severe = next(d for d in structure.definitions if d.code == "severe_violence")
     data.judgements[severe.pk] = services.JudgementInput(level="high")
-    new = services.save_draft(handler, ca, new, data, expected_version=None)
-    new = services.finalise(handler, ca, new, expected_version=None)
+    new = services.save_draft(handler, new, data=data, expected_version=None)
+    new = services.finalise(handler, new, expected_version=None)
 
     comparison = services.compare(ca, new.pk, older.pk)  # any order: older first
     assert comparison.before.assessment == older and comparison.after.assessment == new
@@ -315,13 +311,12 @@ def test_new_version_of_an_instrument_is_a_new_row_with_the_same_code(handler) -
     copy.active = True
     copy.save()
     ca = case_access(handler, case)
-    newer, _ = services.start_assessment(handler, ca, copy)
+    newer, _ = services.start_assessment(handler, ca.case, instrument=copy)
     newer = services.save_draft(
         handler,
-        ca,
         newer,
-        complete_input(services.load_structure(copy), rating="J"),
+        data=complete_input(services.load_structure(copy), rating="J"),
         expected_version=None,
     )
-    newer = services.finalise(handler, ca, newer, expected_version=None)
+    newer = services.finalise(handler, newer, expected_version=None)
     assert services.compare(ca, used.pk, newer.pk).changed_factors == []

@@ -12,7 +12,7 @@ from cases.models import AccessLogEntry, FollowUp, MeasureKind, ProtectiveMeasur
 from riskassessment import services
 from riskassessment.models import Assessment
 from tests.factories import make_case, make_disclosure
-from tests.riskassessment.helpers import case_access, final_assessment, form_post, instrument, sara
+from tests.riskassessment.helpers import final_assessment, form_post, instrument, sara
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +253,7 @@ def test_no_risk_scope_shows_no_police_assessment(login, handler, social, koping
 
 def test_police_draft_is_404_for_social_services(login, handler, social, koping):
     case = make_case(handler)
-    draft, _ = services.start_assessment(handler, case_access(handler, case), sara())
+    draft, _ = services.start_assessment(handler, case, instrument=sara())
     make_disclosure(case, koping, handlers=[social], scope_risk_full=True)
     client = login(social)
     assert client.get(_url("detail", case, draft.pk)).status_code == 404
@@ -342,7 +342,7 @@ def test_history_list_has_a_fixed_number_of_queries(
     codes = ["SARA_SV", "CHECK10", "SAM", "PATRIARK", "SARA_SV", "CHECK10"] if many else ["SAM"]
     for code in codes:
         final_assessment(handler, case, instrument(code))
-    services.start_assessment(handler, case_access(handler, case), instrument("HOTBILD"))
+    services.start_assessment(handler, case, instrument=instrument("HOTBILD"))
     client = login(handler)
     url = _url("list", case)
     client.get(url)  # the first request of a session writes more to the session

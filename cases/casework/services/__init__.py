@@ -22,6 +22,7 @@ from cases.casework.policy import (
     may_edit_party,
     may_edit_police_work,
     may_manage_legal_hold,
+    may_plan_from_assessment,
     may_reopen,
     shows_casework,
 )
@@ -64,6 +65,7 @@ from cases.casework.services.followups import (
 )
 from cases.casework.services.measures import (
     add_measure,
+    plan_from_assessment,
     set_measure_status,
     update_measure,
 )
@@ -111,6 +113,7 @@ __all__ = [
     "may_edit_party",
     "may_edit_police_work",
     "may_manage_legal_hold",
+    "may_plan_from_assessment",
     "may_reopen",
     "measures_ending_on_close",
     "measures_for",
@@ -118,6 +121,7 @@ __all__ = [
     "open_follow_ups",
     "open_follow_ups_block_closing",
     "participant_label",
+    "plan_from_assessment",
     "record_support_information",
     "remove_legal_hold",
     "reopen_case",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases import errors
 from cases.casework.policy import may_edit_police_work
 from cases.casework.services.common import (
     _access,
@@ -61,9 +62,12 @@ def _check_ban_parties(
     case: ProtectionCase, protected: Participant, restricted: Participant
 ) -> None:
     if protected.case_id != case.pk or restricted.case_id != case.pk:
-        raise ValueError("participants must belong to the case")
+        raise errors.Invalid(_("Välj personer som ingår i ärendet."))
     if protected.pk == restricted.pk or protected.person_id == restricted.person_id:
-        raise ValueError("the restricted person must differ from the protected person")
+        raise errors.Invalid(
+            _("Den som förbudet gäller kan inte vara den skyddade personen."),
+            field="restricted_participant",
+        )
 
 
 def add_contact_ban(
@@ -84,8 +88,8 @@ def add_contact_ban(
     case_access = _access(actor, case)
     _require(may_edit_police_work(case_access))
     _check_ban_parties(case, protected_participant, restricted_participant)
-    if contact_ban_period_error(ban_type, valid_from, valid_until):
-        raise ValueError("invalid period")
+    if period_error := contact_ban_period_error(ban_type, valid_from, valid_until):
+        raise errors.Invalid(period_error, field="valid_until")
     with transaction.atomic():
         ensure_open(case, lock=True)
         ban = ContactBan.objects.create(
@@ -102,11 +106,7 @@ def add_contact_ban(
             note=note,
             created_by=actor,
         )
-        _journal(
-            case_access,
-            _("Kontaktförbud registrerat: %(type)s (%(status)s).")
-            % {"type": ban.get_ban_type_display(), "status": ban.get_status_display()},
-        )
+        _journal(case_access, "ban_added", type=ban.ban_type, status=ban.status)
     return ban
 
 
@@ -129,8 +129,8 @@ def update_contact_ban(
     case_access = _access(actor, ban.case)
     _require(may_edit_police_work(case_access))
     _check_ban_parties(ban.case, protected_participant, restricted_participant)
-    if contact_ban_period_error(ban_type, valid_from, valid_until):
-        raise ValueError("invalid period")
+    if period_error := contact_ban_period_error(ban_type, valid_from, valid_until):
+        raise errors.Invalid(period_error, field="valid_until")
     with transaction.atomic():
         ensure_open(ban.case, lock=True)
         _bump(
@@ -150,11 +150,7 @@ def update_contact_ban(
             updated_at=timezone.now(),
         )
         ban.refresh_from_db()
-        _journal(
-            case_access,
-            _("Kontaktförbud ändrat: %(type)s (%(status)s).")
-            % {"type": ban.get_ban_type_display(), "status": ban.get_status_display()},
-        )
+        _journal(case_access, "ban_changed", type=ban.ban_type, status=ban.status)
     return ban
 
 
@@ -178,11 +174,7 @@ def add_breach(
             description=description,
             created_by=actor,
         )
-        _journal(
-            case_access,
-            _("Överträdelse av kontaktförbud registrerad (%(date)s).")
-            % {"date": occurred_on.isoformat()},
-        )
+        _journal(case_access, "breach_added", date=occurred_on.isoformat())
     return breach
 
 

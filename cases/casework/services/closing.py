@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases import extensions
+from cases import errors, extensions
 from cases.casework.policy import (
     may_edit_police_work,
     may_manage_legal_hold,
@@ -61,7 +61,7 @@ def close_case(
     case_access = _access(actor, case)
     _require(may_edit_police_work(case_access))
     if reason == CaseClosure.Reason.OTHER and not reason_text.strip():
-        raise ValueError("reason_text required for reason 'other'")
+        raise errors.Invalid(_("Beskriv skälet när du väljer ”Annat”."), field="reason_text")
     with transaction.atomic():
         ensure_open(case, lock=True)
         blockers = closing_blockers(case)
@@ -88,25 +88,15 @@ def close_case(
             final_note=final_note,
             closed_by=actor,
         )
-        _journal(
-            case_access,
-            _("Ärendet avslutades: %(reason)s.") % {"reason": closure.get_reason_display()},
-        )
+        _journal(case_access, "case_closed", reason=closure.reason)
         if current:
-            _journal(
-                case_access,
-                _("%(count)s planerade eller pågående åtgärder avslutades med ärendet.")
-                % {"count": len(current)},
-            )
+            _journal(case_access, "measures_ended_on_close", count=len(current))
     return closure
 
 
 def measures_ending_on_close(case: ProtectionCase) -> QuerySet[ProtectiveMeasure]:
     """Planned and active measures: closing the case ends them (shown on the closing form)."""
-    return ProtectiveMeasure.objects.filter(
-        case=case,
-        status__in=(ProtectiveMeasure.Status.PLANNED, ProtectiveMeasure.Status.ACTIVE),
-    ).select_related("kind")
+    return ProtectiveMeasure.objects.current().filter(case=case).select_related("kind")
 
 
 def reopen_case(actor: User, case: ProtectionCase, *, reason: str) -> CaseClosure | None:
@@ -114,7 +104,7 @@ def reopen_case(actor: User, case: ProtectionCase, *, reason: str) -> CaseClosur
     case_access = _access(actor, case)
     _require(may_reopen(case_access))
     if not reason.strip():
-        raise ValueError("a reason is required")
+        raise errors.Invalid(_("Ange ett skäl."), field="reason")
     with transaction.atomic():
         locked = ProtectionCase.objects.select_for_update().get(pk=case.pk)
         if locked.is_open:
@@ -130,7 +120,7 @@ def reopen_case(actor: User, case: ProtectionCase, *, reason: str) -> CaseClosur
             closure.reopened_by = actor
             closure.reopen_reason = reason
             closure.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
-        _journal(case_access, _("Ärendet återöppnades av enhetschefen."))
+        _journal(case_access, "case_reopened")
     return closure
 
 
@@ -139,12 +129,12 @@ def set_legal_hold(actor: User, case: ProtectionCase, *, reason: str) -> LegalHo
     case_access = _access(actor, case)
     _require(may_manage_legal_hold(case_access))
     if not reason.strip():
-        raise ValueError("a reason is required")
+        raise errors.Invalid(_("Ange ett skäl."), field="reason")
     with transaction.atomic():
         hold, _created = LegalHold.objects.update_or_create(
             case=case, defaults={"reason": reason, "set_by": actor}
         )
-        _journal(case_access, _("Bevarandebeslut: ärendet gallras inte."))
+        _journal(case_access, "legal_hold_set")
     return hold
 
 
@@ -154,8 +144,5 @@ def remove_legal_hold(actor: User, case: ProtectionCase) -> bool:
     with transaction.atomic():
         deleted, _counts = LegalHold.objects.filter(case=case).delete()
         if deleted:
-            _journal(
-                case_access,
-                _("Bevarandebeslutet hävdes: ärendet gallras enligt gallringsfristen."),
-            )
+            _journal(case_access, "legal_hold_removed")
     return bool(deleted)

@@ -6,16 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F
-from django.http import Http404
 
 from accounts.models import User
-from cases import access, errors
+from cases import errors, guard, journal
 from cases.access import CaseAccess
 from cases.models import (
     JournalEntry,
     ProtectionCase,
 )
-from cases.services import ConflictError, journal
+from cases.services import ConflictError
 
 # The case-work names of the domain errors (cases.errors), kept for existing callers.
 CaseClosedError = errors.CaseClosed
@@ -36,47 +35,35 @@ class ClosingBlockedError(errors.Invalid):
 def _access(actor: User, case: ProtectionCase) -> CaseAccess:
     """The actor's access to the case, resolved again (not logged: the view logged it)."""
     try:
-        return access.get_case_for_user(actor, case.key, log=False)
-    except (Http404, access.BreakGlassRequired) as exc:
-        raise CaseworkPermissionError("No access to the case") from exc
+        return guard.access_for_change(actor, case)
+    except errors.NotAllowed as exc:
+        raise CaseworkPermissionError() from exc
 
 
 def _require(allowed: bool) -> None:
     if not allowed:
-        raise CaseworkPermissionError("Not allowed to change this part of the case")
+        raise CaseworkPermissionError()
 
 
-def ensure_open(case: ProtectionCase, *, lock: bool = False) -> None:
-    """Raise CaseClosedError unless the case is open — as the database says now, not as the
-    (possibly stale) object says. Inside a transaction pass ``lock=True``: the case row then
-    stays locked until commit, so a concurrent closing waits for this change and sees it.
-
-    Every service that changes a case or anything in it should call this first.
-    """
-    rows = ProtectionCase.objects.filter(pk=case.pk)
-    if lock:
-        rows = rows.select_for_update()
-    status = rows.values_list("status", flat=True).first()
-    if status is not None and status != case.status:
-        case.status = status
-    if status != ProtectionCase.Status.OPEN:
-        raise CaseClosedError(case)
+# Every case-work service that changes a case calls this first inside its transaction.
+ensure_open = guard.ensure_open
 
 
-def _journal(case_access: CaseAccess, text: str) -> JournalEntry:
-    # Entries by social services are theirs to see; everything else stays police-internal
-    # (the journal's own view decides what a reader sees).
+def _journal(case_access: CaseAccess, code: str, **params: Any) -> JournalEntry:
+    """Journal a case-work event (``cases.journal``). Entries by social services are theirs
+    to see; everything else stays police-internal (the journal's view decides who reads)."""
     visibility = (
         JournalEntry.Visibility.POLICE_INTERNAL
         if case_access.is_police
         else JournalEntry.Visibility.SHARED
     )
-    return journal(
+    return journal.record(
         case_access.case,
         case_access.user,
-        text,
+        code,
         visibility=visibility,
         organisation=case_access.organisation,
+        **params,
     )
 
 

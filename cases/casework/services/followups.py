@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
-from cases import access
+from cases import access, errors
 from cases.casework.policy import may_edit_party
 from cases.casework.services.common import (
     _access,
@@ -66,7 +66,9 @@ def _check_assignee(case: ProtectionCase, party: str, assignee: User | None) -> 
     if assignee is not None and assignee.pk not in {
         user.pk for user in assignee_choices(case)[party]
     }:
-        raise ValueError("assignee must be able to open the case for this party")
+        raise errors.Invalid(
+            _("Välj någon som kan öppna ärendet för den ansvariga parten."), field="assignee"
+        )
 
 
 def add_follow_up(
@@ -83,7 +85,9 @@ def add_follow_up(
     case_access = _access(actor, case)
     _require(may_edit_party(case_access, responsible_party))
     if due_date < timezone.localdate():
-        raise ValueError("due_date in the past")
+        raise errors.Invalid(
+            _("Datumet har redan passerat. Välj dagens datum eller ett senare."), field="due_date"
+        )
     _check_assignee(case, responsible_party, assignee)
     with transaction.atomic():
         ensure_open(case, lock=True)
@@ -96,11 +100,7 @@ def add_follow_up(
             note=note,
             created_by=actor,
         )
-        _journal(
-            case_access,
-            _("Uppföljning planerad: %(kind)s senast %(date)s.")
-            % {"kind": follow_up.get_kind_display(), "date": due_date.isoformat()},
-        )
+        _journal(case_access, "follow_up_planned", kind=follow_up.kind, date=due_date.isoformat())
     return follow_up
 
 
@@ -122,9 +122,11 @@ def update_follow_up(
         and may_edit_party(case_access, responsible_party)
     )
     if follow_up.done_on is not None:
-        raise ValueError("follow-up already done")
+        raise errors.Invalid(_("Uppföljningen är redan utförd."))
     if due_date != follow_up.due_date and due_date < timezone.localdate():
-        raise ValueError("due_date in the past")
+        raise errors.Invalid(
+            _("Datumet har redan passerat. Välj dagens datum eller ett senare."), field="due_date"
+        )
     _check_assignee(follow_up.case, responsible_party, assignee)
     with transaction.atomic():
         ensure_open(follow_up.case, lock=True)
@@ -139,11 +141,7 @@ def update_follow_up(
             note=note,
         )
         follow_up.refresh_from_db()
-        _journal(
-            case_access,
-            _("Uppföljning ändrad: %(kind)s senast %(date)s.")
-            % {"kind": follow_up.get_kind_display(), "date": due_date.isoformat()},
-        )
+        _journal(case_access, "follow_up_changed", kind=follow_up.kind, date=due_date.isoformat())
     return follow_up
 
 
@@ -162,20 +160,19 @@ def complete_follow_up(
     case_access = _access(actor, follow_up.case)
     _require(may_edit_party(case_access, follow_up.responsible_party))
     if done_on > timezone.localdate():
-        raise ValueError("done_on in the future")
+        raise errors.Invalid(_("Datumet kan inte ligga i framtiden."), field="done_on")
     if next_due_date is not None and next_due_date < timezone.localdate():
-        raise ValueError("next_due_date in the past")
+        raise errors.Invalid(
+            _("Datumet har redan passerat. Välj dagens datum eller ett senare."),
+            field="next_due_date",
+        )
     with transaction.atomic():
         ensure_open(follow_up.case, lock=True)
         if FollowUp.objects.filter(pk=follow_up.pk, done_on__isnull=False).exists():
             raise ConflictError
         _bump(FollowUp, follow_up.pk, expected_version, done_on=done_on, outcome=outcome)
         follow_up.refresh_from_db()
-        _journal(
-            case_access,
-            _("Uppföljning utförd %(date)s: %(kind)s.")
-            % {"date": done_on.isoformat(), "kind": follow_up.get_kind_display()},
-        )
+        _journal(case_access, "follow_up_done", date=done_on.isoformat(), kind=follow_up.kind)
         next_follow_up = None
         if next_due_date is not None:
             next_follow_up = FollowUp.objects.create(
@@ -188,23 +185,21 @@ def complete_follow_up(
             )
             _journal(
                 case_access,
-                _("Uppföljning planerad: %(kind)s senast %(date)s.")
-                % {
-                    "kind": next_follow_up.get_kind_display(),
-                    "date": next_due_date.isoformat(),
-                },
+                "follow_up_planned",
+                kind=next_follow_up.kind,
+                date=next_due_date.isoformat(),
             )
     return next_follow_up
 
 
 def without_next_follow_up(qs: QuerySet[ProtectionCase]) -> QuerySet[ProtectionCase]:
     """The open cases of ``qs`` that have no planned follow-up (for a warning in lists)."""
-    planned = FollowUp.objects.filter(done_on__isnull=True).values("case_id")
+    planned = FollowUp.objects.open().values("case_id")
     return qs.filter(status=ProtectionCase.Status.OPEN).exclude(pk__in=planned)
 
 
 def open_follow_ups(case: ProtectionCase) -> QuerySet[FollowUp]:
-    return FollowUp.objects.filter(case=case, done_on__isnull=True).order_by("due_date", "pk")
+    return FollowUp.objects.open().filter(case=case).order_by("due_date", "pk")
 
 
 def _with_overdue(qs: QuerySet[FollowUp], today: date) -> QuerySet[FollowUp]:

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.casework.policy import may_edit_party
+from cases import errors
+from cases.casework.policy import may_edit_party, may_plan_from_assessment
 from cases.casework.services.common import (
     _access,
     _bump,
@@ -19,6 +20,7 @@ from cases.casework.services.common import (
     ensure_open,
 )
 from cases.models import (
+    FollowUp,
     MeasureKind,
     ProtectionCase,
     ProtectiveMeasure,
@@ -27,7 +29,7 @@ from cases.models import (
 
 def _check_measure_dates(start: date | None, end: date | None) -> None:
     if start and end and end < start:
-        raise ValueError("end_date before start_date")
+        raise errors.Invalid(_("Slutdatumet kan inte vara före startdatumet."), field="end_date")
 
 
 def add_measure(
@@ -64,12 +66,10 @@ def add_measure(
         )
         _journal(
             case_access,
-            _("Skyddsåtgärd tillagd: %(kind)s (%(party)s, %(status)s).")
-            % {
-                "kind": kind.name,
-                "party": measure.get_responsible_party_display(),
-                "status": measure.get_status_display(),
-            },
+            "measure_added",
+            kind=kind.name,
+            party=measure.responsible_party,
+            status=measure.status,
         )
     return measure
 
@@ -116,12 +116,10 @@ def update_measure(
         measure.refresh_from_db()
         _journal(
             case_access,
-            _("Skyddsåtgärd ändrad: %(kind)s (%(party)s, %(status)s).")
-            % {
-                "kind": kind.name,
-                "party": measure.get_responsible_party_display(),
-                "status": measure.get_status_display(),
-            },
+            "measure_changed",
+            kind=kind.name,
+            party=measure.responsible_party,
+            status=measure.status,
         )
     return measure
 
@@ -136,7 +134,7 @@ def set_measure_status(
 ) -> ProtectiveMeasure:
     """End (status "ended", end date today unless given) or decline a measure."""
     if status not in (ProtectiveMeasure.Status.ENDED, ProtectiveMeasure.Status.DECLINED):
-        raise ValueError(status)
+        raise errors.Invalid(_("Okänd status."), field="status")
     case_access = _access(actor, measure.case)
     _require(may_edit_party(case_access, measure.responsible_party))
     values: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
@@ -148,9 +146,53 @@ def set_measure_status(
         ensure_open(measure.case, lock=True)
         _bump(ProtectiveMeasure, measure.pk, expected_version, **values)
         measure.refresh_from_db()
-        _journal(
-            case_access,
-            _("Skyddsåtgärd %(kind)s: %(status)s.")
-            % {"kind": measure.kind.name, "status": measure.get_status_display().lower()},
-        )
+        _journal(case_access, "measure_status", kind=measure.kind.name, status=measure.status)
     return measure
+
+
+def plan_from_assessment(
+    actor: User,
+    case: ProtectionCase,
+    *,
+    kinds: list[MeasureKind],
+    instrument: str,
+    assessed_on: date,
+    reassess_on: date | None,
+    party: str,
+) -> tuple[list[ProtectiveMeasure], FollowUp | None]:
+    """What a finalised risk assessment plans: its recommended measures (planned, each with
+    its kind's default party) and the reassessment follow-up of the assessing party, assigned
+    to the assessor. Journalled by the assessment's own event (one entry for the whole step).
+    Called inside the finalising transaction, which has locked the case row."""
+    case_access = _access(actor, case)
+    _require(may_plan_from_assessment(case_access))
+    with transaction.atomic():
+        ensure_open(case, lock=True)
+        note = _("Rekommenderad i riskbedömning %(instrument)s %(date)s.") % {
+            "instrument": instrument,
+            "date": assessed_on.isoformat(),
+        }
+        measures = ProtectiveMeasure.objects.bulk_create(
+            ProtectiveMeasure(
+                case=case,
+                kind=kind,
+                responsible_party=kind.default_party,
+                status=ProtectiveMeasure.Status.PLANNED,
+                note=note,
+                created_by=actor,
+            )
+            for kind in kinds
+        )
+        follow_up = None
+        if reassess_on:
+            follow_up = FollowUp.objects.create(
+                case=case,
+                kind=FollowUp.Kind.REASSESSMENT,
+                due_date=reassess_on,
+                assignee=actor,
+                responsible_party=party,
+                note=_("Omprövning av riskbedömning (%(instrument)s).")
+                % {"instrument": instrument},
+                created_by=actor,
+            )
+    return measures, follow_up

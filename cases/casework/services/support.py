@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases import errors
 from cases.casework.policy import may_edit_police_work
 from cases.casework.services.common import (
     _access,
@@ -125,12 +126,12 @@ def record_support_information(
     case_access = _access(actor, case)
     _require(may_edit_police_work(case_access))
     if participant.case_id != case.pk:
-        raise ValueError("participant must belong to the case")
+        raise errors.Invalid(_("Välj en person som ingår i ärendet."), field="participant")
     if informed_on > timezone.localdate():
-        raise ValueError("informed_on in the future")
+        raise errors.Invalid(_("Datumet kan inte ligga i framtiden."), field="informed_on")
     chosen = list(organisations)
     if not chosen:
-        raise ValueError("no organisation chosen")
+        raise errors.Invalid(_("Välj minst en verksamhet."), field="organisations")
     with transaction.atomic():
         ensure_open(case, lock=True)
         rows = SupportInformation.objects.bulk_create(
@@ -145,13 +146,10 @@ def record_support_information(
             )
             for org in chosen
         )
-        text = (
-            _("Hänvisning till stöd registrerad (%(count)s verksamheter, %(role)s).")
-            if is_referral
-            else _("Information om stöd registrerad (%(count)s verksamheter, %(role)s).")
-        )
         _journal(
             case_access,
-            text % {"count": len(chosen), "role": participant.get_role_display().lower()},
+            "support_referred" if is_referral else "support_informed",
+            count=len(chosen),
+            role=participant.role,
         )
     return rows

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms import user_for_request
+from accounts.http import user_for_request
 from cases.access import CaseAccess
 from cases.casework import forms, services
 from cases.casework.services import (

@@ -1,0 +1,329 @@
+"""The case rules (follow-ups, cases without a plan, kontaktförbud, disclosures, joint
+plans, break-the-glass), registered from NotificationsConfig.ready() – ``cases`` never
+imports this app.
+
+Each ``due()`` runs a fixed number of queries for all recipients: one for the items, one
+for the recipients (responsible handlers through the guardian table, heads through the
+memberships), joined in Python. Responsible handlers are the users with the case's
+``change_protectioncase`` object permission (as in the case list).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Membership
+from cases import extensions
+from cases.models import (
+    BreakGlassAccess,
+    ContactBan,
+    Disclosure,
+    FollowUp,
+    Party,
+    PlanConfirmation,
+    ProtectionCase,
+    ProtectionCaseUserObjectPermission,
+)
+from notifications.rules import Due, Rule
+
+OPEN = ProtectionCase.Status.OPEN
+FOLLOW_UP_SOON_DAYS = 2
+FOLLOW_UP_HEAD_AFTER_DAYS = 7
+CONTACT_BAN_SOON_DAYS = 14
+CONTACT_BAN_ENDED_DAYS = 7  # an ended ban is reminded for a week, then left alone
+DISCLOSURE_SOON_DAYS = 7
+
+
+def _heads(
+    org_ids: Collection[int] | None, user_ids: Collection[int] | None
+) -> dict[int, list[int]]:
+    """Active heads (not administrators) per organisation, in one query."""
+    qs = Membership.objects.filter(
+        role=Membership.Role.HEAD,
+        is_active=True,
+        organisation__is_active=True,
+        user__is_active=True,
+        user__is_staff=False,
+        user__is_superuser=False,
+    )
+    if org_ids is not None:
+        qs = qs.filter(organisation_id__in=org_ids)
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=user_ids)
+    result: dict[int, list[int]] = defaultdict(list)
+    for org_id, user_id in qs.values_list("organisation_id", "user_id"):
+        result[org_id].append(user_id)
+    return result
+
+
+def _responsible(
+    cases: QuerySet[ProtectionCase], user_ids: Collection[int] | None
+) -> dict[int, list[int]]:
+    """Responsible handlers per case, in one query (``cases`` is used as a subquery)."""
+    qs = ProtectionCaseUserObjectPermission.objects.filter(
+        permission__codename="change_protectioncase",
+        content_object_id__in=cases.values("pk"),
+        user__is_active=True,
+    )
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=user_ids)
+    result: dict[int, list[int]] = defaultdict(list)
+    for case_id, user_id in qs.values_list("content_object_id", "user_id"):
+        result[case_id].append(user_id)
+    return result
+
+
+def _today(now: datetime) -> Any:
+    return timezone.localtime(now).date()
+
+
+class FollowUpDue(Rule):
+    name = "followup_due"
+    label = gettext_lazy("Uppföljningar att göra")
+
+    def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
+        today = _today(now)
+        qs = FollowUp.objects.filter(
+            done_on__isnull=True,
+            assignee__isnull=False,
+            case__status=OPEN,
+            due_date__lte=today + timedelta(days=FOLLOW_UP_SOON_DAYS),
+        )
+        if user_ids is not None:
+            qs = qs.filter(assignee_id__in=user_ids)
+        for pk, case_id, due_date, kind, assignee_id in qs.values_list(
+            "pk", "case_id", "due_date", "kind", "assignee_id"
+        ):
+            params = {"date": due_date.isoformat(), "overdue": due_date < today, "kind": kind}
+            yield Due(assignee_id, f"followup:{pk}", case_id, params)
+
+    def line(self, params: dict[str, Any]) -> str:
+        kind = FollowUp.Kind(params["kind"]).label if params.get("kind") else ""
+        if params.get("overdue"):
+            return _("%(kind)s, försenad (senast %(date)s)") % {
+                "kind": kind,
+                "date": params["date"],
+            }
+        return _("%(kind)s senast %(date)s") % {"kind": kind, "date": params["date"]}
+
+    def link(self, case_key: str, params: dict[str, Any]) -> str:
+        return super().link(case_key, params) + "#uppfoljningar"
+
+
+class FollowUpOverdueForHead(Rule):
+    name = "followup_overdue_unit"
+    label = gettext_lazy("Uppföljningar i enheten som är mer än en vecka försenade")
+
+    def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
+        today = _today(now)
+        heads = _heads(None, user_ids)
+        qs = FollowUp.objects.filter(
+            done_on__isnull=True,
+            case__status=OPEN,
+            due_date__lt=today - timedelta(days=FOLLOW_UP_HEAD_AFTER_DAYS),
+        )
+        if user_ids is not None:
+            qs = qs.filter(case__unit_id__in=list(heads))
+        for pk, case_id, unit_id, due_date, assignee_id in qs.values_list(
+            "pk", "case_id", "case__unit_id", "due_date", "assignee_id"
+        ):
+            params = {"date": due_date.isoformat(), "days": (today - due_date).days}
+            for head_id in heads.get(unit_id, ()):
+                if head_id != assignee_id:
+                    yield Due(head_id, f"followup:{pk}", case_id, params)
+
+    def line(self, params: dict[str, Any]) -> str:
+        return _("Senast %(date)s, %(days)s dagar försenad") % params
+
+    def link(self, case_key: str, params: dict[str, Any]) -> str:
+        return super().link(case_key, params) + "#uppfoljningar"
+
+
+class CaseWithoutFollowUp(Rule):
+    name = "case_without_followup"
+    label = gettext_lazy("Öppna ärenden utan planerad uppföljning")
+
+    def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
+        planned = FollowUp.objects.filter(case=OuterRef("pk"), done_on__isnull=True)
+        cases = ProtectionCase.objects.filter(status=OPEN).filter(~Exists(planned))
+        heads = _heads(None, user_ids)
+        responsible = _responsible(cases, user_ids)
+        if user_ids is not None:
+            cases = cases.filter(Q(pk__in=list(responsible)) | Q(unit_id__in=list(heads)))
+        for case_id, unit_id, opened_on in cases.values_list("pk", "unit_id", "opened_on"):
+            params = {"date": opened_on.isoformat()}
+            for user_id in {*responsible.get(case_id, ()), *heads.get(unit_id, ())}:
+                yield Due(user_id, f"case:{case_id}", case_id, params)
+
+    def line(self, params: dict[str, Any]) -> str:
+        return _("Öppnat %(date)s") % params
+
+
+class ContactBanEnding(Rule):
+    name = "contact_ban_ending"
+    label = gettext_lazy("Kontaktförbud som löper ut eller har löpt ut")
+
+    def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
+        today = _today(now)
+        bans = ContactBan.objects.filter(
+            case__status=OPEN,
+            status__in=[ContactBan.Status.GRANTED, ContactBan.Status.EXTENDED],
+            valid_until__gte=today - timedelta(days=CONTACT_BAN_ENDED_DAYS),
+            valid_until__lte=today + timedelta(days=CONTACT_BAN_SOON_DAYS),
+        )
+        responsible = _responsible(
+            ProtectionCase.objects.filter(pk__in=bans.values("case_id")), user_ids
+        )
+        for pk, case_id, until in bans.values_list("pk", "case_id", "valid_until"):
+            assert until is not None  # filtered on
+            params = {"date": until.isoformat(), "ended": until < today}
+            for user_id in responsible.get(case_id, ()):
+                yield Due(user_id, f"contactban:{pk}", case_id, params)
+
+    def line(self, params: dict[str, Any]) -> str:
+        if params.get("ended"):
+            return _("Gällde till %(date)s") % params
+        return _("Gäller till %(date)s") % params
+
+
+def _to_social(now: datetime) -> QuerySet[Disclosure]:
+    return Disclosure.objects.active(_today(now)).filter(
+        direction=Disclosure.Direction.TO_SOCIAL, case__status=OPEN
+    )
+
+
+class DisclosureEnding(Rule):
+    name = "disclosure_ending"
+    label = gettext_lazy("Utlämnanden som upphör inom en vecka")
+
+    def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
+        today = _today(now)
+        ending = _to_social(now).filter(
+            valid_until__lte=today + timedelta(days=DISCLOSURE_SOON_DAYS)
+        )
+        responsible = _responsible(
+            ProtectionCase.objects.filter(pk__in=ending.values("case_id")), user_ids
+        )
+        heads = _heads(None, user_ids)
+        rows = ending.values_list("pk", "case_id", "recipient_id", "valid_until")
+        for pk, case_id, recipient_id, until in rows:
+            assert until is not None  # filtered on
+            params = {"date": until.isoformat()}
+            for user_id in {*responsible.get(case_id, ()), *heads.get(recipient_id, ())}:
+                yield Due(user_id, f"disclosure:{pk}", case_id, params)
+
+    def line(self, params: dict[str, Any]) -> str:
+        return _("Gäller till %(date)s") % params
+
+
+class DisclosureWaitingForHandler(Rule):
+    name = "disclosure_waiting"
+    label = gettext_lazy("Utlämnanden som väntar på handläggare")
+    urgent = True
+
+    def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
+        assigned = Disclosure.handlers.through.objects.filter(disclosure_id=OuterRef("pk"))
+        waiting = _to_social(now).filter(~Exists(assigned))
+        heads = _heads(None, user_ids)
+        if user_ids is not None:
+            waiting = waiting.filter(recipient_id__in=list(heads))
+        rows = waiting.values_list("pk", "case_id", "recipient_id", "valid_from", "created_by_id")
+        for pk, case_id, recipient_id, valid_from, actor_id in rows:
+            params = {"date": valid_from.isoformat()}
+            for head_id in heads.get(recipient_id, ()):
+                yield Due(head_id, f"disclosure:{pk}", case_id, params, actor_id=actor_id)
+
+    def line(self, params: dict[str, Any]) -> str:
+        return _("Gäller från %(date)s – tilldela handläggare") % params
+
+    def link(self, case_key: str, params: dict[str, Any]) -> str:
+        return reverse("cases:shared_cases")
+
+
+class PlanAwaitingConfirmation(Rule):
+    name = "plan_awaiting_confirmation"
+    label = gettext_lazy("Skyddsplaner som väntar på er bekräftelse")
+
+    def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
+        rows = PlanConfirmation.objects.filter(
+            cleared_at__isnull=True, plan__status="draft", plan__case__status=OPEN
+        ).values_list("plan_id", "plan__case_id", "plan__number", "party", "user_id")
+        by_plan: dict[int, list[tuple[int, int, str, int]]] = defaultdict(list)
+        for plan_id, case_id, number, party, user_id in rows:
+            by_plan[plan_id].append((case_id, number, party, user_id))
+        waiting = {
+            plan_id: confs[0]
+            for plan_id, confs in by_plan.items()
+            if len({c[2] for c in confs}) == 1
+        }
+        case_ids = {case_id for case_id, *_rest in waiting.values()}
+        cases = ProtectionCase.objects.filter(pk__in=case_ids)
+        responsible = _responsible(cases, user_ids)
+        social: dict[int, set[int]] = defaultdict(set)
+        handlers = Disclosure.handlers.through.objects.filter(
+            disclosure__in=_to_social(now).filter(case_id__in=case_ids, scope_plan=True),
+            user__is_active=True,
+        )
+        if user_ids is not None:
+            handlers = handlers.filter(user_id__in=user_ids)
+        for case_id, user_id in handlers.values_list("disclosure__case_id", "user_id"):
+            social[case_id].add(user_id)
+        for plan_id, (case_id, number, party, actor_id) in waiting.items():
+            others = social[case_id] if party == Party.POLICE else responsible.get(case_id, ())
+            for user_id in others:
+                params = {"version": number}
+                yield Due(user_id, f"plan:{plan_id}", case_id, params, actor_id=actor_id)
+
+    def line(self, params: dict[str, Any]) -> str:
+        return _("Version %(version)s är bekräftad av den andra parten") % params
+
+    def link(self, case_key: str, params: dict[str, Any]) -> str:
+        return reverse("cases:plan", kwargs={"key": case_key})
+
+
+class BreakGlassOpenings(Rule):
+    name = "break_glass_openings"
+    label = gettext_lazy("Nödåtkomster det senaste dygnet")
+
+    def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
+        heads = _heads(None, user_ids)
+        grants = BreakGlassAccess.objects.filter(granted_at__gte=now - timedelta(days=1))
+        if user_ids is not None:
+            grants = grants.filter(case__unit_id__in=list(heads))
+        rows = grants.values_list("pk", "case_id", "case__unit_id", "granted_at", "user_id")
+        for pk, case_id, unit_id, granted_at, actor_id in rows:
+            params = {"date": timezone.localtime(granted_at).date().isoformat()}
+            for head_id in heads.get(unit_id, ()):
+                yield Due(head_id, f"breakglass:{pk}", case_id, params, actor_id=actor_id)
+
+    def line(self, params: dict[str, Any]) -> str:
+        return _("Öppnat med nödåtkomst %(date)s – granska skälet") % params
+
+    def link(self, case_key: str, params: dict[str, Any]) -> str:
+        return reverse("cases:break_glass_list")
+
+
+CASE_RULES: list[Rule] = [
+    DisclosureWaitingForHandler(),
+    FollowUpDue(),
+    FollowUpOverdueForHead(),
+    CaseWithoutFollowUp(),
+    ContactBanEnding(),
+    DisclosureEnding(),
+    PlanAwaitingConfirmation(),
+    BreakGlassOpenings(),
+]
+
+
+def register_all() -> None:
+    for index, rule in enumerate(CASE_RULES):
+        extensions.notification_rules.register(rule, order=10 + index)

@@ -1,0 +1,104 @@
+"""What a digest or notice says: items grouped by rule, after access is checked again.
+
+Used for the e-mails and for the start page's preview ("what the digest would say"). An
+item whose case the reader can no longer open (``cases.access.openable_cases``) is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import User
+from cases import access
+from cases.models import ProtectionCase
+from notifications import rules as rules_module
+from notifications.emails import absolute
+from notifications.models import Preference
+
+
+@dataclass
+class Entry:
+    reference: str
+    line: str
+    url: str
+
+
+@dataclass
+class Group:
+    rule: str
+    label: str
+    urgent: bool
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class Item:
+    rule: str
+    case_id: int | None
+    params: dict[str, Any]
+
+
+def openable_ids(user: User, case_ids: Iterable[int]) -> set[int]:
+    ids = {pk for pk in case_ids if pk is not None}
+    if not ids:
+        return set()
+    return set(access.openable_cases(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def preference(user: User) -> Preference:
+    found = Preference.objects.filter(user=user).first()
+    return found or Preference(user=user)
+
+
+def groups_for(
+    items: Iterable[Item], cases: dict[int, tuple[str, str]], *, absolute_links: bool
+) -> list[Group]:
+    """Group items by rule, in registration order; ``cases``: id → (reference, key) of the
+    cases the reader may open (items of other cases are left out)."""
+    registered = rules_module.registered()
+    order = {rule.name: index for index, rule in enumerate(registered)}
+    by_name = {rule.name: rule for rule in registered}
+    groups: dict[str, Group] = {}
+    for item in items:
+        rule = by_name.get(item.rule)
+        if rule is None or item.case_id not in cases:
+            continue
+        reference, key = cases[item.case_id]
+        group = groups.setdefault(item.rule, Group(rule.name, str(rule.label), rule.urgent))
+        url = rule.link(key, item.params)
+        group.entries.append(
+            Entry(reference, rule.line(item.params), absolute(url) if absolute_links else url)
+        )
+    for group in groups.values():
+        group.entries.sort(key=lambda entry: entry.reference)
+    return sorted(groups.values(), key=lambda group: order.get(group.rule, 999))
+
+
+def preview_for(user: User, now: datetime | None = None) -> list[Group]:
+    """What the user's digest would say now (muted rules left out; urgent ones included)."""
+    now = now or timezone.now()
+    muted = set(preference(user).muted_rules)
+    items: dict[tuple[str, str], Item] = {}
+    for rule in rules_module.registered():
+        if rule.name in muted and not rule.urgent:
+            continue
+        for due in rule.due(now, user_ids=[user.pk]):
+            if due.recipient_id == user.pk and due.actor_id != user.pk:
+                items[(rule.name, due.subject)] = Item(rule.name, due.case_id, due.params)
+    allowed = openable_ids(user, (item.case_id for item in items.values() if item.case_id))
+    cases = {
+        pk: (reference, str(key))
+        for pk, reference, key in ProtectionCase.objects.filter(pk__in=allowed).values_list(
+            "pk", "reference", "key"
+        )
+    }
+    return groups_for(items.values(), cases, absolute_links=False)
