@@ -4,14 +4,16 @@ cases, case work and assessments). Serials, IMEI and SIM numbers are invented.
 Each unit gets twelve devices in every state (ready, unchecked after a return, failed check,
 overdue check, on loan, on service, lost, retired) and three loans on its open cases made
 through the services: one on a risk assessment, one without a structured assessment, one
-past its review date, with one real alarm. A unit that already has devices is left alone.
-Two states cannot be reached through the services on the day of seeding (a review date in
-the past, a check older than its interval): those two rows are dated back directly.
+past its review date, with one real alarm; and two ended loans of different lengths (one
+reviewed on its review date and returned, one lost), so that every alarm figure of the
+statistics is non-trivial. A unit that already has devices is left alone. Two states cannot
+be reached through the services on the day of seeding (a review date in the past, a check
+older than its interval): those two rows are dated back directly.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.http import Http404
@@ -19,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from alarms import basis, events, loans, services
-from alarms.models import Device, DeviceKind, Loan
+from alarms.models import Device, DeviceKind, Loan, LoanDecision
 from cases import access
 from cases.models import Participant, ProtectionCase
 from cases.services import responsible_handlers
@@ -116,7 +118,26 @@ def _seed_unit(unit: Organisation, index: int) -> bool:
             services.set_status(actor, device, state, expected_version=device.version)
         elif state in ("returned", "lost") and cases:
             case, handler = cases[-1]
-            loan = _lend(handler, case, device, started_days=120, with_assessment=False)
+            returned = state == "returned"
+            # The returned loan was due for review today and was reviewed (on time) before it
+            # came back; the lost one ends before its review date. Different lengths.
+            loan = _lend(
+                handler,
+                case,
+                device,
+                started_days=120 if returned else 75,
+                with_assessment=False,
+                review_on=today if returned else None,
+            )
+            if loan and returned:
+                loans.review(
+                    handler,
+                    loan,
+                    expected_version=loan.version,
+                    review_on=today + timedelta(days=30),
+                    reason=f"{DEMO} Hotet kvarstår enligt kontakt med skyddspersonen.",
+                )
+                loan.refresh_from_db()
             if loan:
                 loans.end_loan(
                     handler,
@@ -138,7 +159,10 @@ def _seed_unit(unit: Organisation, index: int) -> bool:
                 with_assessment=state == "loan_assessment",
             )
             if loan and state == "loan_past_review":
-                Loan.objects.filter(pk=loan.pk).update(review_on=today - timedelta(days=9))
+                # The decision's review date too, so that the statistics count a late review.
+                past = today - timedelta(days=9)
+                Loan.objects.filter(pk=loan.pk).update(review_on=past)
+                LoanDecision.objects.filter(loan=loan).update(review_on=past)
             if loan and state == "loan_assessment":
                 events.record_event(
                     handler,
@@ -152,7 +176,13 @@ def _seed_unit(unit: Organisation, index: int) -> bool:
 
 
 def _lend(
-    handler: User, case: ProtectionCase, device: Device, *, started_days: int, with_assessment: bool
+    handler: User,
+    case: ProtectionCase,
+    device: Device,
+    *,
+    started_days: int,
+    with_assessment: bool,
+    review_on: date | None = None,
 ) -> Loan | None:
     case_access = access.get_case_for_user(handler, case.key, log=False)
     today = timezone.localdate()
@@ -167,7 +197,7 @@ def _lend(
         device=device,
         carrier=carrier,
         started_on=started,
-        review_on=max(loans.default_review_on(started), today + timedelta(days=1)),
+        review_on=review_on or max(loans.default_review_on(started), today + timedelta(days=1)),
         assessment_id=choices[0].assessment_id if choices else None,
         reason=""
         if choices

@@ -1,8 +1,8 @@
 """The sections of the statistics page, in the order they are shown.
 
 Registered here (imported from StatisticsConfig.ready via stats.views); a new module adds one
-``register`` call. Alarm loans (issue: alarms) join as ``stats/indicators/alarms.py`` with
-``available=alarms_models_installed``.
+``register`` call. Alarm loans (``stats/indicators/alarms.py``) are police and national only
+and ``available`` only while the ``alarms`` app is installed.
 """
 
 from __future__ import annotations
@@ -32,7 +32,16 @@ def open_on(day: date, prefix: str = "") -> Q:
 
 
 def register_all() -> None:
-    from stats.indicators import bans, caseload, followup, risk, sharing, social, support
+    from stats.indicators import (
+        alarms,
+        bans,
+        caseload,
+        followup,
+        risk,
+        sharing,
+        social,
+        support,
+    )
     from stats.registry import REGISTRY, register
 
     if REGISTRY:
@@ -43,5 +52,6 @@ def register_all() -> None:
     register("bans", ("police", "national"), bans.build)
     register("sharing", ("police", "national"), sharing.build)
     register("support", ("police", "national"), support.build)
+    register("alarms", ("police", "national"), alarms.build, available=alarms.installed)
     register("social_disclosures", ("social",), social.build_disclosures)
     register("social_work", ("social",), social.build_own_work)

@@ -24,6 +24,8 @@ POLICE_ONLY = [
     "Hot- och riskbedömning",
     "Uppföljning</h2>",
     "Information om stöd",
+    "Larmutrustning",
+    "Lån av larmutrustning",
 ]
 
 

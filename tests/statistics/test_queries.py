@@ -10,15 +10,16 @@ import time_machine
 from django.urls import reverse
 
 from cases.models import ProtectionCase
-from tests.statistics import dataset
+from tests.statistics import alarms_dataset, dataset
 
 pytestmark = pytest.mark.django_db
 
 PAGE = reverse("statistics:page") + "?period=last_month"
 # Session, user, OTP device, memberships (scope, menu), session save, and one query per table
-# or figure group (police sections: 19; social: 4; administrators have no membership query).
-HEAD_QUERIES = 24
-ADMIN_QUERIES = 23
+# or figure group (police sections: 23, of which alarm loans 4; social: 4; administrators have
+# no membership query).
+HEAD_QUERIES = 28
+ADMIN_QUERIES = 27
 SOCIAL_QUERIES = 12
 
 
@@ -31,6 +32,14 @@ def _more_cases(unit, handler, n: int) -> None:
             handler=handler,
         )
         dataset.assessment(c, unit, handler, "SARA_SV", dataset.at(2026, 3, 1 + i % 28))
+        lent = date(2026, 2, 1) + timedelta(days=i % 40)
+        device = alarms_dataset.device(
+            unit, [(dataset.at(2026, 1, 2), "in_store"), (dataset.at(2026, 2, 1), "on_loan")]
+        )
+        loan = alarms_dataset.loan(
+            device, c, lent, lent + timedelta(days=20), assessment=i % 2 == 0, by=handler
+        )
+        alarms_dataset.alarm(loan, dataset.at(lent.year, lent.month, lent.day, 18))
 
 
 @pytest.mark.parametrize("extra", [0, 40])
@@ -48,7 +57,8 @@ def test_fixed_number_of_queries_at_two_sizes(
     login,
     django_assert_num_queries,
 ) -> None:
-    dataset.build(unit_a, unit_b, koping, sala, handler, head, social)
+    cases = dataset.build(unit_a, unit_b, koping, sala, handler, head, social).cases
+    alarms_dataset.build(cases, unit_a, unit_b, handler)
     _more_cases(unit_a, handler, extra)
     clients = {"head": login(head), "admin": login(admin), "social": login(social_head)}
     with time_machine.travel(dataset.TODAY, tick=False):
