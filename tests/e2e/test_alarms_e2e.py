@@ -41,7 +41,10 @@ def test_check_lend_print_alarm_and_return(new_page, tmp_path) -> None:
     login_through_forms(page, anna.email, demo.DEMO_PASSWORD, current_totp(anna))
 
     # The inventory says the new device must be checked; check it.
-    page.get_by_role("link", name="Larmutrustning").click()
+    # The main menu's link (the start page's reminder preview links the inventory too).
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Larmutrustning"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Larmutrustning")
     check("inventory")
     page.get_by_role("link", name=row.serial).click()
