@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from stdnum import luhn
 
 from accounts import demo as accounts_demo
@@ -57,7 +58,7 @@ def test_handler_opens_a_case_with_protected_person_and_threat_actor(new_page) -
     page.locator("#id_hotutovare-date_of_birth").fill("1988-02-29")
     page.get_by_role("button", name="Skapa ärendet").click()
 
-    assert page.get_by_text("Kontrollsiffran stämmer inte").is_visible()
+    expect(page.get_by_text("Kontrollsiffran stämmer inte")).to_be_visible()
     assert page.locator("#id_skyddsperson-street_address").input_value() == "Provgatan 3"
     assert page.locator("#id_hotutovare-last_name").input_value() == "Hotsson"
     assert "Bröder har hotat" in page.get_by_label("Hotbild").input_value()
@@ -70,11 +71,11 @@ def test_handler_opens_a_case_with_protected_person_and_threat_actor(new_page) -
     page.get_by_role("button", name="Skapa ärendet").click()
     page.wait_for_url("**/arenden/*-*/")
     case = ProtectionCase.objects.get()
-    assert page.get_by_text(f"diarienummer {case.reference}").is_visible()
-    assert page.get_by_role("heading", name=f"Skyddsärende {case.reference}").is_visible()
-    assert page.get_by_role("heading", name="Lina Testdotter – Skyddsperson").is_visible()
-    assert page.get_by_role("heading", name="Karim Hotsson – Hotutövare").is_visible()
-    assert page.get_by_text("Skyddad folkbokföring –").is_visible()
+    expect(page.get_by_text(f"diarienummer {case.reference}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Skyddsärende {case.reference}")).to_be_visible()
+    expect(page.get_by_role("heading", name="Lina Testdotter – Skyddsperson")).to_be_visible()
+    expect(page.get_by_role("heading", name="Karim Hotsson – Hotutövare")).to_be_visible()
+    expect(page.get_by_text("Skyddad folkbokföring –")).to_be_visible()
     check("case-page")
     assert number not in page.url and "Testdotter" not in page.url
 
@@ -84,7 +85,7 @@ def test_handler_opens_a_case_with_protected_person_and_threat_actor(new_page) -
     check("case-edit")
     page.get_by_role("button", name="Spara").click()
     page.wait_for_url(f"**/arenden/{case.key}/")
-    assert page.get_by_text("Hotbilden har skärpts (test).").is_visible()
+    expect(page.get_by_text("Hotbilden har skärpts (test).")).to_be_visible()
 
     # A journal note shared with social services.
     page.get_by_role("link", name="Ny journalanteckning").click()
@@ -92,15 +93,16 @@ def test_handler_opens_a_case_with_protected_person_and_threat_actor(new_page) -
     page.get_by_label("Anteckning").fill("Skyddspersonen informerad om kvinnojouren.")
     check("journal-form")
     page.get_by_role("button", name="Spara anteckningen").click()
-    assert page.get_by_text("Skyddspersonen informerad om kvinnojouren.").is_visible()
+    expect(page.get_by_text("Skyddspersonen informerad om kvinnojouren.")).to_be_visible()
 
     # Change the protected person's address; the history names the field, not the value.
     page.get_by_role("link", name="Ändra uppgifter Lina Testdotter").click()
     check("person-edit")
     page.get_by_label("Gatuadress").fill("Nyvägen 8")
     page.get_by_role("button", name="Spara").click()
+    page.wait_for_url(f"**/arenden/{case.key}/")
     page.get_by_role("link", name="Historik").click()
-    assert page.get_by_text("Ändrade skyddade uppgifter: adress").is_visible()
+    expect(page.get_by_text("Ändrade skyddade uppgifter: adress")).to_be_visible()
     assert "Nyvägen 8" not in page.content()
     check("history")
 
@@ -110,14 +112,14 @@ def test_handler_opens_a_case_with_protected_person_and_threat_actor(new_page) -
     check("case-list")
     page.get_by_label("Personnummer eller samordningsnummer").fill(number[2:])
     page.get_by_role("button", name="Sök på personnummer").click()
-    assert page.get_by_role("link", name=case.reference).is_visible()
+    expect(page.get_by_role("link", name=case.reference)).to_be_visible()
     assert number not in page.url
     check("search-hit")
 
     page.get_by_role("link", name="Översikt").first.click()
     # "Mina ärenden" (the reminders section may name the same case: no follow-up yet).
     mine = page.get_by_role("table", name="Öppna ärenden där du är ansvarig handläggare")
-    assert mine.get_by_role("link", name=case.reference).is_visible()
+    expect(mine.get_by_role("link", name=case.reference)).to_be_visible()
     check("overview-my-cases")
     protected = case.participants.get(role=Participant.Role.PROTECTED).person
     assert protected.street_address == "Nyvägen 8"
@@ -139,8 +141,8 @@ def test_social_services_handler_sees_the_limited_view(new_page) -> None:
         .get()
     )
     page.get_by_role("link", name=disclosed.reference).click()
-    assert page.get_by_text("Begränsad vy för Socialtjänsten Köping").is_visible()
-    assert page.get_by_text("Skyddad adress – lämnas inte ut.").is_visible()
+    expect(page.get_by_text("Begränsad vy för Socialtjänsten Köping")).to_be_visible()
+    expect(page.get_by_text("Skyddad adress – lämnas inte ut.")).to_be_visible()
     assert disclosed.threat_picture[:30] not in page.content()
     assert "Polisintern" not in page.content()
     check("social-limited-view")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts import demo
 from accounts.models import User
@@ -27,14 +28,14 @@ def test_demo_user_logs_in_with_password_and_totp(new_page) -> None:
 
     page.get_by_label("Engångskod").fill("123")
     page.get_by_role("button", name="Logga in").click()
-    assert page.get_by_text("Koden består av sex siffror.").is_visible()
+    expect(page.get_by_text("Koden består av sex siffror.")).to_be_visible()
     check("otp-error")
 
     page.get_by_label("Engångskod").fill(current_totp(User.objects.get(email=handler.email)))
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="Översikt", level=1).is_visible()
-    assert page.get_by_text("Anna Andersson (demo)").is_visible()
+    expect(page.get_by_role("heading", name="Översikt", level=1)).to_be_visible()
+    expect(page.get_by_text("Anna Andersson (demo)")).to_be_visible()
     check("overview")
 
 
@@ -61,7 +62,7 @@ def test_lockout_page_has_no_accessibility_violation(new_page) -> None:
     page.get_by_label("E-postadress").fill("handlaggare@polis.example")
     page.get_by_label("Lösenord").fill(demo.DEMO_PASSWORD)
     page.get_by_role("button", name="Fortsätt").click()
-    assert page.get_by_role("heading", name="Inloggningen är tillfälligt spärrad").is_visible()
+    expect(page.get_by_role("heading", name="Inloggningen är tillfälligt spärrad")).to_be_visible()
     check("locked-out", expected_status=429)
 
 
@@ -75,7 +76,7 @@ def test_enrolment_page_shows_a_qr_code(new_page) -> None:
     page.get_by_label("Lösenord").fill(demo.DEMO_PASSWORD)
     page.get_by_role("button", name="Fortsätt").click()
     page.wait_for_url("**/login/aktivera/**")
-    assert page.get_by_role("img", name="QR-kod för autentiseringsappen").is_visible()
+    expect(page.get_by_role("img", name="QR-kod för autentiseringsappen")).to_be_visible()
     check("enrol")
 
 
@@ -92,7 +93,7 @@ def test_own_password_change_page_needs_a_code_and_is_accessible(new_page) -> No
     page.get_by_label("Bekräfta nytt lösenord").fill("Ett-nytt-lösen-77")
     page.get_by_label("Engångskod").fill("000000")
     page.get_by_role("button", name="Byt lösenord").click()
-    assert page.get_by_text("Koden stämmer inte").is_visible()
+    expect(page.get_by_text("Koden stämmer inte")).to_be_visible()
     check("password-change-error")
     user.refresh_from_db()
     assert user.check_password(demo.DEMO_PASSWORD)
@@ -107,5 +108,5 @@ def test_slow_down_page_has_no_accessibility_violation(new_page, settings) -> No
         page.get_by_label("E-postadress").fill(f"spray{i}@polis.example")
         page.get_by_label("Lösenord").fill("fel-lösenord")
         page.get_by_role("button", name="Fortsätt").click()
-    assert page.get_by_role("heading", name="Försök igen om en stund").is_visible()
+    expect(page.get_by_role("heading", name="Försök igen om en stund")).to_be_visible()
     check("slow-down", expected_status=429)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from accounts import demo
 from accounts.models import Organisation, User
@@ -79,7 +79,9 @@ def test_police_handler_completes_sara_with_the_keyboard_and_social_sees_the_sum
     page, check = new_page()
     login_through_forms(page, handler.email, demo.DEMO_PASSWORD, current_totp(handler))
     page.goto(f"/arenden/{case.key}/")
-    assert page.get_by_text("Ingen slutförd hot- och riskbedömning finns i ärendet.").is_visible()
+    expect(
+        page.get_by_text("Ingen slutförd hot- och riskbedömning finns i ärendet.")
+    ).to_be_visible()
     check("case-without-assessment")
 
     # Case page → "Ny riskbedömning" → choose SARA:SV, all by keyboard.
@@ -157,7 +159,7 @@ def test_police_handler_completes_sara_with_the_keyboard_and_social_sees_the_sum
     # (the browser keeps the #fragment of the error link across the redirect)
     page.wait_for_url(re.compile(rf"/arenden/{case.key}/(#.*)?$"))
     panel = page.locator(".ra-panel")
-    assert page.get_by_text("Bedömningen är slutförd.").is_visible()
+    expect(page.get_by_text("Bedömningen är slutförd.")).to_be_visible()
     assert panel.locator(".ra-latest .badge--high").first.inner_text() == "Hög"
     assert panel.locator(".ra-latest .badge--medium").inner_text() == "Medel"
     check("case-with-assessment")
@@ -169,7 +171,7 @@ def test_police_handler_completes_sara_with_the_keyboard_and_social_sees_the_sum
     assert omitted == 2
 
     page.get_by_role("link", name="Visa hela bedömningen").click()
-    assert page.get_by_text("1 faktor saknar uppgift.").is_visible()
+    expect(page.get_by_text("1 faktor saknar uppgift.")).to_be_visible()
     assert page.locator(".ra-factor-table").count() == 3
     check("assessment-detail-police")
 
@@ -185,7 +187,7 @@ def test_police_handler_completes_sara_with_the_keyboard_and_social_sees_the_sum
     social_check("case-social-summary")
     social_page.goto(f"/arenden/{case.key}/bedomningar/{assessment.pk}/")
     assert social_page.locator(".ra-factor-table").count() == 0
-    assert social_page.get_by_text("Riskfaktorerna ingår inte").is_visible()
+    expect(social_page.get_by_text("Riskfaktorerna ingår inte")).to_be_visible()
     social_check("assessment-social-summary")
 
 
@@ -217,7 +219,7 @@ def test_comparison_and_the_form_on_smaller_screens(new_page) -> None:
     for width, label in ((1000, "form-medium"), (420, "form-narrow")):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"/arenden/{case.key}/bedomningar/{draft.pk}/redigera/")
-        assert page.get_by_role("group", name="Bedömning – 1 Våld", exact=True).is_visible()
+        expect(page.get_by_role("group", name="Bedömning – 1 Våld", exact=True)).to_be_visible()
         check(label)
 
 
@@ -238,7 +240,7 @@ def test_autosave_keeps_the_draft_and_the_version_in_step(new_page) -> None:
         "radio", name="Ja", exact=True
     ).click()
     page.get_by_label("Underlag för faktor 1", exact=True).fill("Sparas automatiskt (test)")
-    assert page.get_by_text("29 faktorbedömningar är inte gjorda.").is_visible()
+    expect(page.get_by_text("29 faktorbedömningar är inte gjorda.")).to_be_visible()
     page.clock.fast_forward(31_000)
     page.get_by_text("Utkastet sparades automatiskt kl.").wait_for()
     check("autosaved")
