@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.http import user_for_request
-from cases import access
+from cases import access, listing
 from cases.casework.services import todo_for
 from cases.models.cases import ProtectionCaseQuerySet
 
@@ -18,12 +18,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = user_for_request(request)
     assigned = cast(ProtectionCaseQuerySet, access.assigned_cases(user))
     my_cases = assigned.open().with_responsible().order_by("-opened_on", "-number")
+    todo = todo_for(user)
+    listing.summarise(user, [item.case for item in todo])
     return render(
         request,
         "core/overview.html",
         {
-            "my_cases": list(my_cases),
+            "my_cases": listing.summarise(user, my_cases),
             "may_open_cases": bool(access.police_unit_ids(user)),
-            "todo": todo_for(user),
+            "todo": todo,
         },
     )

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import user_for_request
 from accounts.models import Membership, User
-from cases import access
+from cases import access, listing
 from cases.access import CaseAccess
 from cases.models import AccessLogEntry, BreakGlassAccess, Disclosure, ProtectionCase
 from cases.services import ConflictError
@@ -139,6 +139,7 @@ def shared_cases(request: HttpRequest) -> HttpResponse:
         .order_by("case__reference", "pk")
     )
     headed = set(access.headed_social_org_ids(user))
+    listing.summarise(user, [d.case for d in disclosures])
     rows = disclosure_rows(disclosures)
     for row in rows:
         row.headed = row.disclosure.recipient_id in headed

@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.http import user_for_request
-from cases import access, services
+from cases import access, listing, services
 from cases.access import CaseAccess
 from cases.forms import AssignHandlerForm
 from cases.models import (
@@ -86,6 +87,24 @@ def _split_panels(panels: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]
     }
 
 
+def _sections(panels: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The section navigation of the case page, in page order: the fixed sections and each
+    panel that names its ``anchor`` and ``title``."""
+
+    def nav(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        return [(p["anchor"], str(p["title"])) for p in items if p.get("anchor")]
+
+    split = _split_panels(panels)
+    return [
+        ("facts-heading", _("Ärendet")),
+        *nav(split["top_panels"]),
+        ("responsible-heading", _("Ansvariga")),
+        ("people-heading", _("Personer")),
+        *nav(split["panels"]),
+        ("journal-heading", _("Journal")),
+    ]
+
+
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, key: str) -> HttpResponse:
@@ -102,8 +121,11 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
             u for u in services.unit_handlers([case.unit_id]) if u not in set(responsible)
         ]
         assign_form = AssignHandlerForm(candidates=candidates) if candidates else None
+    listing.summarise(user, [case])
+    panels = case_panels(case_access)
     context = {
         "access": case_access,
+        "sections": _sections(panels),
         "case": case,
         "shows_persons": case_access.shows("scope_persons"),
         "scope_labels": [label for name, label in SCOPE_FIELDS.items() if case_access.shows(name)],
@@ -120,6 +142,6 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
         "responsible": responsible,
         "assign_form": assign_form,
         "journal_entries": _journal(case_access),
-        **_split_panels(case_panels(case_access)),
+        **_split_panels(panels),
     }
     return render(request, "cases/case_detail.html", context)

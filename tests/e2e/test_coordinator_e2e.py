@@ -1,0 +1,67 @@
+"""Browser: the coordinator's day (issue 15) – what matters stays in view on the case page at
+1366×768, drafts survive a reload, an irreversible step asks on a page first, social services
+find their shared cases on the start page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts import demo
+from accounts.models import User
+from cases.models import Person
+from tests.alarms.helpers import device, lend
+from tests.e2e.conftest import current_totp, login_through_forms
+from tests.factories import PersonFactory, make_case
+from tests.riskassessment.helpers import final_assessment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def _login(page: Page, email: str) -> User:
+    user = User.objects.get(email=email)
+    login_through_forms(page, email, demo.DEMO_PASSWORD, current_totp(user))
+    return user
+
+
+def _in_viewport(page: Page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= LAPTOP["height"]
+
+
+def test_case_header_with_risk_and_protection_stays_in_view(new_page) -> None:
+    demo.seed()
+    anna = User.objects.get(email="handlaggare@polis.example")
+    person = PersonFactory(protection=Person.Protection.SKYDDAD_FOLKBOKFORING)
+    case = make_case(anna, protected=person)
+    final_assessment(anna, case, level="high")
+    lend(anna, case, device(anna))
+
+    page, check = new_page()
+    page.set_viewport_size(LAPTOP)
+    _login(page, anna.email)
+    page.goto("/arenden/")
+    row = page.get_by_role("row").filter(has_text=case.reference)
+    expect(row).to_contain_text("Hög")
+    expect(row).to_contain_text("Skyddad folkbokföring")
+    expect(row).to_contain_text("Larm utlånat")
+    check("case-list")
+
+    page.get_by_role("link", name=case.reference).click()
+    header = page.locator("#case-header")
+    expect(header).to_contain_text("Hög")
+    expect(header).to_contain_text("Skyddad folkbokföring")
+    assert _in_viewport(page, "#case-header"), "the case header is not visible without scrolling"
+    check("case-page-top")
+
+    # Jump to the journal through the section navigation: the header is still in view.
+    page.get_by_role("navigation", name="Avsnitt i ärendet").get_by_role(
+        "link", name="Journal"
+    ).click()
+    expect(page).to_have_url(f"{page.url.split('#')[0].rstrip('/')}/#journal-heading")
+    assert page.evaluate("window.scrollY") > 200
+    assert _in_viewport(page, "#case-header"), "the sticky header scrolled away"
+    assert _in_viewport(page, "#journal-heading")
+    page.screenshot(path="test-artifacts/screenshots/coordinator-case-page-journal.png")
