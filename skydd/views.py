@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.http import user_for_request
-from cases import access, listing
+from cases import access, breakglass, listing
 from cases.casework.services import todo_for
 from cases.models.cases import ProtectionCaseQuerySet
 
@@ -27,5 +27,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "my_cases": listing.summarise(user, my_cases),
             "may_open_cases": bool(access.police_unit_ids(user)),
             "todo": todo,
+            "unreviewed_break_glass": (
+                breakglass.unreviewed_count(user) if access.headed_unit_ids(user) else None
+            ),
         },
     )

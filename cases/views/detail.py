@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import user_for_request
 from cases import access, listing, services
 from cases.access import CaseAccess
+from cases.breakglass import MIN_REASON_LENGTH
 from cases.forms import AssignHandlerForm
 from cases.models import (
     JournalEntry,
@@ -112,7 +113,8 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     try:
         case_access = access.get_case_for_user(user, key, channel=access.Channel.DETAIL)
     except access.BreakGlassRequired as exc:
-        return render(request, "cases/break_glass.html", {"case": exc.case}, status=200)
+        context = {"case": exc.case, "min_length": MIN_REASON_LENGTH}
+        return render(request, "cases/break_glass.html", context, status=200)
     case = case_access.case
     responsible = services.responsible_handlers(case)
     assign_form = None

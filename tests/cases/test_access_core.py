@@ -37,7 +37,7 @@ def test_colleague_lists_but_must_break_the_glass(handler, colleague) -> None:
 
 def test_break_the_glass_lasts_24_hours(handler, colleague) -> None:
     case = make_case(handler)
-    grant = access.break_the_glass(colleague, case, "Akut larm")
+    grant = access.break_the_glass(colleague, case, "Akut larm – skyddspersonen ringde jourtid")
     grant.expires_at = timezone.now() - timedelta(seconds=1)
     grant.save()
     with pytest.raises(access.BreakGlassRequired):

@@ -373,6 +373,9 @@ def test_plan_page_queries_do_not_grow_with_versions(
         plan = services.start_version(handler, police.case)
         plan = services.confirm(handler, plan, expected_version=plan.version)
         services.confirm(social, plan, expected_version=plan.version)
+    client.get(
+        url("plan", case)
+    )  # the first visit writes the read; later ones in the window do not
     with django_assert_max_num_queries(40) as few:
         client.get(url("plan", case))
     for _ in range(6):

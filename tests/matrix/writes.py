@@ -266,6 +266,7 @@ WRITES: dict[str, Write] = {
     "cases:disclosure_withdraw": reason,
     "cases:disclosure_handlers": lambda w, p, k: {"handlers": [], "seen": ""},
     "cases:break_glass": reason,
+    "cases:break_glass_review": lambda w, p, k: {"comment": "Granskad i matrisen"},
     "cases:plan_edit": plan_edit,
     "cases:plan_confirm": plan_confirm,
     "cases:plan_new": plan_new,
