@@ -2,6 +2,33 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
+  // A page with unsaved changes asks before it is left. Forms that save themselves
+  // (data-autosave), searches and one-button forms (data-no-unsaved-warning, .inline-form)
+  // are left out; submitting the form is not leaving it.
+  const watched = Array.from(document.querySelectorAll("form[method=post]")).filter(
+    (form) =>
+      !form.matches("[data-autosave], [data-no-unsaved-warning], .inline-form") &&
+      form.querySelector("input:not([type=hidden]):not([type=submit]), textarea, select")
+  );
+  let unsaved = false;
+  watched.forEach((form) => {
+    form.addEventListener("input", () => {
+      unsaved = true;
+    });
+    form.addEventListener("change", () => {
+      unsaved = true;
+    });
+    form.addEventListener("submit", () => {
+      unsaved = false;
+    });
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = ""; // older browsers need a value to ask
+    }
+  });
+
   // Ask before destructive actions (buttons with data-confirm="…").
   document.querySelectorAll("[data-confirm]").forEach((element) => {
     element.addEventListener("click", (event) => {

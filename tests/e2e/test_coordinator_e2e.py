@@ -65,3 +65,29 @@ def test_case_header_with_risk_and_protection_stays_in_view(new_page) -> None:
     assert _in_viewport(page, "#case-header"), "the sticky header scrolled away"
     assert _in_viewport(page, "#journal-heading")
     page.screenshot(path="test-artifacts/screenshots/coordinator-case-page-journal.png")
+
+
+def test_a_rating_survives_a_reload_seconds_later(new_page) -> None:
+    from riskassessment import services as ra_services
+    from tests.riskassessment.helpers import sara
+
+    demo.seed()
+    anna = User.objects.get(email="handlaggare@polis.example")
+    case = make_case(anna)
+    assessment, _ = ra_services.start_assessment(anna, case, instrument=sara())
+    first = ra_services.load_structure(sara()).factors[0]
+
+    page, check = new_page()
+    page.set_viewport_size(LAPTOP)
+    _login(page, anna.email)
+    page.goto(f"/arenden/{case.key}/bedomningar/{assessment.pk}/redigera/")
+    page.locator(f"label:has(input[name='r_{first.pk}_current'][value='J'])").click()
+    # Saved within moments of the change (it used to wait 30 s), then reloaded.
+    expect(page.locator("#ra-autosave-status")).to_contain_text(
+        "Utkastet sparades automatiskt", timeout=3000
+    )
+    check("rated-and-saved")
+    page.reload()
+    expect(page.locator(f"input[name='r_{first.pk}_current'][value='J']")).to_be_checked()
+    assessment.refresh_from_db()
+    assert assessment.ratings.get(factor=first, time_frame="current").rating == "J"
