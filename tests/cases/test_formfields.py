@@ -110,10 +110,12 @@ def test_invalid_post_does_not_save_and_keeps_what_was_typed() -> None:
 
 def test_valid_post_saves_with_the_loaded_version_and_answers_done() -> None:
     seen = []
-    response = _page(
-        {"when": "2026-02-03", "version": "3"},
-        save=lambda form: seen.append(form.expected_version()) or "ok",
-    )
+
+    def save(form: Edit) -> str:
+        seen.append(form.expected_version())
+        return "ok"
+
+    response = _page({"when": "2026-02-03", "version": "3"}, save=save)
     assert seen == [3] and response.status_code == 201 and response.content == b"saved ok"
 
 
