@@ -26,9 +26,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Membership, Organisation, User
+from cases import errors
 from cases.models import (
     AccessLogEntry,
     BreakGlassAccess,
@@ -330,22 +332,25 @@ def get_case_for_user(
     return resolved
 
 
-def break_the_glass(user: User, case: ProtectionCase, reason: str) -> BreakGlassAccess:
-    """Grant a unit colleague read access for BREAK_GLASS_HOURS with a stated reason."""
+def break_the_glass(actor: User, case: ProtectionCase, *, reason: str) -> BreakGlassAccess:
+    """Grant a unit colleague read access for BREAK_GLASS_HOURS with a stated reason.
+
+    Raises ``errors.Invalid`` (field ``reason``) without a reason and ``errors.NotAllowed``
+    for anyone outside the case's police unit or on a restricted case (answered 404)."""
     reason = reason.strip()
     if not reason:
-        raise ValueError("A reason is required")
-    if case.unit_id not in police_unit_ids(user) or case.restricted:
-        raise Http404
+        raise errors.Invalid(_("Ange varför du behöver öppna ärendet."), field="reason")
+    if case.unit_id not in police_unit_ids(actor) or case.restricted:
+        raise errors.NotAllowed()
     with transaction.atomic():
         grant = BreakGlassAccess.objects.create(
             case=case,
-            user=user,
+            user=actor,
             reason=reason,
             expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS),
         )
         record_access(
-            user,
+            actor,
             case=case,
             channel=Channel.DETAIL,
             granted=True,

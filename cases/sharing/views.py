@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import user_for_request
 from accounts.models import Membership, User
-from cases import access
+from cases import access, errors
 from cases.access import CaseAccess
 from cases.models import AccessLogEntry, BreakGlassAccess, Disclosure, ProtectionCase
 from cases.services import ConflictError
@@ -229,7 +229,11 @@ def break_glass(request: HttpRequest, key: str) -> HttpResponse:
     form = BreakGlassForm(request.POST)
     if not form.is_valid():
         return render(request, "cases/break_glass.html", {"case": case, "form": form})
-    grant = access.break_the_glass(user, case, form.cleaned_data["reason"])
+    try:
+        grant = access.break_the_glass(user, case, reason=form.cleaned_data["reason"])
+    except errors.Invalid as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return render(request, "cases/break_glass.html", {"case": case, "form": form})
     messages.warning(
         request,
         _("Nödåtkomsten gäller till %(until)s. Den är loggad och visas för enhetschefen.")
