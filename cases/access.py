@@ -62,8 +62,16 @@ class BreakGlassRequired(Exception):
         self.case = case
 
 
+# Only this module holds the token a CaseAccess is made with: any other code that tries to
+# make one (to hand a service an access nobody decided) gets a TypeError.
+_MADE_HERE = object()
+
+
 @dataclass(frozen=True)
 class CaseAccess:
+    """What one user may see and do in one case, as decided by ``_resolve`` below. Made by
+    this module only (``get_case_for_user``); everything else receives one."""
+
     case: ProtectionCase
     user: User
     via: Via
@@ -72,6 +80,13 @@ class CaseAccess:
     may_edit: bool
     disclosures: tuple[Disclosure, ...] = field(default=())
     break_glass: BreakGlassAccess | None = None
+    token: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.token is not _MADE_HERE:
+            raise TypeError(
+                "A CaseAccess is made by cases.access only: call access.get_case_for_user()."
+            )
 
     @property
     def is_police(self) -> bool:
@@ -254,9 +269,13 @@ def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
     if case.unit_id in units:
         unit = next(m.organisation for m in _memberships(user) if m.organisation_id == case.unit_id)
         if assigned_cases(user).filter(pk=case.pk).exists():
-            return CaseAccess(case, user, "assigned", unit, POLICE_SCOPES, may_edit=True)
+            return CaseAccess(
+                case, user, "assigned", unit, POLICE_SCOPES, may_edit=True, token=_MADE_HERE
+            )
         if case.unit_id in headed_unit_ids(user):
-            return CaseAccess(case, user, "head", unit, POLICE_SCOPES, may_edit=True)
+            return CaseAccess(
+                case, user, "head", unit, POLICE_SCOPES, may_edit=True, token=_MADE_HERE
+            )
         if case.restricted:
             return None
         grant = (
@@ -267,7 +286,14 @@ def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
         if grant is None:
             raise BreakGlassRequired(case)
         return CaseAccess(
-            case, user, "break_glass", unit, POLICE_SCOPES, may_edit=False, break_glass=grant
+            case,
+            user,
+            "break_glass",
+            unit,
+            POLICE_SCOPES,
+            may_edit=False,
+            break_glass=grant,
+            token=_MADE_HERE,
         )
     disclosures = tuple(active_disclosures_for(user).filter(case=case).select_related("recipient"))
     if disclosures:
@@ -282,6 +308,7 @@ def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
             frozenset(scopes),
             may_edit=False,
             disclosures=disclosures,
+            token=_MADE_HERE,
         )
     return None
 

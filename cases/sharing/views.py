@@ -26,7 +26,7 @@ from cases import access, errors
 from cases.access import CaseAccess
 from cases.models import AccessLogEntry, BreakGlassAccess, Disclosure, ProtectionCase
 from cases.services import ConflictError
-from cases.sharing import services
+from cases.sharing import policy, services
 from cases.sharing.forms import (
     AccessReportForm,
     BreakGlassForm,
@@ -54,7 +54,7 @@ def _posted(request: HttpRequest) -> Any:
 @require_http_methods(["GET", "POST"])
 @with_case(need="edit", what="nytt utlämnande")
 def disclosure_create(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
-    if not case_access.is_police:
+    if not policy.may_withdraw(case_access):
         raise Http404
     case = case_access.case
     if not case.is_open:
@@ -95,7 +95,7 @@ def _disclosure_of(case: ProtectionCase, pk: int) -> Disclosure:
 @require_http_methods(["GET", "POST"])
 @with_case(need="edit", what="återkalla utlämnande", allow_closed=True)
 def disclosure_withdraw(request: HttpRequest, case_access: CaseAccess, pk: int) -> HttpResponse:
-    if not case_access.is_police:
+    if not policy.may_withdraw(case_access):
         raise Http404
     case = case_access.case
     disclosure = _disclosure_of(case, pk)
@@ -254,7 +254,7 @@ def _log_manager_access(user: User, key: str) -> CaseAccess:
         case_access = access.get_case_for_user(user, key, what=ACCESS_LOG_WHAT, log=False)
     except (Http404, access.BreakGlassRequired):
         case_access = None
-    if case_access is None or not case_access.may_manage:
+    if case_access is None or not policy.may_read_access_log(case_access):
         access.record_access(
             user,
             case=ProtectionCase.objects.filter(key=key).first(),
