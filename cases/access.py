@@ -29,7 +29,8 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Membership, Organisation, User
-from cases.errors import Invalid
+from cases import errors
+from cases.breakglass import reason_problem
 from cases.models import (
     AccessLogEntry,
     BreakGlassAccess,
@@ -65,8 +66,16 @@ class BreakGlassRequired(Exception):
         self.case = case
 
 
+# Only this module holds the token a CaseAccess is made with: any other code that tries to
+# make one (to hand a service an access nobody decided) gets a TypeError.
+_MADE_HERE = object()
+
+
 @dataclass(frozen=True)
 class CaseAccess:
+    """What one user may see and do in one case, as decided by ``_resolve`` below. Made by
+    this module only (``get_case_for_user``); everything else receives one."""
+
     case: ProtectionCase
     user: User
     via: Via
@@ -75,6 +84,13 @@ class CaseAccess:
     may_edit: bool
     disclosures: tuple[Disclosure, ...] = field(default=())
     break_glass: BreakGlassAccess | None = None
+    token: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.token is not _MADE_HERE:
+            raise TypeError(
+                "A CaseAccess is made by cases.access only: call access.get_case_for_user()."
+            )
 
     @property
     def is_police(self) -> bool:
@@ -257,9 +273,13 @@ def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
     if case.unit_id in units:
         unit = next(m.organisation for m in _memberships(user) if m.organisation_id == case.unit_id)
         if assigned_cases(user).filter(pk=case.pk).exists():
-            return CaseAccess(case, user, "assigned", unit, POLICE_SCOPES, may_edit=True)
+            return CaseAccess(
+                case, user, "assigned", unit, POLICE_SCOPES, may_edit=True, token=_MADE_HERE
+            )
         if case.unit_id in headed_unit_ids(user):
-            return CaseAccess(case, user, "head", unit, POLICE_SCOPES, may_edit=True)
+            return CaseAccess(
+                case, user, "head", unit, POLICE_SCOPES, may_edit=True, token=_MADE_HERE
+            )
         if case.restricted:
             return None
         grant = (
@@ -270,7 +290,14 @@ def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
         if grant is None:
             raise BreakGlassRequired(case)
         return CaseAccess(
-            case, user, "break_glass", unit, POLICE_SCOPES, may_edit=False, break_glass=grant
+            case,
+            user,
+            "break_glass",
+            unit,
+            POLICE_SCOPES,
+            may_edit=False,
+            break_glass=grant,
+            token=_MADE_HERE,
         )
     disclosures = tuple(active_disclosures_for(user).filter(case=case).select_related("recipient"))
     if disclosures:
@@ -285,6 +312,7 @@ def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
             frozenset(scopes),
             may_edit=False,
             disclosures=disclosures,
+            token=_MADE_HERE,
         )
     return None
 
@@ -355,25 +383,27 @@ def get_case_for_user(
     return resolved
 
 
-def break_the_glass(user: User, case: ProtectionCase, reason: str) -> BreakGlassAccess:
-    """Grant a unit colleague read access for BREAK_GLASS_HOURS with a stated reason."""
-    from cases.breakglass import reason_problem
+def break_the_glass(actor: User, case: ProtectionCase, *, reason: str) -> BreakGlassAccess:
+    """Grant a unit colleague read access for BREAK_GLASS_HOURS with a stated reason.
 
+    Raises ``errors.Invalid`` (field ``reason``) when the reason says nothing (empty, too
+    short, a placeholder: cases.breakglass.reason_problem) and ``errors.NotAllowed`` for
+    anyone outside the case's police unit or on a restricted case (answered 404)."""
     reason = reason.strip()
     problem = reason_problem(reason)
     if problem:
-        raise Invalid(problem, field="reason")
-    if case.unit_id not in police_unit_ids(user) or case.restricted:
-        raise Http404
+        raise errors.Invalid(problem, field="reason")
+    if case.unit_id not in police_unit_ids(actor) or case.restricted:
+        raise errors.NotAllowed()
     with transaction.atomic():
         grant = BreakGlassAccess.objects.create(
             case=case,
-            user=user,
+            user=actor,
             reason=reason,
             expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS),
         )
         record_access(
-            user,
+            actor,
             case=case,
             channel=Channel.DETAIL,
             granted=True,

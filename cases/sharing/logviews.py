@@ -26,6 +26,7 @@ from accounts.models import Membership, Organisation, User
 from cases import access, breakglass
 from cases.access import CaseAccess
 from cases.models import AccessLogEntry, ProtectionCase
+from cases.sharing import policy
 from cases.sharing.forms import AccessReportForm, BreakGlassReviewForm
 
 LOG_PAGE_SIZE = 50
@@ -57,7 +58,7 @@ def _log_manager_access(user: User, key: str) -> CaseAccess:
         case_access = access.get_case_for_user(user, key, what=ACCESS_LOG_WHAT, log=False)
     except (Http404, access.BreakGlassRequired):
         case_access = None
-    if case_access is None or not case_access.may_manage:
+    if case_access is None or not policy.may_read_access_log(case_access):
         access.record_access(
             user,
             case=ProtectionCase.objects.filter(key=key).first(),

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import user_for_request
-from cases import access, listing
+from cases import access, errors, listing
 from cases.access import CaseAccess
 from cases.breakglass import MIN_REASON_LENGTH
 from cases.models import Disclosure, ProtectionCase
 from cases.services import ConflictError
-from cases.sharing import services
+from cases.sharing import policy, services
 from cases.sharing.forms import (
     BreakGlassForm,
     DisclosureForm,
@@ -49,7 +49,7 @@ def _posted(request: HttpRequest) -> Any:
 @require_http_methods(["GET", "POST"])
 @with_case(need="edit", what="nytt utlämnande")
 def disclosure_create(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
-    if not case_access.is_police:
+    if not policy.may_withdraw(case_access):
         raise Http404
     case = case_access.case
     if not case.is_open:
@@ -90,7 +90,7 @@ def _disclosure_of(case: ProtectionCase, pk: int) -> Disclosure:
 @require_http_methods(["GET", "POST"])
 @with_case(need="edit", what="återkalla utlämnande", allow_closed=True)
 def disclosure_withdraw(request: HttpRequest, case_access: CaseAccess, pk: int) -> HttpResponse:
-    if not case_access.is_police:
+    if not policy.may_withdraw(case_access):
         raise Http404
     case = case_access.case
     disclosure = _disclosure_of(case, pk)
@@ -226,7 +226,12 @@ def break_glass(request: HttpRequest, key: str) -> HttpResponse:
     if not form.is_valid():
         context = {"case": case, "form": form, "min_length": MIN_REASON_LENGTH}
         return render(request, "cases/break_glass.html", context)
-    grant = access.break_the_glass(user, case, form.cleaned_data["reason"])
+    try:
+        grant = access.break_the_glass(user, case, reason=form.cleaned_data["reason"])
+    except errors.Invalid as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        context = {"case": case, "form": form, "min_length": MIN_REASON_LENGTH}
+        return render(request, "cases/break_glass.html", context)
     messages.warning(
         request,
         _("Nödåtkomsten gäller till %(until)s. Den är loggad och visas för enhetschefen.")

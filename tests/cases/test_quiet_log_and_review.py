@@ -93,7 +93,7 @@ def test_report_filters_by_person_and_channel_and_sums_up_per_user(
 ) -> None:
     case = make_case(handler)
     access.get_case_for_user(handler, case.key)
-    access.break_the_glass(colleague, case, GOOD_REASON)
+    access.break_the_glass(colleague, case, reason=GOOD_REASON)
     access.get_case_for_user(handler, case.key, channel=access.Channel.PRINT, what="pdf")
     client = login(head)
     response = client.get(reverse("cases:access_report"))
@@ -149,7 +149,7 @@ def test_a_placeholder_or_too_short_reason_is_refused(login, handler, colleague,
     assert reason in response.content.decode()  # what was typed is kept
     assert not BreakGlassAccess.objects.filter(case=case).exists()
     with pytest.raises(Invalid):
-        access.break_the_glass(colleague, case, reason)
+        access.break_the_glass(colleague, case, reason=reason)
 
 
 def test_a_reason_with_substance_is_accepted() -> None:
@@ -158,8 +158,8 @@ def test_a_reason_with_substance_is_accepted() -> None:
 
 
 def test_head_reviews_an_opening_and_the_count_falls(login, head, handler, colleague) -> None:
-    first = access.break_the_glass(colleague, make_case(handler), GOOD_REASON)
-    access.break_the_glass(colleague, make_case(handler), GOOD_REASON)
+    first = access.break_the_glass(colleague, make_case(handler), reason=GOOD_REASON)
+    access.break_the_glass(colleague, make_case(handler), reason=GOOD_REASON)
     client = login(head)
     start = client.get(reverse("core:overview"))
     assert start.context["unreviewed_break_glass"] == 2
@@ -182,7 +182,7 @@ def test_head_reviews_an_opening_and_the_count_falls(login, head, handler, colle
 
 
 def test_only_the_head_of_the_unit_reviews(login, handler, colleague, other_police) -> None:
-    grant = access.break_the_glass(colleague, make_case(handler), GOOD_REASON)
+    grant = access.break_the_glass(colleague, make_case(handler), reason=GOOD_REASON)
     for user in (handler, colleague, other_police):
         with pytest.raises(NotAllowed):
             breakglass.review(user, grant, comment="Granskad")
