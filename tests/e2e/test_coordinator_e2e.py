@@ -91,3 +91,22 @@ def test_a_rating_survives_a_reload_seconds_later(new_page) -> None:
     expect(page.locator(f"input[name='r_{first.pk}_current'][value='J']")).to_be_checked()
     assessment.refresh_from_db()
     assert assessment.ratings.get(factor=first, time_frame="current").rating == "J"
+
+
+def test_a_link_to_a_case_not_shared_with_sala_gives_the_swedish_404(new_page) -> None:
+    """The browser tests run the app as `make run` does, with DEBUG off: the app's own
+    404 page, never Django's debug page with its list of URL patterns."""
+    from django.conf import settings
+
+    assert not settings.DEBUG
+    demo.seed()
+    anna = User.objects.get(email="handlaggare@polis.example")
+    case = make_case(anna)  # shared with nobody
+    page, check = new_page()
+    _login(page, "soc.sala@kommun.example")
+    response = page.goto(f"/arenden/{case.key}/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sidan finns inte")
+    body = page.content()
+    assert "Page not found" not in body and "URLconf" not in body and case.reference not in body
+    check("not-shared-404", expected_status=404)
