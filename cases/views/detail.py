@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.http import user_for_request
+from accounts.models import Organisation
 from cases import access, listing, services
 from cases.access import CaseAccess
 from cases.breakglass import MIN_REASON_LENGTH
@@ -74,8 +75,14 @@ def _journal(case_access: CaseAccess) -> QuerySet[JournalEntry]:
         # those written while one of their own disclosures was valid: an earlier note may
         # say where the person lived before (and so where they moved from).
         earliest = min(d.valid_from for d in case_access.disclosures)
+        # Notes of social services are read by the police and by the writer's own
+        # organisation, never by another recipient of the case.
         entries = entries.filter(
             visibility=JournalEntry.Visibility.SHARED, created_at__date__gte=earliest
+        ).filter(
+            Q(author_organisation__isnull=True)
+            | Q(author_organisation__kind=Organisation.Kind.POLICE_UNIT)
+            | Q(author_organisation=case_access.organisation)
         )
     return entries
 

@@ -115,3 +115,30 @@ def test_case_header_shows_what_matters_and_a_section_navigation(login, handler)
     for anchor in ("#facts-heading", "#ra-panel-heading", "#people-heading", "#journal-heading"):
         assert f'href="{anchor}"' in header
         assert f'id="{anchor[1:]}"' in body
+
+
+def test_social_start_page_lists_shared_cases_and_a_head_sees_what_waits(
+    login, handler, koping, social, social_head
+) -> None:
+    mine = rich_case(handler, koping, social)
+    unassigned = rich_case(handler, koping)  # disclosed to Köping, no handler yet
+    page = login(social).get(OVERVIEW)
+    assert [d.case for d in page.context["shared_cases"]] == [mine]
+    body = page.content.decode()
+    assert mine.reference in body and "Hög" in body and "Skyddad folkbokföring" in body
+    assert "Du är inte ansvarig" not in body
+    head_page = login(social_head).get(OVERVIEW)
+    assert {d.case for d in head_page.context["shared_cases"]} == {mine, unassigned}
+    assert [d.case for d in head_page.context["waiting_assignment"]] == [unassigned]
+    assert "1 utlämnande väntar på att du tilldelar en handläggare" in head_page.content.decode()
+
+
+def test_social_start_page_keeps_a_fixed_query_count(login, handler, koping, social):
+    client = login(social)
+    rich_case(handler, koping, social)
+    few, _ = count_queries(client, OVERVIEW)
+    for _ in range(4):
+        rich_case(handler, koping, social)
+    many, body = count_queries(client, OVERVIEW)
+    assert body.count("Skyddad folkbokföring") >= 5
+    assert many == few

@@ -110,3 +110,34 @@ def test_a_link_to_a_case_not_shared_with_sala_gives_the_swedish_404(new_page) -
     body = page.content()
     assert "Page not found" not in body and "URLconf" not in body and case.reference not in body
     check("not-shared-404", expected_status=404)
+
+
+def test_a_social_services_handler_sees_her_shared_cases_on_the_start_page(new_page) -> None:
+    from accounts.models import Organisation
+    from tests.factories import make_disclosure
+
+    demo.seed()
+    anna = User.objects.get(email="handlaggare@polis.example")
+    eva = User.objects.get(email="soc.koping@kommun.example")
+    koping = Organisation.objects.get(name="Socialtjänsten Köping")
+    cases = [make_case(anna) for _ in range(3)]
+    for case in cases:
+        make_disclosure(case, koping, handlers=[eva])
+    final_assessment(anna, cases[0], level="medium")
+
+    page, check = new_page()
+    page.set_viewport_size(LAPTOP)
+    _login(page, eva.email)
+    shared = page.get_by_role("region", name="Ärenden delade med dig")
+    for case in cases:
+        expect(shared.get_by_role("link", name=case.reference)).to_be_visible()
+    expect(shared.get_by_role("row").filter(has_text=cases[0].reference)).to_contain_text("Medel")
+    check("social-start-page")
+    # She writes a note in the shared journal of the first case.
+    shared.get_by_role("link", name=cases[0].reference).click()
+    page.get_by_role("link", name="Skriv en anteckning i den delade journalen").click()
+    page.get_by_label("Anteckning").fill("Hembesök gjort, familjen mår bra.")
+    check("social-note-form")
+    page.get_by_role("button", name="Spara anteckningen").click()
+    expect(page.get_by_text("Hembesök gjort, familjen mår bra.")).to_be_visible()
+    check("social-note-saved")
