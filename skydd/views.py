@@ -20,7 +20,7 @@ def _shared_with(user: User) -> tuple[list[Disclosure], list[Disclosure]]:
     they head), and for a head the disclosures that no handler is assigned to yet."""
     if not access.social_org_ids(user):
         return [], []
-    disclosures = list(
+    disclosures: list[Disclosure] = list(
         access.active_disclosures_for(user)
         .filter(case__status=ProtectionCase.Status.OPEN)
         .select_related("case", "recipient")
@@ -29,7 +29,11 @@ def _shared_with(user: User) -> tuple[list[Disclosure], list[Disclosure]]:
     )
     listing.summarise(user, [d.case for d in disclosures])
     headed = set(access.headed_social_org_ids(user))
-    waiting = [d for d in disclosures if d.recipient_id in headed and not d.assigned]
+    waiting = [
+        d
+        for d in disclosures
+        if d.recipient_id in headed and not d.assigned  # type: ignore[attr-defined]
+    ]
     return disclosures, waiting
 
 

@@ -2,6 +2,13 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
+  // After a failed submit, focus goes to the error summary (its links lead to the fields),
+  // not back to the top of the page.
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+
   // A page with unsaved changes asks before it is left. Forms that save themselves
   // (data-autosave), searches and one-button forms (data-no-unsaved-warning, .inline-form)
   // are left out; submitting the form is not leaving it.
