@@ -20,6 +20,6 @@ def casework_todo(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     todo = todo_for(user) if isinstance(user, User) and user.is_authenticated else []
-    if todo:
+    if todo and isinstance(user, User):
         listing.summarise(user, [item.case for item in todo])
     return {"todo": todo}
