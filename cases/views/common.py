@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import (
     Participant,
+    Person,
     ProtectionCase,
 )
 
@@ -50,3 +55,46 @@ def _conflict_form(form_class: Any, request: HttpRequest, version: int, **kwargs
     form.is_valid()
     form.add_error(None, CONFLICT)
     return form
+
+
+def tell_person_matches(request: HttpRequest, matches: list[Any]) -> None:
+    """Tell the handler that a personnummer was already registered (issue 11), within need
+    to know: cases they may open are linked; anything else is only "already registered" –
+    no case, unit or name, on the page or anywhere else in the response."""
+    for match in matches:
+        role = str(Participant.Role(match.role).label).lower()
+        if match.openable:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("cases:detail", kwargs={"key": case.key}), case.reference)
+                    for case in match.openable
+                ),
+            )
+            messages.info(
+                request,
+                format_html(
+                    _(
+                        "Personnumret ({role}) var redan registrerat. Personen finns även i "
+                        "{links}."
+                    ),
+                    role=role,
+                    links=links,
+                ),
+            )
+        if match.elsewhere:
+            messages.info(
+                request,
+                _(
+                    "Personnumret (%(role)s) var redan registrerat. Den befintliga personposten "
+                    "används och personens högsta skyddsnivå gäller."
+                )
+                % {"role": role},
+            )
+        if match.raised_to:
+            messages.info(
+                request,
+                _("Skyddsnivån (%(role)s) höjdes till %(level)s.")
+                % {"role": role, "level": str(Person.Protection(match.raised_to).label).lower()},
+            )
