@@ -254,10 +254,25 @@ def _labels() -> dict[str, dict[str, str]]:
     return labels
 
 
-def visible(case_access: CaseAccess, data: PlanData) -> PlanData:
+def _printed_person(person: dict[str, Any]) -> dict[str, Any]:
+    """Paper leaves the office (issue 11): a printed plan – print view or PDF, whoever
+    prints it, police included – never carries a secret dwelling or a protected address.
+    It says instead that the dwelling is known to the responsible police handler, the same
+    for both parties, so that they hold one document."""
+    protected = person["protection"] != Person.Protection.NONE or person["address_suppressed"]
+    return {
+        **person,
+        "address": "" if protected else person["address"],
+        "address_suppressed": bool(protected),
+        "dwellings": [],
+        "dwelling_with_police": bool(person["dwellings"]),
+    }
+
+
+def visible(case_access: CaseAccess, data: PlanData, *, printed: bool = False) -> PlanData:
     """``data`` cut to what this reader may see, with display labels added. A part outside
     the reader's scope is None (the templates then say so); an empty list means there is
-    nothing to show."""
+    nothing to show. ``printed``: the print view and the PDF (see ``_printed_person``)."""
     labels = _labels()
     persons = None
     if case_access.shows("scope_persons"):
@@ -267,6 +282,12 @@ def visible(case_access: CaseAccess, data: PlanData) -> PlanData:
                 "role_label": labels["role"].get(person["role"], person["role"]),
                 "protection_label": labels["protection"].get(person["protection"], ""),
                 "dwellings": [d for d in person["dwellings"] if _sees_dwelling(case_access, d)],
+            }
+            if not printed
+            else {
+                **_printed_person(person),
+                "role_label": labels["role"].get(person["role"], person["role"]),
+                "protection_label": labels["protection"].get(person["protection"], ""),
             }
             for person in data["persons"]
         ]
