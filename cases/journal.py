@@ -200,6 +200,10 @@ EVENTS: dict[str, Event] = {
     "measures_ended_on_close": Event(
         gettext_noop("%(count)s planerade eller pågående åtgärder avslutades med ärendet.")
     ),
+    "disclosure_ended_on_close": Event(
+        gettext_noop("Utlämnandet till %(recipient)s upphörde när ärendet avslutades.")
+    ),
+    "closing_note_added": Event(gettext_noop("Anteckning efter avslutet tillagd.")),
     "case_reopened": Event(gettext_noop("Ärendet återöppnades av enhetschefen.")),
     "legal_hold_set": Event(gettext_noop("Bevarandebeslut: ärendet gallras inte.")),
     "legal_hold_removed": Event(

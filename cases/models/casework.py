@@ -350,6 +350,16 @@ class CaseClosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     reopen_reason = models.TextField(_("skäl för återöppning"), blank=True)
+    # One note may be added after closing (issue 11): what happened afterwards, once.
+    closing_note = models.TextField(_("anteckning efter avslut"), blank=True)
+    closing_note_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closing_note_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("avslut")
