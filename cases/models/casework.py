@@ -98,6 +98,16 @@ class ProtectiveMeasure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The kontaktförbud this measure follows (issue 11): recording or granting a ban keeps
+    # its measures "Kontaktförbud" and "Uppföljning av kontaktförbud" in step.
+    contact_ban = models.ForeignKey(
+        "cases.ContactBan",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("kontaktförbud"),
+    )
 
     objects = ProtectiveMeasureQuerySet.as_manager()
 
