@@ -110,7 +110,7 @@ def test_the_plan_and_its_pdf_list_the_ban_in_force(login, handler) -> None:
     bans = section[
         section.index("plan-bans") : section.index("</table>", section.index("plan-bans"))
     ]
-    assert bans.count("<tr><th scope=\"row\">") == 1
+    assert bans.count('<tr><th scope="row">') == 1
     assert "Pågående" in section  # the measure, active
     pdf = client.get(reverse("cases:plan_pdf", kwargs={"key": case.key, "number": 1})).content
     text = " ".join(" ".join(text_of(pdf)).split())
