@@ -59,6 +59,7 @@ def _setup() -> None:
     url = _bench_url()
     _create_database(url)
     os.environ["DATABASE_URL"] = url
+    os.environ["REDIS_URL"] = ""  # the page needs no Redis: a fresh machine may have none
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skydd.settings_test")
     import django
 
@@ -293,8 +294,8 @@ def main() -> int:
     big = ProtectionCase.objects.filter(unit__name="Bench PSS Storstad").count()
     load = os.getloadavg()[0]
     print(
-        f"Statistik: {ProtectionCase.objects.count():,} ärenden, {big:,} i den största enheten; "
-        f"belastning (1 min) {load:.1f} på {os.cpu_count()} kärnor"
+        f"statistics: {ProtectionCase.objects.count():,} cases, {big:,} in the largest unit; "
+        f"load average (1 min) {load:.1f} on {os.cpu_count()} cores"
     )
     ok = True
     for label, user in (("unit head, 40,000 cases", head), ("national, 200,000 cases", admin)):
