@@ -25,6 +25,7 @@ from cases.casework.views.common import (
     _post,
     _render_form,
 )
+from cases.formpage import form_page, saved
 from cases.viewutils import with_case
 
 # --- support information -----------------------------------------------------------------------
@@ -36,19 +37,6 @@ def _support(request: HttpRequest, case_access: CaseAccess, *, referral: bool) -
     if not case.is_open:
         return _closed(request, case)
     groups = services.offered_organisations(case, referral=referral)
-    form = forms.SupportInformationForm(_post(request), case=case, groups=groups, referral=referral)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_support_information(
-                user_for_request(request), case, is_referral=referral, **form.cleaned_data
-            )
-        except CaseClosedError:
-            return _closed(request, case)
-        messages.success(
-            request,
-            _("Hänvisningen är registrerad.") if referral else _("Informationen är registrerad."),
-        )
-        return redirect(_case_url(case, "stod"))
     title = (
         _("Hänvisning av hotutövare till stödverksamhet")
         if referral
@@ -63,14 +51,29 @@ def _support(request: HttpRequest, case_access: CaseAccess, *, referral: bool) -
             "Kommunens verksamheter visas först."
         )
     )
-    return _render_form(
+    return form_page(
         request,
-        case_access,
-        form,
-        title=title,
-        submit=_("Spara"),
-        intro=intro,
-        template="cases/casework/support_form.html",
+        make_form=lambda data: forms.SupportInformationForm(
+            data, case=case, groups=groups, referral=referral
+        ),
+        save=lambda form: services.record_support_information(
+            user_for_request(request), case, is_referral=referral, **form.cleaned_data
+        ),
+        show=lambda form, _current: _render_form(
+            request,
+            case_access,
+            form,
+            title=title,
+            submit=_("Spara"),
+            intro=intro,
+            template="cases/casework/support_form.html",
+        ),
+        done=lambda _result: saved(
+            request,
+            _("Hänvisningen är registrerad.") if referral else _("Informationen är registrerad."),
+            _case_url(case, "stod"),
+        ),
+        closed=lambda: _closed(request, case),
     )
 
 
