@@ -44,8 +44,8 @@ def world(handler, colleague, head, other_police, social, social_head, social_ot
     ended = make_case(handler)
     other_unit = make_case(other_police)
     handed_over = make_case(handler)
-    access.break_the_glass(colleague, glass, "Akut")
-    grant = access.break_the_glass(colleague, expired_glass, "Akut")
+    access.break_the_glass(colleague, glass, reason="Akut")
+    grant = access.break_the_glass(colleague, expired_glass, reason="Akut")
     grant.expires_at = timezone.now() - timedelta(seconds=1)
     grant.save()
     # A grant on a case made restricted afterwards opens nothing.
