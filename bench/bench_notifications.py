@@ -251,7 +251,7 @@ def _raw_sql_baseline(url: str, at: datetime, batch: int) -> tuple[float, float,
         statements += 2
         while True:
             cur.execute(RAW_CLAIM, [uuid.uuid4(), at + timedelta(minutes=5), at, batch])
-            claimed = dict(cur.fetchall())
+            claimed: dict[int, int] = dict(cur.fetchall())
             statements += 1
             if not claimed:
                 break
