@@ -7,9 +7,9 @@ transaction as the access-log entries of the case references the mails name, for
 ``MARK_EVERY`` sent messages at a time (one mail connection per batch; the access check
 once per batch for all its recipients). A worker killed during a send leaves its messages
 ``sending``: when the lease runs out the next sweep claims them again and sends each once
-more. Failures retry with exponential back-off; after
-``MAX_ATTEMPTS`` the message is ``failed`` and shows on the admin's list of undelivered
-notifications. Logs name message ids, kinds and counts – never a person.
+more. Failures retry with exponential back-off; after ``MAX_ATTEMPTS`` the message is
+``failed`` and shows on the admin's list of undelivered notifications. Logs name message
+ids, kinds and counts – never a person.
 """
 
 from __future__ import annotations
