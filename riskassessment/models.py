@@ -204,6 +204,14 @@ class Assessment(models.Model):
         verbose_name = _("hot- och riskbedömning")
         verbose_name_plural = _("hot- och riskbedömningar")
         ordering = ["-assessed_on", "-pk"]
+        # The statistics' reassessments falling due in a period (stats/indicators/risk.py).
+        indexes = [
+            models.Index(
+                fields=["next_reassessment_on"],
+                name="assessment_reassessment_due",
+                condition=models.Q(status="final"),
+            )
+        ]
         constraints = [
             # One open draft per case, instrument and organisation: starting the same
             # assessment again (a lost session, a colleague) finds the draft instead of
