@@ -290,7 +290,7 @@ class SharedCaseClosed(Rule):
         return _("Avslutat %(date)s – utlämnandet har upphört") % params
 
     def link(self, case_key: str, params: dict[str, Any]) -> str:
-        return reverse("cases:shared_cases")
+        return static_path("cases:shared_cases")
 
 
 class PlanAwaitingConfirmation(Rule):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("riskassessment", "0003_assessment_changes")]
+    dependencies = [("riskassessment", "0004_issue11_threat_actors")]
 
     operations = [
         migrations.AddIndex(
