@@ -39,8 +39,6 @@ from riskassessment.services.changes import (
 from riskassessment.services.common import (
     FULL,
     OMITTED,
-    RATING_LABELS,
-    SCALE_CHOICES,
     SUMMARY,
     AssessmentError,
     AssessmentLocked,
@@ -86,8 +84,6 @@ from riskassessment.services.reading import (
 __all__ = [
     "FULL",
     "OMITTED",
-    "RATING_LABELS",
-    "SCALE_CHOICES",
     "SUMMARY",
     "AssessmentError",
     "AssessmentInput",
