@@ -63,9 +63,17 @@ SERVICE_MODULES: list[ModuleType] = [
 ]
 # Services that create a case rather than change one: refused for a non-member elsewhere
 # (tests/cases/test_intake.py); there is no closed case to refuse.
-NOT_ON_A_CASE = {"create_case", "open_case"}
-# Services meant for closed cases: reopening, legal hold, withdrawing a disclosure.
-FOR_CLOSED = {"reopen_case", "set_legal_hold", "remove_legal_hold", "withdraw_disclosure"}
+# Folding duplicate persons is a maintenance run over all persons (tests/cases/test_identity.py).
+NOT_ON_A_CASE = {"create_case", "open_case", "merge_duplicates"}
+# Services meant for closed cases: reopening, legal hold, withdrawing a disclosure, the one
+# note after closing (its own tests: tests/cases/test_closing_ends_sharing.py).
+FOR_CLOSED = {
+    "reopen_case",
+    "set_legal_hold",
+    "remove_legal_hold",
+    "withdraw_disclosure",
+    "add_closing_note",
+}
 TODAY = timezone.localdate
 
 
@@ -254,6 +262,7 @@ CALLS: dict[str, Call] = {
     ),
     "reopen_case": lambda actor, w: casework.reopen_case(actor, w.case, reason="Nytt hot"),
     "set_legal_hold": lambda actor, w: casework.set_legal_hold(actor, w.case, reason="Tvist"),
+    "add_closing_note": lambda actor, w: casework.add_closing_note(actor, w.case, text="Efteråt"),
     "remove_legal_hold": lambda actor, w: casework.remove_legal_hold(actor, w.case),
     # sharing
     "create_disclosure": lambda actor, w: sharing.create_disclosure(

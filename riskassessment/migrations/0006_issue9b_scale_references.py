@@ -11,7 +11,7 @@ def levels_scale(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("riskassessment", "0004_issue9b_rating_scales")]
+    dependencies = [("riskassessment", "0005_issue9b_rating_scales")]
 
     operations = [
         migrations.AlterField(

@@ -48,7 +48,7 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("riskassessment", "0003_assessment_changes")]
+    dependencies = [("riskassessment", "0004_issue11_threat_actors")]
 
     operations = [
         migrations.CreateModel(
