@@ -44,8 +44,7 @@ def test_no_test_runs_migration_code_for_reference_data() -> None:
     offenders = [
         str(path.relative_to(ROOT))
         for path in ROOT.rglob("*.py")
-        if path.name != "test_reference_data.py"
-        and LOADER.search(path.read_text(encoding="utf-8"))
+        if path.name != "test_reference_data.py" and LOADER.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
 
