@@ -49,6 +49,8 @@ class ListReader:
     social_org_ids: frozenset[int]
     # Social services: per case id, the scopes of the reader's active disclosures.
     disclosed_scopes: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    # The listed cases of the reader's own police units.
+    police_case_ids: frozenset[int] = frozenset()
 
     def is_police_for(self, case: ProtectionCase) -> bool:
         return case.unit_id in self.police_unit_ids
@@ -85,7 +87,9 @@ class CaseSummary:
         return self.protection not in ("", Person.Protection.NONE)
 
 
-def reader_for(user: User, case_ids: Iterable[int] = ()) -> ListReader:
+def reader_for(
+    user: User, case_ids: Iterable[int] = (), police_case_ids: Iterable[int] = ()
+) -> ListReader:
     social = frozenset(access.social_org_ids(user))
     scopes: dict[int, frozenset[str]] = {}
     ids = list(case_ids)
@@ -99,6 +103,7 @@ def reader_for(user: User, case_ids: Iterable[int] = ()) -> ListReader:
         police_unit_ids=frozenset(access.police_unit_ids(user)),
         social_org_ids=social,
         disclosed_scopes=scopes,
+        police_case_ids=frozenset(police_case_ids),
     )
 
 
@@ -134,7 +139,8 @@ def summarise[C: ProtectionCase](user: User, cases: Iterable[C]) -> list[C]:
     ids = list(dict.fromkeys(c.pk for c in cases))
     if not ids:
         return cases
-    reader = reader_for(user, ids)
+    units = set(access.police_unit_ids(user))
+    reader = reader_for(user, ids, [c.pk for c in cases if c.unit_id in units])
     protection = _protection_levels(ids)
     follow_ups = _next_follow_ups(ids)
     risks: dict[int, list[RiskLevel]] = defaultdict(list)

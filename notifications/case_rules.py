@@ -16,13 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
-from cases import extensions
+from cases import access, extensions
 from cases.models import (
     BreakGlassAccess,
     ContactBan,
@@ -33,7 +32,7 @@ from cases.models import (
     ProtectionCase,
     ProtectionCaseUserObjectPermission,
 )
-from notifications.rules import Due, Rule
+from notifications.rules import Due, Rule, case_path, static_path
 
 OPEN = ProtectionCase.Status.OPEN
 FOLLOW_UP_SOON_DAYS = 2
@@ -41,6 +40,7 @@ FOLLOW_UP_HEAD_AFTER_DAYS = 7
 CONTACT_BAN_SOON_DAYS = 14
 CONTACT_BAN_ENDED_DAYS = 7  # an ended ban is reminded for a week, then left alone
 DISCLOSURE_SOON_DAYS = 7
+SHARED_CASE_CLOSED_DAYS = 7  # a notice not sent within a week (scheduler down) is dropped
 
 
 def _heads(
@@ -246,7 +246,51 @@ class DisclosureWaitingForHandler(Rule):
         return _("Gäller från %(date)s – tilldela handläggare") % params
 
     def link(self, case_key: str, params: dict[str, Any]) -> str:
-        return reverse("cases:shared_cases")
+        return static_path("cases:shared_cases")
+
+
+class SharedCaseClosed(Rule):
+    """Ett delat ärende har avslutats: closing ended the disclosure (issue 11). The
+    recipient's head is told at once. The item has no case: the recipient no longer has
+    access to it, so it is headed by the reference alone and allowed to the heads of the
+    recipient organisation (checked again at sending)."""
+
+    name = "shared_case_closed"
+    label = gettext_lazy("Ett delat ärende har avslutats")
+    urgent = True
+
+    def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
+        ended = Disclosure.objects.filter(
+            ended_by_closing=True,
+            direction=Disclosure.Direction.TO_SOCIAL,
+            withdrawn_at__gte=now - timedelta(days=SHARED_CASE_CLOSED_DAYS),
+        )
+        heads = _heads(None, user_ids)
+        if user_ids is not None:
+            ended = ended.filter(recipient_id__in=list(heads))
+        rows = ended.values_list(
+            "pk", "case__reference", "recipient_id", "withdrawn_at", "withdrawn_by_id"
+        )
+        for pk, reference, recipient_id, ended_at, actor_id in rows:
+            params = {
+                "reference": reference,
+                "organisation": recipient_id,
+                "date": timezone.localtime(ended_at).date().isoformat(),
+            }
+            for head_id in heads.get(recipient_id, ()):
+                yield Due(head_id, f"disclosure:{pk}", None, params, actor_id=actor_id)
+
+    def allows(self, user: Any, params: dict[str, Any]) -> bool:
+        return params.get("organisation") in access.headed_social_org_ids(user)
+
+    def reference(self, params: dict[str, Any]) -> str:
+        return str(params.get("reference", ""))
+
+    def line(self, params: dict[str, Any]) -> str:
+        return _("Avslutat %(date)s – utlämnandet har upphört") % params
+
+    def link(self, case_key: str, params: dict[str, Any]) -> str:
+        return static_path("cases:shared_cases")
 
 
 class PlanAwaitingConfirmation(Rule):
@@ -287,7 +331,7 @@ class PlanAwaitingConfirmation(Rule):
         return _("Version %(version)s är bekräftad av den andra parten") % params
 
     def link(self, case_key: str, params: dict[str, Any]) -> str:
-        return reverse("cases:plan", kwargs={"key": case_key})
+        return case_path("cases:plan", case_key)
 
 
 class BreakGlassOpenings(Rule):
@@ -309,11 +353,12 @@ class BreakGlassOpenings(Rule):
         return _("Öppnat med nödåtkomst %(date)s – granska skälet") % params
 
     def link(self, case_key: str, params: dict[str, Any]) -> str:
-        return reverse("cases:break_glass_list")
+        return static_path("cases:break_glass_list")
 
 
 CASE_RULES: list[Rule] = [
     DisclosureWaitingForHandler(),
+    SharedCaseClosed(),
     FollowUpDue(),
     FollowUpOverdueForHead(),
     CaseWithoutFollowUp(),

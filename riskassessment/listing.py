@@ -27,6 +27,27 @@ def _visible(reader: ListReader, unit_id: int, case_id: int, org_id: int, org_ki
 
 
 def case_risk_levels(case_ids: list[int], reader: ListReader) -> dict[int, list[RiskLevel]]:
+    """Police readers: the latest level per threat actor (riskassessment.services.risk, the
+    one lookup of issue 11). Social services: one level per case from the assessments they
+    may see, never from a police-only judgement."""
+    from riskassessment.services.risk import case_risk_levels as per_actor
+    from riskassessment.services.risk import level_label
+
+    result: dict[int, list[RiskLevel]] = {}
+    police = [pk for pk in case_ids if pk in reader.police_case_ids]
+    if police:
+        for case_id, levels in per_actor(police).items():
+            result[case_id] = [
+                RiskLevel(label=label, level=level, display=level_label(level))
+                for label, level in levels
+            ]
+    others = [pk for pk in case_ids if pk not in reader.police_case_ids]
+    if others:
+        result.update(_social_levels(others, reader))
+    return result
+
+
+def _social_levels(case_ids: list[int], reader: ListReader) -> dict[int, list[RiskLevel]]:
     rows = (
         SummaryJudgement.objects.filter(
             assessment__case_id__in=case_ids,

@@ -25,6 +25,9 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from alarms import events as alarm_events
+from alarms import loans as alarm_loans
+from alarms.models import AlarmEvent
 from cases import access, errors
 from cases import services as case_services
 from cases.casework import services as casework
@@ -41,17 +44,36 @@ from cases.models import (
 from cases.plan import services as plan
 from cases.sharing import services as sharing
 from riskassessment import services as risk
+from tests.alarms.helpers import device, lend
 from tests.factories import make_case, make_disclosure
 from tests.riskassessment.helpers import complete_input, final_assessment, instrument, sara
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODULES: list[ModuleType] = [case_services, casework, sharing, plan, risk]
+# alarms.loans and alarms.events change a case (its loans, measure, follow-ups, journal);
+# alarms.services changes devices of a unit, not a case.
+SERVICE_MODULES: list[ModuleType] = [
+    case_services,
+    casework,
+    sharing,
+    plan,
+    risk,
+    alarm_loans,
+    alarm_events,
+]
 # Services that create a case rather than change one: refused for a non-member elsewhere
 # (tests/cases/test_intake.py); there is no closed case to refuse.
-NOT_ON_A_CASE = {"create_case", "open_case"}
-# Services meant for closed cases: reopening, legal hold, withdrawing a disclosure.
-FOR_CLOSED = {"reopen_case", "set_legal_hold", "remove_legal_hold", "withdraw_disclosure"}
+# Folding duplicate persons is a maintenance run over all persons (tests/cases/test_identity.py).
+NOT_ON_A_CASE = {"create_case", "open_case", "merge_duplicates"}
+# Services meant for closed cases: reopening, legal hold, withdrawing a disclosure, the one
+# note after closing (its own tests: tests/cases/test_closing_ends_sharing.py).
+FOR_CLOSED = {
+    "reopen_case",
+    "set_legal_hold",
+    "remove_legal_hold",
+    "withdraw_disclosure",
+    "add_closing_note",
+}
 TODAY = timezone.localdate
 
 
@@ -115,6 +137,9 @@ class World:
             expected_version=draft.version,
         )
         self.organisation = SupportOrganisation.objects.filter(active=True).first()
+        self.loan = lend(handler, case, device(handler))
+        self.measure.refresh_from_db()  # lending activated the planned alarm measure
+        self.spare_device = device(handler)
         access.break_the_glass(colleague, case, reason="Skyddspersonen ringde")
 
 
@@ -237,6 +262,7 @@ CALLS: dict[str, Call] = {
     ),
     "reopen_case": lambda actor, w: casework.reopen_case(actor, w.case, reason="Nytt hot"),
     "set_legal_hold": lambda actor, w: casework.set_legal_hold(actor, w.case, reason="Tvist"),
+    "add_closing_note": lambda actor, w: casework.add_closing_note(actor, w.case, text="Efteråt"),
     "remove_legal_hold": lambda actor, w: casework.remove_legal_hold(actor, w.case),
     # sharing
     "create_disclosure": lambda actor, w: sharing.create_disclosure(
@@ -271,6 +297,35 @@ CALLS: dict[str, Call] = {
     "discard_draft": lambda actor, w: risk.discard_draft(
         actor, w.draft, expected_version=w.draft.version
     ),
+    # alarm loans
+    "lend": lambda actor, w: alarm_loans.lend(
+        actor,
+        w.case,
+        device=w.spare_device,
+        carrier=w.protected,
+        started_on=TODAY(),
+        reason="Akut hot",
+    ),
+    "review": lambda actor, w: alarm_loans.review(
+        actor,
+        w.loan,
+        expected_version=w.loan.version,
+        review_on=TODAY() + timedelta(days=30),
+        reason="Fortsatt hot",
+    ),
+    "end_loan": lambda actor, w: alarm_loans.end_loan(
+        actor, w.loan, expected_version=w.loan.version, condition="good"
+    ),
+    "acknowledge": lambda actor, w: alarm_loans.acknowledge(
+        actor, w.loan, on=TODAY(), expected_version=w.loan.version
+    ),
+    "record_event": lambda actor, w: alarm_events.record_event(
+        actor,
+        w.loan,
+        occurred_at=timezone.now(),
+        kind=AlarmEvent.Kind.TEST,
+        outcome=AlarmEvent.Outcome.NO_NEED,
+    ),
 }
 # Who may make the change on an open case (the closed leg must fail on the case, not on
 # the actor): the responsible handler, except where only the recipient's head may.
@@ -280,7 +335,7 @@ CLOSED_ACTOR = {"set_disclosure_handlers": "social_head"}
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the case apps, with every field: nothing may be written or changed."""
     rows = {}
-    for app in ("cases", "riskassessment", "guardian"):
+    for app in ("cases", "riskassessment", "alarms", "guardian"):
         for model in apps.get_app_config(app).get_models():
             if model._meta.label == "cases.AccessLogEntry":
                 continue  # reads are logged; the services under test read with log=False

@@ -452,6 +452,15 @@ class CloseCaseForm(forms.Form):
         return data
 
 
+class ClosingNoteForm(forms.Form):
+    text = text_area(
+        _("Anteckning efter avslutet"),
+        required=True,
+        rows=6,
+        help_text=_("Kan skrivas en gång, t.ex. vad som hände efter avslutet."),
+    )
+
+
 class ReopenCaseForm(forms.Form):
     reason = text_area(_("Skäl för att återöppna ärendet"), required=True, rows=4)
 

@@ -39,8 +39,6 @@ from riskassessment.services.changes import (
 from riskassessment.services.common import (
     FULL,
     OMITTED,
-    RATING_LABELS,
-    SCALE_CHOICES,
     SUMMARY,
     AssessmentError,
     AssessmentLocked,
@@ -82,12 +80,16 @@ from riskassessment.services.reading import (
     latest_final_summaries,
     rating_display,
 )
+from riskassessment.services.risk import (
+    RiskLevel,
+    case_risk_levels,
+    level_label,
+    threat_actor_label,
+)
 
 __all__ = [
     "FULL",
     "OMITTED",
-    "RATING_LABELS",
-    "SCALE_CHOICES",
     "SUMMARY",
     "AssessmentError",
     "AssessmentInput",
@@ -107,9 +109,11 @@ __all__ = [
     "MissingJudgements",
     "NotAllowed",
     "RatingCounts",
+    "RiskLevel",
     "Visibility",
     "active_instruments",
     "assessment_rows",
+    "case_risk_levels",
     "compare",
     "copy_instrument_as_new_version",
     "discard_draft",
@@ -121,6 +125,7 @@ __all__ = [
     "instrument_in_use",
     "judgement_view",
     "latest_final_summaries",
+    "level_label",
     "load_structure",
     "may_assess",
     "may_change",
@@ -131,6 +136,7 @@ __all__ = [
     "save_draft",
     "start_assessment",
     "start_reassessment",
+    "threat_actor_label",
     "visibility",
     "visible_assessments",
 ]

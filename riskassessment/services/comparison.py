@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.access import CaseAccess
@@ -20,7 +21,6 @@ from riskassessment.services.reading import (
     JudgementView,
     factor_table,
     get_visible,
-    rating_display,
 )
 
 
@@ -58,6 +58,15 @@ class Comparison:
     judgements: list[ComparedJudgement]
     before_table: FactorTable
     after_table: FactorTable
+    same_instrument: bool = True
+
+    @property
+    def before_label(self) -> str:
+        return assessment_label(self.before.assessment, self.after.assessment)
+
+    @property
+    def after_label(self) -> str:
+        return assessment_label(self.after.assessment, self.before.assessment)
 
     @property
     def changed_factors(self) -> list[ComparedFactor]:
@@ -68,37 +77,55 @@ class Comparison:
         return [j for j in self.judgements if j.changed]
 
 
+def assessment_label(assessment: Any, other: Any) -> str:
+    """How one side of a comparison is named: its date, and what tells it apart from the
+    other side – the instrument when they differ, the time when both are from one day."""
+    label = assessment.assessed_on.isoformat()
+    if assessment.instrument.code != other.instrument.code:
+        label = f"{assessment.instrument.name} {label}"
+    if assessment.assessed_on == other.assessed_on:
+        when = assessment.finalised_at or assessment.updated_at
+        label += " " + timezone.localtime(when).strftime("%H:%M") if when else ""
+    return label
+
+
 def compare(case_access: CaseAccess, first_pk: int, second_pk: int) -> Comparison:
-    """Which factors (per time frame) and which summary judgements differ between two
-    assessments of the same instrument (any versions of it), older first."""
+    """Which summary judgements (and, for one instrument, which factors per time frame)
+    differ between two assessments, older first. Assessments of different instruments are
+    compared on their summary judgements only (issue 11)."""
+    if first_pk == second_pk:
+        raise InvalidAssessment(_("Välj två olika bedömningar att jämföra."))
     one = get_visible(case_access, first_pk, need=FULL)
     two = get_visible(case_access, second_pk, need=FULL)
-    if one.assessment.instrument.code != two.assessment.instrument.code:
-        raise InvalidAssessment(_("Bara bedömningar med samma instrument kan jämföras."))
+    same_instrument = one.assessment.instrument.code == two.assessment.instrument.code
     before, after = sorted(
-        (one, two), key=lambda r: (r.assessment.assessed_on, r.assessment.created_at)
+        (one, two),
+        key=lambda r: (
+            r.assessment.assessed_on,
+            r.assessment.finalised_at or r.assessment.updated_at,
+            r.assessment.pk,
+        ),
     )
     before_table = factor_table(before.assessment)
     after_table = factor_table(after.assessment)
 
-    def keyed(table: FactorTable) -> dict[tuple[str, str], tuple[FactorLine, str, str]]:
+    def keyed(table: FactorTable) -> dict[tuple[str, str], tuple[FactorLine, str, str, str]]:
         result = {}
         for _part, lines in table.parts:
             for line in lines:
-                for frame_label, code, _display in line.ratings:
-                    result[(line.code, frame_label)] = (line, frame_label, code)
+                for frame_label, code, display in line.ratings:
+                    result[(line.code, frame_label)] = (line, frame_label, code, display)
         return result
 
     old, new = keyed(before_table), keyed(after_table)
+    not_rated = _("Ej bedömd")
     factors = []
     for key in list(new) + [k for k in old if k not in new]:
-        line, frame_label, _code = new.get(key) or old[key]
-        b = old[key][2] if key in old else ""
-        a = new[key][2] if key in new else ""
+        line, frame_label, _code, _display = new.get(key) or old[key]
+        b, b_display = (old[key][2], old[key][3]) if key in old else ("", not_rated)
+        a, a_display = (new[key][2], new[key][3]) if key in new else ("", not_rated)
         factors.append(
-            ComparedFactor(
-                line.code, line.label, frame_label, b, a, rating_display(b), rating_display(a)
-            )
+            ComparedFactor(line.code, line.label, frame_label, b, a, b_display, a_display)
         )
     by_label_before = {j.label: j for j in before.judgements}
     by_label_after = {j.label: j for j in after.judgements}
@@ -110,4 +137,8 @@ def compare(case_access: CaseAccess, first_pk: int, second_pk: int) -> Compariso
         )
         for label in labels
     ]
-    return Comparison(before, after, factors, judgements, before_table, after_table)
+    if not same_instrument:
+        factors = []  # different factor lists: only the summary judgements compare
+    return Comparison(
+        before, after, factors, judgements, before_table, after_table, same_instrument
+    )
