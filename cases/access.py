@@ -42,12 +42,9 @@ from cases.models import (
     SecretDwelling,
 )
 from cases.models.disclosure import SCOPE_FIELDS
+from cases.readlog import read_recently
 
 BREAK_GLASS_HOURS = 24
-# One read of a case is one row: a page visit and the form round-trips and redirects that
-# follow it within this window (same user, case and grounds) add none. PDFs, exports,
-# search hits and e-mails are logged each time; so is every denial.
-READ_WINDOW = timedelta(minutes=15)
 VIEW_PERM = "cases.view_protectioncase"
 CHANGE_PERM = "cases.change_protectioncase"
 
@@ -378,26 +375,6 @@ def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
     return None
 
 
-# Page reads (the case page, its parts) share one window; a channel outside this set is an
-# act of its own (a PDF leaves the office, a search hit shows persons) and always logged.
-WINDOWED_CHANNELS = (AccessLogEntry.Channel.DETAIL, AccessLogEntry.Channel.PART)
-
-
-def _read_recently(user: User, case: ProtectionCase, channel: str, via: str) -> bool:
-    """A granted page read of this case by this user on the same grounds within READ_WINDOW
-    (one query on the (user, -at) index)."""
-    if channel not in WINDOWED_CHANNELS:
-        return False
-    return AccessLogEntry.objects.filter(
-        user=user,
-        case=case,
-        granted=True,
-        via=via,
-        channel__in=WINDOWED_CHANNELS,
-        at__gte=timezone.now() - READ_WINDOW,
-    ).exists()
-
-
 def get_case_for_user(
     user: User,
     key: UUID | str,
@@ -430,7 +407,7 @@ def get_case_for_user(
         if log:
             record_access(user, case=case, channel=channel, granted=False, what=what)
         raise Http404
-    if log and not _read_recently(user, case, channel, resolved.via):
+    if log and not read_recently(user, case, channel, resolved.via):
         record_access(
             user,
             case=case,
@@ -447,12 +424,10 @@ def get_case_for_user(
 def break_the_glass(actor: User, case: ProtectionCase, *, reason: str) -> BreakGlassAccess:
     """Grant a unit colleague read access for BREAK_GLASS_HOURS with a stated reason.
 
-    Raises ``errors.Invalid`` (field ``reason``) when the reason says nothing (empty, too
-    short, a placeholder: cases.breakglass.reason_problem) and ``errors.NotAllowed`` for
-    anyone outside the case's police unit or on a restricted case (answered 404)."""
+    Raises ``errors.Invalid`` (field ``reason``) for a reason without substance (breakglass
+    .reason_problem) and ``errors.NotAllowed`` outside the unit or on a restricted case."""
     reason = reason.strip()
-    problem = reason_problem(reason)
-    if problem:
+    if problem := reason_problem(reason):
         raise errors.Invalid(problem, field="reason")
     if case.unit_id not in police_unit_ids(actor) or case.restricted:
         raise errors.NotAllowed()

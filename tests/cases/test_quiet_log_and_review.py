@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import access, breakglass
+from cases import access, breakglass, readlog
 from cases.errors import Conflict, Invalid, NotAllowed
 from cases.models import AccessLogEntry, BreakGlassAccess, BreakGlassReview
 from tests.factories import PersonFactory, make_case
@@ -51,7 +51,7 @@ def test_a_new_visit_after_the_window_is_a_new_row(login, handler) -> None:
     case = make_case(handler)
     client = login(handler)
     client.get(detail(case))
-    with time_machine.travel(timezone.now() + access.READ_WINDOW + timedelta(seconds=5)):
+    with time_machine.travel(timezone.now() + readlog.READ_WINDOW + timedelta(seconds=5)):
         login(handler).get(detail(case))  # a new login: the idle session has ended
     assert rows(case, handler).count() == 2
 

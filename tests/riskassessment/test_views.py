@@ -334,7 +334,7 @@ def test_wrong_method_is_405(login, handler, name, method):
 # --- query counts -----------------------------------------------------------------------------
 
 # Session, user, OTP device, case, memberships, guardian check, the check that this read is
-# already logged (a visit within cases.access.READ_WINDOW writes no row); then the history
+# already logged (a visit within cases.readlog.READ_WINDOW writes no row); then the history
 # itself: received scopes, assessments, their judgements, the steps of their scales (the
 # level labels are data); the session save.
 LIST_QUERIES = 15
