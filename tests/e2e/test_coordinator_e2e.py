@@ -15,7 +15,7 @@ from tests.e2e.conftest import current_totp, login_through_forms
 from tests.factories import PersonFactory, make_case
 from tests.riskassessment.helpers import final_assessment
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 LAPTOP = {"width": 1366, "height": 768}
 
