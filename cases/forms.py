@@ -322,7 +322,8 @@ class AssignHandlerForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    """GET filters of the case list. Never a name or a personnummer: those go by POST."""
+    """Filters of the case list. The form posts (its keyword is free text: a name typed
+    there must never enter a URL); a GET link may carry only the choice filters."""
 
     reference = forms.CharField(
         label=_("Diarienummer eller sökord"),

@@ -278,8 +278,9 @@ WRITES: dict[str, Write] = {
 # Who actually writes where the route's expected status is not the whole story: breaking the
 # glass is for the colleague without access (the others are just sent to the case).
 WRITERS: dict[str, set[str]] = {"cases:break_glass": {"colleague"}, **writes_alarms.WRITERS}
-# POST routes that read only (a search), or write only the access log (a report).
-READ_ONLY_POSTS = {"cases:search", "cases:access_report"}
+# POST routes that read only (a search, the case-list filter), or write only the access log
+# (a report).
+READ_ONLY_POSTS = {"cases:search", "cases:access_report", "cases:list"}
 # POST routes outside the case data whose write is proven in their own tests: a password
 # change needs a live code of the second factor (tests/e2e/test_login_e2e.py).
 OWN_TESTS = {"accounts:password_change"}
