@@ -26,11 +26,12 @@ from riskassessment.models import Assessment
 AUTOSAVE_HEADER = "HTTP_X_SKYDD_AUTOSAVE"
 
 
-def _version(request: HttpRequest) -> int | None:
-    """The version the form was loaded with; None (no check) only if absent, never on junk."""
+def _version(request: HttpRequest) -> int:
+    """The version the form was loaded with. Missing or junk never matches: a POST that
+    does not say which version it changes is a conflict, never a silent overwrite."""
     raw = request.POST.get("version", "")
     if not raw:
-        return None
+        return -1
     try:
         return int(raw)
     except ValueError:
@@ -255,7 +256,7 @@ def assessment_discard(request: HttpRequest, case_access: CaseAccess, pk: int) -
         services.discard_draft(
             user_for_request(request),
             row.assessment,
-            expected_version=_version(request) if "version" in request.POST else -1,
+            expected_version=_version(request),
         )
     except services.NotAllowed as exc:
         raise Http404 from exc

@@ -456,7 +456,7 @@ class ReopenCaseForm(forms.Form):
     reason = text_area(_("Skäl för att återöppna ärendet"), required=True, rows=4)
 
 
-class LegalHoldForm(forms.Form):
+class LegalHoldForm(VersionedForm):
     reason = text_area(
         _("Skäl för bevarande"),
         required=True,

@@ -369,6 +369,9 @@ class LegalHold(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     set_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking like every other edit: a second save of the reason from a stale
+    # page is a conflict, not a silent overwrite.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("bevarandebeslut")

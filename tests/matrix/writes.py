@@ -185,6 +185,10 @@ def legal_hold_remove(world: World, persona: str, kwargs: dict[str, Any]) -> Dat
     return {}
 
 
+def legal_hold(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
+    return {"reason": "Skäl angivet i matrisen", "version": 0}
+
+
 def disclosure_create(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
     from tests.cases.sharing_support import valid_post
 
@@ -260,7 +264,7 @@ WRITES: dict[str, Write] = {
     "cases:referral_add": support("threat_actor"),
     "cases:case_close": case_close,
     "cases:case_reopen": reason,
-    "cases:legal_hold": reason,
+    "cases:legal_hold": legal_hold,
     "cases:legal_hold_remove": legal_hold_remove,
     "cases:disclosure_create": disclosure_create,
     "cases:disclosure_withdraw": reason,

@@ -21,11 +21,19 @@ from cases.casework.views.common import (
     GET_POST,
     _case_url,
     _closed,
+    _conflict_form,
     _ensure,
     _post,
     _render_form,
+    _saved_rows,
 )
+from cases.models import LegalHold
 from cases.viewutils import with_case
+
+def _hold_version(hold: LegalHold | None) -> int:
+    """The version a legal-hold form carries: 0 while the case has no hold."""
+    return hold.version if hold else 0
+
 
 # --- support information -----------------------------------------------------------------------
 
@@ -163,13 +171,25 @@ def case_reopen(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
 def legal_hold(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     _ensure(services.may_manage_legal_hold(case_access))
     case = case_access.case
-    current = getattr(case, "legal_hold", None)
-    initial = {"reason": current.reason} if current else {}
+    current = LegalHold.objects.filter(case=case).first()
+    initial = {"reason": current.reason if current else "", "version": _hold_version(current)}
     form = forms.LegalHoldForm(_post(request), initial=initial)
+    saved_rows = None
     if request.method == "POST" and form.is_valid():
-        services.set_legal_hold(user_for_request(request), case, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Bevarandebeslutet är sparat: ärendet gallras inte."))
-        return redirect(_case_url(case, "bevarande"))
+        try:
+            services.set_legal_hold(
+                user_for_request(request),
+                case,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version(),
+            )
+        except ConflictError:
+            current = LegalHold.objects.filter(case=case).first()
+            form = _conflict_form(forms.LegalHoldForm, request, _hold_version(current))
+            saved_rows = _saved_rows(current, ["reason"], case_access) if current else None
+        else:
+            messages.success(request, _("Bevarandebeslutet är sparat: ärendet gallras inte."))
+            return redirect(_case_url(case, "bevarande"))
     return _render_form(
         request,
         case_access,
@@ -180,6 +200,7 @@ def legal_hold(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
             "Ett ärende med bevarandebeslut gallras inte när gallringsfristen har gått ut. "
             "Häv beslutet när skälet inte längre finns."
         ),
+        saved_rows=saved_rows,
     )
 
 
