@@ -203,9 +203,7 @@ def test_head_sets_and_removes_a_legal_hold(login, head, handler, case) -> None:
     assert not LegalHold.objects.filter(case=case).exists()
 
 
-def test_a_stale_legal_hold_save_is_a_conflict_keeping_the_typed_reason(
-    login, head, case
-) -> None:
+def test_a_stale_legal_hold_save_is_a_conflict_keeping_the_typed_reason(login, head, case) -> None:
     """Issue 10: the second of two saves from the same page does not overwrite the first."""
     client = login(head)
     first = {"reason": "Pågående mål i tingsrätten", "version": 0}

@@ -30,6 +30,7 @@ from cases.casework.views.common import (
 from cases.models import LegalHold
 from cases.viewutils import with_case
 
+
 def _hold_version(hold: LegalHold | None) -> int:
     """The version a legal-hold form carries: 0 while the case has no hold."""
     return hold.version if hold else 0
