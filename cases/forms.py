@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from cases import personnummer as pnr
+from cases.formfields import IdMultipleChoiceField
 from cases.models import JournalEntry, Participant, Person, ProtectionCase, SecretDwelling
 
 REQUIRED = {"required": _("Fältet måste fyllas i.")}
@@ -156,7 +157,7 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("Ärendet syns då bara för tilldelade handläggare och enhetschef."),
     )
-    responsible = forms.ModelMultipleChoiceField(
+    responsible = IdMultipleChoiceField(
         label=_("Fler ansvariga handläggare"),
         queryset=User.objects.none(),
         required=False,

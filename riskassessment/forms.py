@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formfields import IdMultipleChoiceField
 from cases.models import MeasureKind
 from riskassessment import services
 from riskassessment.models import Instrument, Level, SummaryJudgementDefinition, TimeFrame
@@ -78,7 +79,7 @@ class AssessmentForm(forms.Form):
         help_text=_("ÅÅÅÅ-MM-DD. Skapar en uppföljning i ärendet när bedömningen slutförs."),
         error_messages={"invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")},
     )
-    measures = forms.ModelMultipleChoiceField(
+    measures = IdMultipleChoiceField(
         label=_("Rekommenderade åtgärder"),
         queryset=MeasureKind.objects.none(),
         required=False,

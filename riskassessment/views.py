@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import user_for_request
 from cases.access import CaseAccess
+from cases.formfields import parse_id
 from cases.services import ConflictError
 from cases.viewutils import with_case
 from riskassessment import services
@@ -297,11 +298,12 @@ def assessment_compare(request: HttpRequest, case_access: CaseAccess) -> HttpRes
         ),
     }
     if first or second:
-        if not (first.isdigit() and second.isdigit()) or first == second:
+        first_id, second_id = parse_id(first), parse_id(second)
+        if first_id is None or second_id is None or first_id == second_id:
             context["problem"] = _("Välj två olika bedömningar att jämföra.")
         else:
             try:
-                context["comparison"] = services.compare(case_access, int(first), int(second))
+                context["comparison"] = services.compare(case_access, first_id, second_id)
             except services.NotAllowed as exc:
                 raise Http404 from exc
             except services.AssessmentError as exc:

@@ -17,6 +17,7 @@ from cases.formfields import (
     END_BEFORE_START,
     IN_FUTURE,
     PAST_DUE,
+    IdMultipleChoiceField,
     VersionedForm,
     date_field,
     text_area,
@@ -335,7 +336,7 @@ class CompleteFollowUpForm(VersionedForm):
 # --- support information -----------------------------------------------------------------------
 
 
-class OrganisationChoiceField(forms.ModelMultipleChoiceField):
+class OrganisationChoiceField(IdMultipleChoiceField):
     """Checkboxes labelled with name, phone and opening hours."""
 
     def label_from_instance(self, obj: Any) -> str:

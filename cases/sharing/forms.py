@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from cases.formfields import IdMultipleChoiceField
 from cases.models import Disclosure
 from cases.models.disclosure import SCOPE_FIELDS
 
@@ -149,7 +150,7 @@ class BreakGlassForm(forms.Form):
 
 
 class DisclosureHandlersForm(forms.Form):
-    handlers = forms.ModelMultipleChoiceField(
+    handlers = IdMultipleChoiceField(
         label=_("Handläggare som får se ärendet"),
         queryset=User.objects.none(),
         required=False,

@@ -396,3 +396,12 @@ def test_threat_analysis_has_no_factors_only_judgements(login, handler):
     older = final_assessment(handler, case, instrument("HOTBILD"), level="low")
     compare = client.get(_url("compare", case) + f"?a={older.pk}&b={assessment.pk}")
     assert compare.status_code == 200 and "Riskfaktorer som ändrats" not in compare.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "١", "9" * 40, "-1", "abc"])
+def test_compare_with_a_malformed_choice_says_so_in_swedish(login, handler, value):
+    """Issue 10: ``…/bedomningar/jamfor/?a=²`` was a 500."""
+    case = make_case(handler)
+    response = login(handler).get(_url("compare", case), {"a": value, "b": "1"})
+    assert response.status_code == 200
+    assert "Välj två olika bedömningar att jämföra." in response.content.decode()
