@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Membership, Organisation, User
@@ -87,6 +88,29 @@ class CaseAccess:
     def shows(self, scope: str) -> bool:
         return scope in self.scopes
 
+    @property
+    def own_recipient_ids(self) -> frozenset[int]:
+        """The reader's own recipient organisations of this case (social services)."""
+        return frozenset(d.recipient_id for d in self.disclosures)
+
+    def shows_organisation(self, organisation: Organisation | None) -> bool:
+        """Police see every organisation; a recipient sees itself and the police, never
+        another social-services organisation (domain brief §7: a recipient never learns
+        of another recipient)."""
+        if self.is_police or organisation is None:
+            return True
+        if organisation.kind != Organisation.Kind.SOCIAL_SERVICES:
+            return True
+        return organisation.pk in self.own_recipient_ids
+
+    def owns(self, organisation_id: int | None) -> bool:
+        """May this reader change social-services work written by ``organisation_id``?
+        Police with edit rights: everything; a recipient: its own organisation's rows, and
+        rows written by the police for social services in general (no organisation)."""
+        if self.is_police:
+            return self.may_edit
+        return organisation_id is None or organisation_id in self.own_recipient_ids
+
     def sees_dwelling(self, dwelling: SecretDwelling) -> bool:
         """A police-only dwelling is known only to the assigned police staff; a dwelling
         registered in another case is never shown through this one."""
@@ -95,6 +119,54 @@ class CaseAccess:
         if dwelling.police_only:
             return self.via == "assigned"
         return self.shows("scope_secret_dwelling")
+
+
+OTHER_RECIPIENT = gettext_lazy("annan mottagare")
+
+
+def masked_user_ids(case_access: CaseAccess) -> frozenset[int]:
+    """Users whose names a recipient must not see: members of another social-services
+    organisation who are not also members of the reader's own. Empty for police readers.
+    One query per request (kept on the access object)."""
+    if case_access.is_police:
+        return frozenset()
+    cached: frozenset[int] | None = case_access.__dict__.get("_masked_users")
+    if cached is None:
+        own = case_access.own_recipient_ids
+        cached = frozenset(
+            Membership.objects.filter(organisation__kind=Organisation.Kind.SOCIAL_SERVICES)
+            .exclude(organisation_id__in=own)
+            .exclude(user__memberships__organisation_id__in=own)
+            .values_list("user_id", flat=True)
+        )
+        object.__setattr__(case_access, "_masked_users", cached)
+    return cached
+
+
+def shown_user(case_access: CaseAccess, user: User | None) -> str:
+    """A user's name as this reader may see it ("annan mottagare" for another recipient)."""
+    if user is None:
+        return ""
+    if user.pk in masked_user_ids(case_access):
+        return str(OTHER_RECIPIENT)
+    return user.full_name
+
+
+def shown_organisation(case_access: CaseAccess, organisation: Organisation | None) -> str:
+    if organisation is None:
+        return ""
+    if case_access.shows_organisation(organisation):
+        return organisation.name
+    return str(OTHER_RECIPIENT)
+
+
+def shows_confirmation(case_access: CaseAccess, party: str, organisation_id: int) -> bool:
+    """A plan confirmation by another recipient organisation is shown without its name."""
+    return (
+        case_access.is_police
+        or party != "social"
+        or organisation_id in (case_access.own_recipient_ids)
+    )
 
 
 def received_scopes(case_access: CaseAccess) -> frozenset[str]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from cases.access import CaseAccess
 from cases.casework import services
 from cases.formfields import (
     END_BEFORE_START,
@@ -253,6 +254,7 @@ class FollowUpForm(VersionedForm):
         parties: list[str],
         actor: User,
         current_due: date | None = None,
+        case_access: CaseAccess | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -262,7 +264,7 @@ class FollowUpForm(VersionedForm):
         party_field.choices = _party_choices(parties)
         self.assignees = {
             party: users
-            for party, users in services.assignee_choices(case).items()
+            for party, users in services.assignee_choices(case, case_access).items()
             if party in parties
         }
         assignee_field = self.fields["assignee"]

@@ -92,6 +92,16 @@ class ProtectiveMeasure(models.Model):
     note = models.TextField(_("anteckning"), blank=True)
     statement_date = models.DateField(_("datum för utlåtande"), null=True, blank=True)
     statement_text = models.TextField(_("utlåtande"), blank=True)
+    # The recipient organisation (social services) that wrote the row: only it – and the
+    # police – may change it. None: written by the police.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skriven av organisation"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -235,6 +245,16 @@ class FollowUp(models.Model):
     note = models.TextField(_("anteckning"), blank=True)
     done_on = models.DateField(_("utförd"), null=True, blank=True)
     outcome = models.TextField(_("resultat"), blank=True)
+    # The recipient organisation (social services) that wrote the row: only it – and the
+    # police – may change it. None: written by the police.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skriven av organisation"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

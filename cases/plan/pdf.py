@@ -16,7 +16,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.access import CaseAccess
+from cases.access import OTHER_RECIPIENT, CaseAccess, shows_confirmation
 from cases.models import ProtectionPlan
 from cases.models.plan import PLAN_TEXT_FIELDS
 from cases.plan import sources
@@ -66,15 +66,17 @@ def build_document(case_access: CaseAccess, plan: ProtectionPlan) -> PlanDocumen
         # protection of persons and dwellings allows.
         assert plan.snapshot is not None
         data = sources.under_current_protection(plan.snapshot)
+    # Another recipient organisation's confirmation: that it exists, never who or where.
     confirmations = [
         {
             "party": c.party,
             "party_label": c.get_party_display(),
-            "name": c.user_name,
-            "organisation": c.organisation_name,
+            "name": c.user_name if shown else str(OTHER_RECIPIENT),
+            "organisation": c.organisation_name if shown else str(OTHER_RECIPIENT),
             "at": c.confirmed_at,
         }
-        for c in plan.confirmations.filter(cleared_at__isnull=True).order_by("party")
+        for c in plan.confirmations.filter(cleared_at__isnull=True).order_by("party", "pk")
+        for shown in [shows_confirmation(case_access, c.party, c.organisation_id)]
     ]
     return PlanDocument(
         reference=case.reference,

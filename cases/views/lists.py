@@ -52,10 +52,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = user_for_request(request)
     handlers = services.unit_handlers(access.police_unit_ids(user))
     posted = request.method == "POST"
-    if posted:
-        source = request.POST
-    else:
-        source = request.GET.copy()
+    source: QueryDict = request.POST.copy() if posted else request.GET.copy()
+    if not posted:
         source.pop("reference", None)
     form = CaseFilterForm(source or None, handlers=handlers)
     cases = access.listable_cases(user)

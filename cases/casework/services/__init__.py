@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from cases.casework.policy import (
     editable_parties,
+    may_change_row,
     may_edit_party,
     may_edit_police_work,
     may_manage_legal_hold,
@@ -110,6 +111,7 @@ __all__ = [
     "is_contact_ban_term",
     "journal",
     "local_municipalities",
+    "may_change_row",
     "may_edit_party",
     "may_edit_police_work",
     "may_manage_legal_hold",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from cases import access, errors
-from cases.casework.policy import may_edit_party
+from cases.casework.policy import may_change_row, may_edit_party, writing_organisation_id
 from cases.casework.services.common import (
     _access,
     _bump,
@@ -31,11 +31,17 @@ from cases.services import ConflictError, responsible_handlers
 TODO_HORIZON_DAYS = 14
 
 
-def assignee_choices(case: ProtectionCase) -> dict[str, list[User]]:
+def assignee_choices(
+    case: ProtectionCase, case_access: access.CaseAccess | None = None
+) -> dict[str, list[User]]:
     """Who may be assigned a follow-up, per responsible party: for the police the case's
     responsible handlers and the unit's heads; for social services the handlers assigned to
     an active disclosure of the case and the heads of the receiving organisations — exactly
-    the people who can open the case, so the follow-up reaches their "Att göra"."""
+    the people who can open the case, so the follow-up reaches their "Att göra".
+
+    Read by a recipient (``case_access`` through a disclosure), the social services are
+    only its own organisation's: a recipient never sees – or assigns – another recipient's
+    staff (issue 10)."""
     police = {user.pk: user for user in responsible_handlers(case)}
     for membership in Membership.objects.filter(
         organisation_id=case.unit_id,
@@ -47,6 +53,8 @@ def assignee_choices(case: ProtectionCase) -> dict[str, list[User]]:
     disclosures = Disclosure.objects.active().filter(
         case=case, direction=Disclosure.Direction.TO_SOCIAL
     )
+    if case_access is not None and not case_access.is_police:
+        disclosures = disclosures.filter(recipient_id__in=case_access.own_recipient_ids)
     social_users = User.objects.filter(is_active=True).filter(
         Q(assigned_disclosures__in=disclosures)
         | Q(
@@ -62,9 +70,9 @@ def assignee_choices(case: ProtectionCase) -> dict[str, list[User]]:
     }
 
 
-def _check_assignee(case: ProtectionCase, party: str, assignee: User | None) -> None:
+def _check_assignee(case_access: access.CaseAccess, party: str, assignee: User | None) -> None:
     if assignee is not None and assignee.pk not in {
-        user.pk for user in assignee_choices(case)[party]
+        user.pk for user in assignee_choices(case_access.case, case_access)[party]
     }:
         raise errors.Invalid(
             _("Välj någon som kan öppna ärendet för den ansvariga parten."), field="assignee"
@@ -88,7 +96,7 @@ def add_follow_up(
         raise errors.Invalid(
             _("Datumet har redan passerat. Välj dagens datum eller ett senare."), field="due_date"
         )
-    _check_assignee(case, responsible_party, assignee)
+    _check_assignee(case_access, responsible_party, assignee)
     with transaction.atomic():
         ensure_open(case, lock=True)
         follow_up = FollowUp.objects.create(
@@ -98,6 +106,7 @@ def add_follow_up(
             responsible_party=responsible_party,
             assignee=assignee,
             note=note,
+            organisation_id=writing_organisation_id(case_access, responsible_party),
             created_by=actor,
         )
         _journal(case_access, "follow_up_planned", kind=follow_up.kind, date=due_date.isoformat())
@@ -118,8 +127,7 @@ def update_follow_up(
     """Reschedule or reassign an open follow-up (a moved date may not be in the past)."""
     case_access = _access(actor, follow_up.case)
     _require(
-        may_edit_party(case_access, follow_up.responsible_party)
-        and may_edit_party(case_access, responsible_party)
+        may_change_row(case_access, follow_up) and may_edit_party(case_access, responsible_party)
     )
     if follow_up.done_on is not None:
         raise errors.Invalid(_("Uppföljningen är redan utförd."))
@@ -127,7 +135,7 @@ def update_follow_up(
         raise errors.Invalid(
             _("Datumet har redan passerat. Välj dagens datum eller ett senare."), field="due_date"
         )
-    _check_assignee(follow_up.case, responsible_party, assignee)
+    _check_assignee(case_access, responsible_party, assignee)
     with transaction.atomic():
         ensure_open(follow_up.case, lock=True)
         _bump(
@@ -158,7 +166,7 @@ def complete_follow_up(
     """Mark a follow-up done with its outcome; optionally plan the next one (same party and
     assignee) in the same step, so that the case keeps a next follow-up. Returns the next."""
     case_access = _access(actor, follow_up.case)
-    _require(may_edit_party(case_access, follow_up.responsible_party))
+    _require(may_change_row(case_access, follow_up))
     if done_on > timezone.localdate():
         raise errors.Invalid(_("Datumet kan inte ligga i framtiden."), field="done_on")
     if next_due_date is not None and next_due_date < timezone.localdate():
@@ -181,6 +189,7 @@ def complete_follow_up(
                 due_date=next_due_date,
                 responsible_party=follow_up.responsible_party,
                 assignee=follow_up.assignee,
+                organisation_id=follow_up.organisation_id,
                 created_by=actor,
             )
             _journal(

@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import errors
-from cases.casework.policy import may_edit_party, may_plan_from_assessment
+from cases.casework.policy import (
+    may_change_row,
+    may_edit_party,
+    may_plan_from_assessment,
+    writing_organisation_id,
+)
 from cases.casework.services.common import (
     _access,
     _bump,
@@ -62,6 +67,7 @@ def add_measure(
             note=note,
             statement_date=statement_date if kind.records_statement else None,
             statement_text=statement_text if kind.records_statement else "",
+            organisation_id=writing_organisation_id(case_access, party),
             created_by=actor,
         )
         _journal(
@@ -91,11 +97,9 @@ def update_measure(
     """Change a measure. Raises ConflictError when someone else saved it meanwhile."""
     case_access = _access(actor, measure.case)
     party = responsible_party or kind.default_party
-    # Social services may neither edit a police measure nor hand one of theirs to the police.
-    _require(
-        may_edit_party(case_access, measure.responsible_party)
-        and may_edit_party(case_access, party)
-    )
+    # Social services may neither edit a police measure (or another recipient's) nor hand
+    # one of theirs to the police.
+    _require(may_change_row(case_access, measure) and may_edit_party(case_access, party))
     _check_measure_dates(start_date, end_date)
     with transaction.atomic():
         ensure_open(measure.case, lock=True)
@@ -136,7 +140,7 @@ def set_measure_status(
     if status not in (ProtectiveMeasure.Status.ENDED, ProtectiveMeasure.Status.DECLINED):
         raise errors.Invalid(_("Okänd status."), field="status")
     case_access = _access(actor, measure.case)
-    _require(may_edit_party(case_access, measure.responsible_party))
+    _require(may_change_row(case_access, measure))
     values: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
     if status == ProtectiveMeasure.Status.ENDED and measure.end_date is None:
         end = on or timezone.localdate()
@@ -179,6 +183,7 @@ def plan_from_assessment(
                 responsible_party=kind.default_party,
                 status=ProtectiveMeasure.Status.PLANNED,
                 note=note,
+                organisation_id=writing_organisation_id(case_access, kind.default_party),
                 created_by=actor,
             )
             for kind in kinds
@@ -193,6 +198,7 @@ def plan_from_assessment(
                 responsible_party=party,
                 note=_("Omprövning av riskbedömning (%(instrument)s).")
                 % {"instrument": instrument},
+                organisation_id=writing_organisation_id(case_access, party),
                 created_by=actor,
             )
     return measures, follow_up

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from cases.access import CaseAccess
+from cases.access import CaseAccess, shown_user
 from cases.casework import services
 from cases.casework.services import CaseClosedError
 from cases.models import (
@@ -54,7 +54,7 @@ def _display(value: Any, case_access: CaseAccess) -> str:
     if isinstance(value, Participant):
         return services.participant_label(value, case_access)
     if isinstance(value, User):
-        return value.full_name
+        return shown_user(case_access, value)
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
     if isinstance(value, date):

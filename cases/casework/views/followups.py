@@ -49,7 +49,9 @@ def followup_add(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     if not case.is_open:
         return _closed(request, case)
     actor = user_for_request(request)
-    form = forms.FollowUpForm(_post(request), case=case, parties=parties, actor=actor)
+    form = forms.FollowUpForm(
+        _post(request), case=case, parties=parties, actor=actor, case_access=case_access
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.add_follow_up(actor, case, **form.cleaned_data_without_version())
@@ -72,7 +74,7 @@ def _follow_up(case_access: CaseAccess, pk: int) -> FollowUp:
     follow_up = get_object_or_404(
         FollowUp.objects.select_related("assignee"), pk=pk, case=case_access.case
     )
-    _ensure(services.may_edit_party(case_access, follow_up.responsible_party))
+    _ensure(services.may_change_row(case_access, follow_up))
     return follow_up
 
 
@@ -93,6 +95,7 @@ def followup_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> Htt
         "parties": services.editable_parties(case_access),
         "actor": actor,
         "current_due": follow_up.due_date,
+        "case_access": case_access,
     }
     initial = {name: getattr(follow_up, name) for name in FOLLOW_UP_FIELDS}
     initial["assignee"] = follow_up.assignee_id

@@ -114,7 +114,7 @@ def _measure(case_access: CaseAccess, pk: int) -> ProtectiveMeasure:
     measure = get_object_or_404(
         ProtectiveMeasure.objects.select_related("kind"), pk=pk, case=case_access.case
     )
-    _ensure(services.may_edit_party(case_access, measure.responsible_party))
+    _ensure(services.may_change_row(case_access, measure))
     return measure
 
 

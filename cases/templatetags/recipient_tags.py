@@ -1,0 +1,50 @@
+"""Names as the reader may see them: a recipient never sees another recipient organisation
+or its staff (``cases.access.shown_user`` / ``shown_organisation``)."""
+
+from __future__ import annotations
+
+from django import template
+
+from accounts.models import Organisation, User
+from cases import access
+from cases.models import PlanConfirmation
+
+register = template.Library()
+
+
+@register.filter
+def seen_by(user: User | None, case_access: access.CaseAccess | None) -> str:
+    """``{{ entry.author|seen_by:access }}``: the name, or "annan mottagare"."""
+    if user is None:
+        return ""
+    if case_access is None:
+        return user.full_name
+    return access.shown_user(case_access, user)
+
+
+@register.filter
+def org_seen_by(organisation: Organisation | None, case_access: access.CaseAccess | None) -> str:
+    if organisation is None:
+        return ""
+    if case_access is None:
+        return organisation.name
+    return access.shown_organisation(case_access, organisation)
+
+
+@register.filter
+def confirmer(confirmation: PlanConfirmation, case_access: access.CaseAccess | None) -> str:
+    """Who confirmed a plan version, as this reader may see it."""
+    if case_access is None or access.shows_confirmation(
+        case_access, confirmation.party, confirmation.organisation_id
+    ):
+        return confirmation.user_name
+    return str(access.OTHER_RECIPIENT)
+
+
+@register.filter
+def confirmer_org(confirmation: PlanConfirmation, case_access: access.CaseAccess | None) -> str:
+    if case_access is None or access.shows_confirmation(
+        case_access, confirmation.party, confirmation.organisation_id
+    ):
+        return confirmation.organisation_name
+    return str(access.OTHER_RECIPIENT)
