@@ -43,6 +43,15 @@ def _party_choices(parties: list[str]) -> list[tuple[str, Any]]:
 # --- measures ----------------------------------------------------------------------------------
 
 
+def _note_fields(form: forms.Form, *, police: bool, note_visible: bool) -> None:
+    """Only the police choose whether a note is shared (what social services write is
+    shared); a police-internal note is not in a social-services form at all."""
+    if not police:
+        del form.fields["note_shared"]
+    if not note_visible:
+        del form.fields["note"]
+
+
 class MeasureForm(VersionedForm):
     kind = forms.TypedChoiceField(
         label=_("Åtgärd"),
@@ -62,6 +71,14 @@ class MeasureForm(VersionedForm):
     start_date = date_field(_("Startdatum"))
     end_date = date_field(_("Slutdatum"))
     note = text_area(_("Anteckning"))
+    note_shared = forms.BooleanField(
+        label=_("Delad med socialtjänsten"),
+        required=False,
+        help_text=_(
+            "Utan bocken är anteckningen polisintern. Socialtjänstens egna anteckningar "
+            "är alltid delade."
+        ),
+    )
     statement_date = date_field(
         _("Datum för utlåtandet"),
         help_text=_("Endast för skyddade personuppgifter: när utlåtandet lämnades."),
@@ -76,9 +93,12 @@ class MeasureForm(VersionedForm):
         *args: Any,
         parties: list[str],
         current_kind: MeasureKind | None = None,
+        police: bool = True,
+        note_visible: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        _note_fields(self, police=police, note_visible=note_visible)
         kinds = list(MeasureKind.objects.filter(active=True))
         if current_kind is not None and current_kind not in kinds:
             kinds.append(current_kind)
@@ -246,6 +266,14 @@ class FollowUpForm(VersionedForm):
         error_messages={"required": _("Välj vem som ansvarar för uppföljningen.")},
     )
     note = text_area(_("Anteckning"))
+    note_shared = forms.BooleanField(
+        label=_("Delad med socialtjänsten"),
+        required=False,
+        help_text=_(
+            "Utan bocken är anteckningen polisintern. Socialtjänstens egna anteckningar "
+            "är alltid delade."
+        ),
+    )
 
     def __init__(
         self,
@@ -255,9 +283,15 @@ class FollowUpForm(VersionedForm):
         actor: User,
         current_due: date | None = None,
         case_access: CaseAccess | None = None,
+        note_visible: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        _note_fields(
+            self,
+            police=case_access is None or case_access.is_police,
+            note_visible=note_visible,
+        )
         self.current_due = current_due
         party_field = self.fields["responsible_party"]
         assert isinstance(party_field, forms.ChoiceField)

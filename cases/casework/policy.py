@@ -38,6 +38,29 @@ def may_change_row(case_access: CaseAccess, row: ProtectiveMeasure | FollowUp) -
     )
 
 
+def shows_note(case_access: CaseAccess, row: ProtectiveMeasure | FollowUp) -> bool:
+    """The free-text note of a measure or follow-up is police-internal unless social
+    services wrote the row (or its note) or the police author marked it shared."""
+    return case_access.is_police or row.note_shared or row.organisation_id is not None
+
+
+def note_to_save(
+    case_access: CaseAccess,
+    row: ProtectiveMeasure | FollowUp | None,
+    note: str | None,
+    note_shared: bool | None,
+) -> tuple[str, bool]:
+    """The note and its sharing as a save by this reader leaves them. Police choose; what
+    social services write is shared by definition; a note they may not read stays as it is
+    (they neither see nor overwrite it)."""
+    if case_access.is_police:
+        shared = bool(note_shared) if note_shared is not None else bool(row and row.note_shared)
+        return (note if note is not None else (row.note if row else "")), shared
+    if row is not None and not shows_note(case_access, row):
+        return row.note, row.note_shared
+    return (note if note is not None else (row.note if row else "")), True
+
+
 def writing_organisation_id(case_access: CaseAccess, party: str) -> int | None:
     """The organisation a new row of ``party`` belongs to: the recipient organisation that
     writes it; None for what the police write (for social services: any recipient)."""

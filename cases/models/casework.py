@@ -90,6 +90,11 @@ class ProtectiveMeasure(models.Model):
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
     end_date = models.DateField(_("slutdatum"), null=True, blank=True)
     note = models.TextField(_("anteckning"), blank=True)
+    note_shared = models.BooleanField(
+        _("delad med socialtjänsten"),
+        default=False,
+        help_text=_("Polisens anteckning visas för socialtjänsten bara om den är delad."),
+    )
     statement_date = models.DateField(_("datum för utlåtande"), null=True, blank=True)
     statement_text = models.TextField(_("utlåtande"), blank=True)
     # The recipient organisation (social services) that wrote the row: only it – and the
@@ -243,6 +248,11 @@ class FollowUp(models.Model):
         _("ansvarig part"), max_length=10, choices=Party.choices, default=Party.POLICE
     )
     note = models.TextField(_("anteckning"), blank=True)
+    note_shared = models.BooleanField(
+        _("delad med socialtjänsten"),
+        default=False,
+        help_text=_("Polisens anteckning visas för socialtjänsten bara om den är delad."),
+    )
     done_on = models.DateField(_("utförd"), null=True, blank=True)
     outcome = models.TextField(_("resultat"), blank=True)
     # The recipient organisation (social services) that wrote the row: only it – and the

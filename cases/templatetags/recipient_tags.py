@@ -3,6 +3,8 @@ or its staff (``cases.access.shown_user`` / ``shown_organisation``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from accounts.models import Organisation, User
@@ -48,3 +50,14 @@ def confirmer_org(confirmation: PlanConfirmation, case_access: access.CaseAccess
     ):
         return confirmation.organisation_name
     return str(access.OTHER_RECIPIENT)
+
+
+@register.filter
+def note_for(row: Any, case_access: access.CaseAccess | None) -> str:
+    """A measure's or follow-up's note if this reader may read it (police-internal unless
+    social services wrote it or the police shared it), else empty."""
+    from cases.casework.policy import shows_note
+
+    if case_access is None or shows_note(case_access, row):
+        return str(row.note)
+    return ""

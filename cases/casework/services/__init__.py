@@ -26,6 +26,7 @@ from cases.casework.policy import (
     may_plan_from_assessment,
     may_reopen,
     shows_casework,
+    shows_note,
 )
 from cases.casework.services.bans import (
     CONTACT_BAN_TERMS,
@@ -131,6 +132,7 @@ __all__ = [
     "set_legal_hold",
     "set_measure_status",
     "shows_casework",
+    "shows_note",
     "support_information_for",
     "todo_for",
     "update_contact_ban",

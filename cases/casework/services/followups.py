@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from cases import access, errors
-from cases.casework.policy import may_change_row, may_edit_party, writing_organisation_id
+from cases.casework.policy import (
+    may_change_row,
+    may_edit_party,
+    note_to_save,
+    writing_organisation_id,
+)
 from cases.casework.services.common import (
     _access,
     _bump,
@@ -88,8 +93,10 @@ def add_follow_up(
     responsible_party: str = Party.POLICE,
     assignee: User | None = None,
     note: str = "",
+    note_shared: bool | None = None,
 ) -> FollowUp:
-    """Plan a follow-up. A new follow-up is never due in the past."""
+    """Plan a follow-up. A new follow-up is never due in the past. A police note is
+    police-internal unless ``note_shared``."""
     case_access = _access(actor, case)
     _require(may_edit_party(case_access, responsible_party))
     if due_date < timezone.localdate():
@@ -97,6 +104,7 @@ def add_follow_up(
             _("Datumet har redan passerat. Välj dagens datum eller ett senare."), field="due_date"
         )
     _check_assignee(case_access, responsible_party, assignee)
+    note, shared = note_to_save(case_access, None, note, note_shared)
     with transaction.atomic():
         ensure_open(case, lock=True)
         follow_up = FollowUp.objects.create(
@@ -106,6 +114,7 @@ def add_follow_up(
             responsible_party=responsible_party,
             assignee=assignee,
             note=note,
+            note_shared=shared,
             organisation_id=writing_organisation_id(case_access, responsible_party),
             created_by=actor,
         )
@@ -122,9 +131,11 @@ def update_follow_up(
     due_date: date,
     responsible_party: str,
     assignee: User | None,
-    note: str,
+    note: str | None = None,
+    note_shared: bool | None = None,
 ) -> FollowUp:
-    """Reschedule or reassign an open follow-up (a moved date may not be in the past)."""
+    """Reschedule or reassign an open follow-up (a moved date may not be in the past).
+    ``note`` None keeps the note."""
     case_access = _access(actor, follow_up.case)
     _require(
         may_change_row(case_access, follow_up) and may_edit_party(case_access, responsible_party)
@@ -136,6 +147,7 @@ def update_follow_up(
             _("Datumet har redan passerat. Välj dagens datum eller ett senare."), field="due_date"
         )
     _check_assignee(case_access, responsible_party, assignee)
+    note, shared = note_to_save(case_access, follow_up, note, note_shared)
     with transaction.atomic():
         ensure_open(follow_up.case, lock=True)
         _bump(
@@ -147,6 +159,7 @@ def update_follow_up(
             responsible_party=responsible_party,
             assignee=assignee,
             note=note,
+            note_shared=shared,
         )
         follow_up.refresh_from_db()
         _journal(case_access, "follow_up_changed", kind=follow_up.kind, date=due_date.isoformat())

@@ -15,6 +15,7 @@ from cases.casework.policy import (
     may_change_row,
     may_edit_party,
     may_plan_from_assessment,
+    note_to_save,
     writing_organisation_id,
 )
 from cases.casework.services.common import (
@@ -49,12 +50,16 @@ def add_measure(
     note: str = "",
     statement_date: date | None = None,
     statement_text: str = "",
+    note_shared: bool | None = None,
 ) -> ProtectiveMeasure:
-    """Add a measure from the catalogue; the party defaults to the kind's default party."""
+    """Add a measure from the catalogue; the party defaults to the kind's default party.
+    A police note is police-internal unless ``note_shared``; a social-services note is
+    shared."""
     party = responsible_party or kind.default_party
     case_access = _access(actor, case)
     _require(may_edit_party(case_access, party))
     _check_measure_dates(start_date, end_date)
+    note, shared = note_to_save(case_access, None, note, note_shared)
     with transaction.atomic():
         ensure_open(case, lock=True)
         measure = ProtectiveMeasure.objects.create(
@@ -65,6 +70,7 @@ def add_measure(
             start_date=start_date,
             end_date=end_date,
             note=note,
+            note_shared=shared,
             statement_date=statement_date if kind.records_statement else None,
             statement_text=statement_text if kind.records_statement else "",
             organisation_id=writing_organisation_id(case_access, party),
@@ -90,17 +96,21 @@ def update_measure(
     status: str,
     start_date: date | None,
     end_date: date | None,
-    note: str,
+    note: str | None,
     statement_date: date | None = None,
     statement_text: str = "",
+    note_shared: bool | None = None,
 ) -> ProtectiveMeasure:
-    """Change a measure. Raises ConflictError when someone else saved it meanwhile."""
+    """Change a measure. Raises ConflictError when someone else saved it meanwhile.
+    ``note`` None keeps the note (social services never see nor change a police-internal
+    one)."""
     case_access = _access(actor, measure.case)
     party = responsible_party or kind.default_party
     # Social services may neither edit a police measure (or another recipient's) nor hand
     # one of theirs to the police.
     _require(may_change_row(case_access, measure) and may_edit_party(case_access, party))
     _check_measure_dates(start_date, end_date)
+    note, shared = note_to_save(case_access, measure, note, note_shared)
     with transaction.atomic():
         ensure_open(measure.case, lock=True)
         _bump(
@@ -113,6 +123,7 @@ def update_measure(
             start_date=start_date,
             end_date=end_date,
             note=note,
+            note_shared=shared,
             statement_date=statement_date if kind.records_statement else None,
             statement_text=statement_text if kind.records_statement else "",
             updated_at=timezone.now(),
@@ -183,6 +194,7 @@ def plan_from_assessment(
                 responsible_party=kind.default_party,
                 status=ProtectiveMeasure.Status.PLANNED,
                 note=note,
+                note_shared=True,  # the system's own line, naming the instrument and date
                 organisation_id=writing_organisation_id(case_access, kind.default_party),
                 created_by=actor,
             )
@@ -198,6 +210,7 @@ def plan_from_assessment(
                 responsible_party=party,
                 note=_("Omprövning av riskbedömning (%(instrument)s).")
                 % {"instrument": instrument},
+                note_shared=True,
                 organisation_id=writing_organisation_id(case_access, party),
                 created_by=actor,
             )

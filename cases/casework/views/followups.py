@@ -96,8 +96,12 @@ def followup_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> Htt
         "actor": actor,
         "current_due": follow_up.due_date,
         "case_access": case_access,
+        "note_visible": services.shows_note(case_access, follow_up),
     }
     initial = {name: getattr(follow_up, name) for name in FOLLOW_UP_FIELDS}
+    initial["note_shared"] = follow_up.note_shared
+    if not kwargs["note_visible"]:
+        initial.pop("note")
     initial["assignee"] = follow_up.assignee_id
     initial["version"] = follow_up.version
     form = forms.FollowUpForm(_post(request), initial=initial, **kwargs)
@@ -117,7 +121,8 @@ def followup_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> Htt
         except ConflictError:
             follow_up = _follow_up(case_access, pk)
             form = _conflict_form(forms.FollowUpForm, request, follow_up.version, **kwargs)
-            saved_rows = _saved_rows(follow_up, FOLLOW_UP_FIELDS, case_access)
+            fields = [f for f in FOLLOW_UP_FIELDS if f != "note" or kwargs["note_visible"]]
+            saved_rows = _saved_rows(follow_up, fields, case_access)
         else:
             messages.success(request, _("Uppföljningen är ändrad."))
             return redirect(_case_url(case, "uppfoljningar"))
@@ -169,7 +174,9 @@ def followup_complete(request: HttpRequest, case_access: CaseAccess, pk: int) ->
                 )
                 return redirect(_case_url(case, "uppfoljningar"))
             form = _conflict_form(forms.CompleteFollowUpForm, request, follow_up.version)
-            saved_rows = _saved_rows(follow_up, FOLLOW_UP_FIELDS, case_access)
+            visible = services.shows_note(case_access, follow_up)
+            fields = [f for f in FOLLOW_UP_FIELDS if f != "note" or visible]
+            saved_rows = _saved_rows(follow_up, fields, case_access)
         else:
             messages.success(request, _("Uppföljningen är markerad som utförd."))
             if next_follow_up is None and not services.open_follow_ups(case).exists():

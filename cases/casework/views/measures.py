@@ -59,9 +59,10 @@ MEASURE_FIELDS = ["kind", "responsible_party", "status", "start_date", "end_date
 
 
 def _measure_sections(form: forms.MeasureForm) -> list[dict[str, Any]]:
+    main = ["kind", "responsible_party", "status", "start_date", "end_date", "note", "note_shared"]
     return _sections(
         form,
-        (None, ["kind", "responsible_party", "status", "start_date", "end_date", "note"]),
+        (None, [name for name in main if name in form.fields]),
         (
             _("Skyddade personuppgifter: utlåtande till Skatteverket"),
             ["statement_date", "statement_text"],
@@ -78,7 +79,7 @@ def measure_add(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     case = case_access.case
     if not case.is_open:
         return _closed(request, case)
-    form = forms.MeasureForm(_post(request), parties=parties)
+    form = forms.MeasureForm(_post(request), parties=parties, police=case_access.is_police)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -91,6 +92,7 @@ def measure_add(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
                 start_date=data["start_date"],
                 end_date=data["end_date"],
                 note=data["note"],
+                note_shared=data.get("note_shared"),
                 statement_date=data["statement_date"],
                 statement_text=data["statement_text"],
             )
@@ -127,14 +129,21 @@ def measure_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> Http
     if not case.is_open:
         return _closed(request, case)
     parties = services.editable_parties(case_access)
-    kwargs: dict[str, Any] = {"parties": parties, "current_kind": measure.kind}
+    note_visible = services.shows_note(case_access, measure)
+    kwargs: dict[str, Any] = {
+        "parties": parties,
+        "current_kind": measure.kind,
+        "police": case_access.is_police,
+        "note_visible": note_visible,
+    }
     initial = {
         "kind": measure.kind_id,
         "responsible_party": measure.responsible_party,
         "status": measure.status,
         "start_date": measure.start_date,
         "end_date": measure.end_date,
-        "note": measure.note,
+        "note": measure.note if note_visible else "",
+        "note_shared": measure.note_shared,
         "statement_date": measure.statement_date,
         "statement_text": measure.statement_text,
         "version": measure.version,
@@ -153,7 +162,8 @@ def measure_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> Http
                 status=data["status"],
                 start_date=data["start_date"],
                 end_date=data["end_date"],
-                note=data["note"],
+                note=data.get("note"),
+                note_shared=data.get("note_shared"),
                 statement_date=data["statement_date"],
                 statement_text=data["statement_text"],
             )
@@ -164,7 +174,8 @@ def measure_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> Http
         except ConflictError:
             measure = _measure(case_access, pk)
             form = _conflict_form(forms.MeasureForm, request, measure.version, **kwargs)
-            saved_rows = _saved_rows(measure, MEASURE_FIELDS, case_access)
+            fields = [f for f in MEASURE_FIELDS if f != "note" or note_visible]
+            saved_rows = _saved_rows(measure, fields, case_access)
         else:
             messages.success(request, _("Skyddsåtgärden är ändrad."))
             return redirect(_case_url(case, "atgarder"))
