@@ -36,6 +36,7 @@ from cases.services.persons import (
     update_case,
     update_person,
 )
+from cases.services.removal import Removal, removal_of
 from cases.services.search import (
     SEARCH_LIMIT,
     SearchHit,
@@ -50,6 +51,7 @@ __all__ = [
     "PERSON_PROTECTED_LABELS",
     "SEARCH_LIMIT",
     "ConflictError",
+    "Removal",
     "SearchHit",
     "add_dwelling",
     "add_journal_entry",
@@ -60,6 +62,7 @@ __all__ = [
     "journal",
     "next_reference",
     "open_case",
+    "removal_of",
     "remove_dwelling",
     "remove_participant",
     "responsible_handlers",
