@@ -14,45 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, User
 from alarms.basis import BasisChoice
 from alarms.models import AlarmEvent, CheckDefinition, Device, DeviceKind, Loan
+from cases.formfields import REQUIRED, VersionedForm, date_field, text_area
 from cases.models import Participant
 
-REQUIRED = _("Fyll i fältet.")
 NO_ASSESSMENT = "none"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def date_field(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        error_messages={"required": REQUIRED, "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")},
-        **kwargs,
-    )
-
-
-def text_area(label: Any, *, required: bool = False, rows: int = 3, **kwargs: Any) -> forms.Field:
-    return forms.CharField(
-        label=label,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": REQUIRED},
-        **kwargs,
-    )
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def expected_version(self) -> int | None:
-        value: int | None = self.cleaned_data.get("version")
-        return value
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -85,9 +85,9 @@ def _ensure_open(case: ProtectionCase) -> None:
 
 
 def get_loan(case_access: CaseAccess, key: UUID | str) -> Loan:
-    """A loan of this case for a police reader, else Http404."""
+    """A loan of this case for a police reader, else NotAllowed (answered 404)."""
     if not shows_loans(case_access):
-        raise Http404
+        raise NotAllowed()
     try:
         return (
             Loan.objects.select_related("device__kind", "carrier__person")
@@ -95,7 +95,7 @@ def get_loan(case_access: CaseAccess, key: UUID | str) -> Loan:
             .get(key=key)
         )
     except (Loan.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+        raise NotAllowed() from exc
 
 
 def carriers(case: ProtectionCase) -> list[Participant]:

@@ -25,7 +25,6 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,11 +65,12 @@ def devices_for(user: User) -> QuerySet[Device]:
 
 
 def get_device_for_user(user: User, key: UUID | str) -> Device:
-    """The device with this key if the user is police staff of its unit, else Http404."""
+    """The device with this key if the user is police staff of its unit, else NotAllowed
+    (answered 404)."""
     try:
         return devices_for(user).select_related("kind", "unit").get(key=key)
     except (Device.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+        raise NotAllowed() from exc
 
 
 def _require_unit(actor: User, unit_id: int) -> None:

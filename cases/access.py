@@ -26,10 +26,12 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Membership, Organisation, User
+from cases import errors
 from cases.models import (
     AccessLogEntry,
     BreakGlassAccess,
@@ -61,8 +63,16 @@ class BreakGlassRequired(Exception):
         self.case = case
 
 
+# Only this module holds the token a CaseAccess is made with: any other code that tries to
+# make one (to hand a service an access nobody decided) gets a TypeError.
+_MADE_HERE = object()
+
+
 @dataclass(frozen=True)
 class CaseAccess:
+    """What one user may see and do in one case, as decided by ``_resolve`` below. Made by
+    this module only (``get_case_for_user``); everything else receives one."""
+
     case: ProtectionCase
     user: User
     via: Via
@@ -71,6 +81,13 @@ class CaseAccess:
     may_edit: bool
     disclosures: tuple[Disclosure, ...] = field(default=())
     break_glass: BreakGlassAccess | None = None
+    token: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.token is not _MADE_HERE:
+            raise TypeError(
+                "A CaseAccess is made by cases.access only: call access.get_case_for_user()."
+            )
 
     @property
     def is_police(self) -> bool:
@@ -324,9 +341,13 @@ def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
     if case.unit_id in units:
         unit = next(m.organisation for m in _memberships(user) if m.organisation_id == case.unit_id)
         if assigned_cases(user).filter(pk=case.pk).exists():
-            return CaseAccess(case, user, "assigned", unit, POLICE_SCOPES, may_edit=True)
+            return CaseAccess(
+                case, user, "assigned", unit, POLICE_SCOPES, may_edit=True, token=_MADE_HERE
+            )
         if case.unit_id in headed_unit_ids(user):
-            return CaseAccess(case, user, "head", unit, POLICE_SCOPES, may_edit=True)
+            return CaseAccess(
+                case, user, "head", unit, POLICE_SCOPES, may_edit=True, token=_MADE_HERE
+            )
         if case.restricted:
             return None
         grant = (
@@ -337,7 +358,14 @@ def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
         if grant is None:
             raise BreakGlassRequired(case)
         return CaseAccess(
-            case, user, "break_glass", unit, POLICE_SCOPES, may_edit=False, break_glass=grant
+            case,
+            user,
+            "break_glass",
+            unit,
+            POLICE_SCOPES,
+            may_edit=False,
+            break_glass=grant,
+            token=_MADE_HERE,
         )
     disclosures = tuple(active_disclosures_for(user).filter(case=case).select_related("recipient"))
     if disclosures:
@@ -352,6 +380,7 @@ def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
             frozenset(scopes),
             may_edit=False,
             disclosures=disclosures,
+            token=_MADE_HERE,
         )
     return None
 
@@ -402,22 +431,25 @@ def get_case_for_user(
     return resolved
 
 
-def break_the_glass(user: User, case: ProtectionCase, reason: str) -> BreakGlassAccess:
-    """Grant a unit colleague read access for BREAK_GLASS_HOURS with a stated reason."""
+def break_the_glass(actor: User, case: ProtectionCase, *, reason: str) -> BreakGlassAccess:
+    """Grant a unit colleague read access for BREAK_GLASS_HOURS with a stated reason.
+
+    Raises ``errors.Invalid`` (field ``reason``) without a reason and ``errors.NotAllowed``
+    for anyone outside the case's police unit or on a restricted case (answered 404)."""
     reason = reason.strip()
     if not reason:
-        raise ValueError("A reason is required")
-    if case.unit_id not in police_unit_ids(user) or case.restricted:
-        raise Http404
+        raise errors.Invalid(_("Ange varför du behöver öppna ärendet."), field="reason")
+    if case.unit_id not in police_unit_ids(actor) or case.restricted:
+        raise errors.NotAllowed()
     with transaction.atomic():
         grant = BreakGlassAccess.objects.create(
             case=case,
-            user=user,
+            user=actor,
             reason=reason,
             expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS),
         )
         record_access(
-            user,
+            actor,
             case=case,
             channel=Channel.DETAIL,
             granted=True,

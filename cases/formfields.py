@@ -1,20 +1,41 @@
-"""What the forms of every area share: the date field, the required-field message, the
-text area and the form that carries the version the user loaded (optimistic locking).
+"""What the forms of every app share: the date field (ÅÅÅÅ-MM-DD, a year within sensible
+bounds), the required-field message, the text area, the form that carries the version the
+user loaded (optimistic locking) and the edit-conflict form.
 
-Swedish messages, written once: a field left empty says "Fyll i fältet." wherever it is.
+Swedish messages, written once: a field left empty says "Fyll i fältet." wherever it is, a
+date typed wrongly "Ange datumet som ÅÅÅÅ-MM-DD.". A field may name what is missing more
+precisely (``required_message``). Every app imports this module (it is not a ``forms``
+module of ``cases``, so the import rules allow it); none keeps a copy of its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 REQUIRED = _("Fyll i fältet.")
+INVALID_DATE = _("Ange datumet som ÅÅÅÅ-MM-DD.")
 PAST_DUE = _("Datumet har redan passerat. Välj dagens datum eller ett senare.")
 IN_FUTURE = _("Datumet kan inte ligga i framtiden.")
 END_BEFORE_START = _("Slutdatumet kan inte vara före startdatumet.")
+CONFLICT = _(
+    "Någon annan har sparat ändringar medan du redigerade. Dina ändringar är INTE sparade, "
+    "men allt du skrev finns kvar nedan. Jämför med det som är sparat nu och spara igen "
+    "om dina uppgifter ska gälla."
+)
+
+DATE_FORMAT = "%Y-%m-%d"
+# A year outside these bounds is a typing error (0202 for 2022, 20222 for 2022), never a date
+# of this register: birth dates start in 1900, decisions and follow-ups end by 2100.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+YEAR_OUT_OF_BOUNDS = _("Ange ett år mellan %(min)s och %(max)s.")
 
 
 # The largest value of a PostgreSQL integer (and of our primary keys): a bigger number in a
@@ -52,18 +73,49 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, always sending ÅÅÅÅ-MM-DD."""
+
     input_type = "date"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        super().__init__(attrs=attrs, format=DATE_FORMAT)
 
 
-def date_field(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateField:
+class TextDateInput(forms.DateInput):
+    """A text field showing ÅÅÅÅ-MM-DD everywhere: a native date input shows the browser's
+    locale format (MM/DD/YYYY on an English system), which some pages avoid."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {"inputmode": "numeric", "maxlength": "10", "autocomplete": "off"}
+        super().__init__(attrs={**base, **(attrs or {})}, format=DATE_FORMAT)
+
+
+def year_in_bounds(value: date | None) -> None:
+    """Refuse a date whose year is outside ``MIN_YEAR``–``MAX_YEAR``."""
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError(
+            YEAR_OUT_OF_BOUNDS, code="year", params={"min": MIN_YEAR, "max": MAX_YEAR}
+        )
+
+
+def date_field(
+    label: Any,
+    *,
+    required: bool = False,
+    required_message: Any = None,
+    widget: forms.Widget | None = None,
+    **kwargs: Any,
+) -> forms.DateField:
+    """A date typed as ÅÅÅÅ-MM-DD with a year within sensible bounds (see ``MIN_YEAR``)."""
     return forms.DateField(
         label=label,
         required=required,
-        widget=DateInput(),
-        error_messages={"required": REQUIRED, "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")},
+        input_formats=[DATE_FORMAT],
+        widget=widget or DateInput(),
+        validators=[year_in_bounds, *kwargs.pop("validators", [])],
+        error_messages={"required": required_message or REQUIRED, "invalid": INVALID_DATE},
         **kwargs,
     )
 
@@ -78,10 +130,17 @@ def text_area(label: Any, *, required: bool = False, rows: int = 3, **kwargs: An
     )
 
 
+def version_field(*, required: bool = False) -> forms.IntegerField:
+    """The row version the user loaded; compared on save (optimistic locking)."""
+    if required:
+        return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    return forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class VersionedForm(forms.Form):
     """Carries the version the user loaded (optimistic locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     def expected_version(self) -> int | None:
         value: int | None = self.cleaned_data.get("version")
@@ -89,3 +148,23 @@ class VersionedForm(forms.Form):
 
     def cleaned_data_without_version(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+def conflict_form[F: forms.BaseForm](
+    make_form: Callable[[Any], F],
+    request: HttpRequest,
+    version: int,
+    *,
+    prefix: str | None = None,
+    message: Any = CONFLICT,
+) -> F:
+    """The user's form again, as typed, now carrying the saved version: a second save is a
+    deliberate overwrite, made after seeing what the other person saved.
+
+    ``make_form(data)`` builds the page's form from posted data (with its choices)."""
+    data = request.POST.copy()
+    data[f"{prefix}-version" if prefix else "version"] = str(version)
+    form = make_form(data)
+    form.is_valid()
+    form.add_error(None, message)
+    return form

@@ -12,37 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from cases import personnummer as pnr
-from cases.formfields import IdMultipleChoiceField
+from cases.formfields import REQUIRED as REQUIRED_MESSAGE
+from cases.formfields import IdMultipleChoiceField, TextDateInput, date_field, version_field
 from cases.models import JournalEntry, Participant, Person, ProtectionCase, SecretDwelling
 
-REQUIRED = {"required": _("Fältet måste fyllas i.")}
+REQUIRED = {"required": REQUIRED_MESSAGE}
 CHOICE = {"invalid_choice": _("Välj ett av alternativen.")}
-DATE_FORMATS = ["%Y-%m-%d"]
-
-
-class DateInput(forms.DateInput):
-    """A text field showing YYYY-MM-DD everywhere: a native date input shows the browser's
-    locale format (MM/DD/YYYY on an English system), which the house rule forbids."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        attrs = {"inputmode": "numeric", "maxlength": "10", "autocomplete": "off", **(attrs or {})}
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _date_field(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text or _("ÅÅÅÅ-MM-DD"),
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        error_messages={**REQUIRED, "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")},
+    return date_field(
+        label, required=required, help_text=help_text or _("ÅÅÅÅ-MM-DD"), widget=TextDateInput()
     )
-
-
-def _version_field() -> forms.IntegerField:
-    """The row version the user loaded; compared on save (optimistic locking)."""
-    return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class PersonForm(forms.ModelForm):
@@ -129,7 +110,7 @@ class PersonForm(forms.ModelForm):
 
 
 class PersonEditForm(PersonForm):
-    version = _version_field()
+    version = version_field(required=True)
 
 
 class IntakeForm(forms.Form):
@@ -208,7 +189,7 @@ class IntakeForm(forms.Form):
 
 
 class CaseEditForm(forms.Form):
-    version = _version_field()
+    version = version_field(required=True)
     category = forms.ChoiceField(
         label=_("Kategori"),
         choices=ProtectionCase.Category.choices,

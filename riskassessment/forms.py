@@ -12,24 +12,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.formfields import IdMultipleChoiceField
+from cases.formfields import IdMultipleChoiceField, TextDateInput, date_field
 from cases.models import MeasureKind
 from riskassessment import services
 from riskassessment.models import Instrument, Level, SummaryJudgementDefinition, TimeFrame
 
-DATE_FORMAT = "%Y-%m-%d"
 ANSWERS = [("yes", _("Ja")), ("no", _("Nej"))]
 
 
-class DateInput(forms.DateInput):
-    """A text field for ÅÅÅÅ-MM-DD: typed the same way in every browser and language
-    (a native date field follows the browser's locale, e.g. MM/DD/YYYY)."""
-
-    input_type = "text"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        base = {"inputmode": "numeric", "autocomplete": "off", "class": "ra-date", "size": 10}
-        super().__init__({**base, **(attrs or {})}, format=DATE_FORMAT)
+def _date_input() -> TextDateInput:
+    """A text field for ÅÅÅÅ-MM-DD: typed the same way in every browser and language."""
+    return TextDateInput(attrs={"class": "ra-date", "size": 10})
 
 
 class StartForm(forms.Form):
@@ -61,23 +54,17 @@ def judgement_names(definition_id: int) -> tuple[str, str, str]:
 
 
 class AssessmentForm(forms.Form):
-    assessed_on = forms.DateField(
-        label=_("Bedömningsdatum"),
+    assessed_on = date_field(
+        _("Bedömningsdatum"),
+        required=True,
+        required_message=_("Ange bedömningsdatum."),
         help_text=_("ÅÅÅÅ-MM-DD"),
-        widget=DateInput(),
-        input_formats=[DATE_FORMAT],
-        error_messages={
-            "required": _("Ange bedömningsdatum."),
-            "invalid": _("Ange datum som ÅÅÅÅ-MM-DD."),
-        },
+        widget=_date_input(),
     )
-    next_reassessment_on = forms.DateField(
-        label=_("Nästa omprövning"),
-        required=False,
-        widget=DateInput(),
-        input_formats=[DATE_FORMAT],
+    next_reassessment_on = date_field(
+        _("Nästa omprövning"),
+        widget=_date_input(),
         help_text=_("ÅÅÅÅ-MM-DD. Skapar en uppföljning i ärendet när bedömningen slutförs."),
-        error_messages={"invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")},
     )
     measures = IdMultipleChoiceField(
         label=_("Rekommenderade åtgärder"),

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import StatisticsScope
+from cases.formfields import date_field
 from stats.periods import PERIOD_CHOICES, Period, periods
 
 EARLIEST = date(2000, 1, 1)
@@ -16,29 +17,10 @@ MAX_DAYS = 3660  # ten years
 ALL = "all"
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
 class StatisticsForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="this_month")
-    start = forms.DateField(
-        label=_("Från och med"),
-        required=False,
-        widget=DateInput(),
-        help_text=_("Gäller när perioden är Valda datum."),
-        error_messages={"invalid": _("Ange ett datum som ÅÅÅÅ-MM-DD.")},
-    )
-    end = forms.DateField(
-        label=_("Till och med"),
-        required=False,
-        widget=DateInput(),
-        help_text=_("Gäller när perioden är Valda datum."),
-        error_messages={"invalid": _("Ange ett datum som ÅÅÅÅ-MM-DD.")},
-    )
+    start = date_field(_("Från och med"), help_text=_("Gäller när perioden är Valda datum."))
+    end = date_field(_("Till och med"), help_text=_("Gäller när perioden är Valda datum."))
     unit = forms.ChoiceField(label=_("Enhet"), required=False)
 
     def __init__(self, *args: Any, scope: StatisticsScope, **kwargs: Any) -> None:

@@ -96,7 +96,7 @@ def world(
         valid_from=date.today() - timedelta(days=60),
         valid_until=date.today() - timedelta(days=1),
     )
-    access.break_the_glass(colleague_bg, case, "Matris: akut ärende")
+    access.break_the_glass(colleague_bg, case, reason="Matris: akut ärende")
 
     users = {
         "handler": handler,

@@ -131,7 +131,7 @@ def plant(world: World) -> dict[str, str | None]:
     planted["SNTLDWELLINGADDRESS"] = "scope_secret_dwelling"
 
     # Break-the-glass reasons and the access log: never for social services.
-    access.break_the_glass(world.users["colleague"], case, "SNTLBREAKGLASSREASON")
+    access.break_the_glass(world.users["colleague"], case, reason="SNTLBREAKGLASSREASON")
     planted["SNTLBREAKGLASSREASON"] = NEVER
     access.record_access(
         world.users["head"], case=case, channel="detail", granted=True, what="SNTLLOGWHAT"

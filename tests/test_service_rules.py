@@ -115,7 +115,7 @@ class World:
             expected_version=draft.version,
         )
         self.organisation = SupportOrganisation.objects.filter(active=True).first()
-        access.break_the_glass(colleague, case, "Skyddspersonen ringde")
+        access.break_the_glass(colleague, case, reason="Skyddspersonen ringde")
 
 
 Call = Callable[[Any, World], Any]

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.formfields import version_field
 from cases.plan.services import EDITABLE_BY
 
 MAX_TEXT = 10_000
@@ -61,7 +62,7 @@ class PlanTextForm(forms.Form):
     """The texts one party may write, plus the version the writer started from and a
     fingerprint of each text as it was loaded."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = version_field(required=True)
 
     @classmethod
     def initial_for(cls, texts: dict[str, str], version: int) -> dict[str, Any]:
@@ -122,4 +123,4 @@ class PlanTextForm(forms.Form):
 class ConfirmForm(forms.Form):
     """Confirms the content the user saw: the plan's version when the page was shown."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = version_field(required=True)

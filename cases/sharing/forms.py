@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from cases.formfields import IdMultipleChoiceField
+from cases.formfields import IdMultipleChoiceField, date_field
 from cases.models import Disclosure
 from cases.models.disclosure import SCOPE_FIELDS
 
@@ -20,21 +20,11 @@ if TYPE_CHECKING:
 else:
     StrOrPromise = str
 
-DATE_FORMAT = "%Y-%m-%d"
-INVALID_DATE = _("Ange ett giltigt datum som ÅÅÅÅ-MM-DD.")
-
 
 def _date_field(
     label: StrOrPromise, *, required: bool, help_text: StrOrPromise = ""
 ) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=[DATE_FORMAT],
-        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
-        error_messages={"invalid": INVALID_DATE, "required": _("Ange ett datum.")},
-    )
+    return date_field(label, required=required, help_text=help_text)
 
 
 class DisclosureForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.access import CaseAccess
 from cases.models import Disclosure
 from cases.models.disclosure import SCOPE_FIELDS
+from cases.sharing import policy
 
 STATE_LABELS = {
     "active": _("Aktivt"),
@@ -57,7 +58,7 @@ def disclosure_rows(
 
 def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     case = case_access.case
-    if case_access.is_police:
+    if policy.sees_every_disclosure(case_access):
         disclosures: Sequence[Disclosure] = list(
             case.disclosures.select_related("recipient")
             .prefetch_related("handlers")
@@ -73,7 +74,7 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
         "case_key": case.key,
         "rows": rows,
         "is_police": case_access.is_police,
-        "may_edit": case_access.is_police and case_access.may_edit,
-        "may_disclose": case_access.is_police and case_access.may_edit and case.is_open,
-        "may_manage": case_access.may_manage,
+        "may_edit": policy.may_withdraw(case_access),
+        "may_disclose": policy.may_disclose(case_access),
+        "may_manage": policy.may_read_access_log(case_access),
     }

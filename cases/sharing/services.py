@@ -22,12 +22,13 @@ from cases import access, errors, guard, journal
 from cases.models import Disclosure, JournalEntry, ProtectionCase
 from cases.models.disclosure import SCOPE_FIELDS
 from cases.services import ConflictError
+from cases.sharing import policy
 
 
 def _police_editor(actor: User, case: ProtectionCase) -> access.CaseAccess:
     """Only police with may_edit (responsible handler or head) disclose and withdraw."""
     case_access = guard.access_for_change(actor, case, need="edit")
-    guard.require(case_access.is_police)
+    guard.require(policy.may_withdraw(case_access))
     return case_access
 
 
@@ -133,9 +134,8 @@ def assignable_handlers(organisation: Organisation) -> QuerySet[User]:
 def headed_disclosure(case_access: access.CaseAccess, user: User, pk: int) -> Disclosure:
     """The active disclosure ``pk`` of this case to an organisation the user heads, or
     ``NotAllowed`` (answered 404)."""
-    headed = access.headed_social_org_ids(user)
     for disclosure in case_access.disclosures:
-        if disclosure.pk == pk and disclosure.recipient_id in headed:
+        if disclosure.pk == pk and policy.may_assign_handlers(case_access, user, disclosure):
             return disclosure
     raise errors.NotAllowed()
 

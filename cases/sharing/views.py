@@ -22,11 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import user_for_request
 from accounts.models import Membership, User
-from cases import access
+from cases import access, errors
 from cases.access import CaseAccess
 from cases.models import AccessLogEntry, BreakGlassAccess, Disclosure, ProtectionCase
 from cases.services import ConflictError
-from cases.sharing import services
+from cases.sharing import policy, services
 from cases.sharing.forms import (
     AccessReportForm,
     BreakGlassForm,
@@ -54,7 +54,7 @@ def _posted(request: HttpRequest) -> Any:
 @require_http_methods(["GET", "POST"])
 @with_case(need="edit", what="nytt utlämnande")
 def disclosure_create(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
-    if not case_access.is_police:
+    if not policy.may_withdraw(case_access):
         raise Http404
     case = case_access.case
     if not case.is_open:
@@ -95,7 +95,7 @@ def _disclosure_of(case: ProtectionCase, pk: int) -> Disclosure:
 @require_http_methods(["GET", "POST"])
 @with_case(need="edit", what="återkalla utlämnande", allow_closed=True)
 def disclosure_withdraw(request: HttpRequest, case_access: CaseAccess, pk: int) -> HttpResponse:
-    if not case_access.is_police:
+    if not policy.may_withdraw(case_access):
         raise Http404
     case = case_access.case
     disclosure = _disclosure_of(case, pk)
@@ -229,7 +229,11 @@ def break_glass(request: HttpRequest, key: str) -> HttpResponse:
     form = BreakGlassForm(request.POST)
     if not form.is_valid():
         return render(request, "cases/break_glass.html", {"case": case, "form": form})
-    grant = access.break_the_glass(user, case, form.cleaned_data["reason"])
+    try:
+        grant = access.break_the_glass(user, case, reason=form.cleaned_data["reason"])
+    except errors.Invalid as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return render(request, "cases/break_glass.html", {"case": case, "form": form})
     messages.warning(
         request,
         _("Nödåtkomsten gäller till %(until)s. Den är loggad och visas för enhetschefen.")
@@ -250,7 +254,7 @@ def _log_manager_access(user: User, key: str) -> CaseAccess:
         case_access = access.get_case_for_user(user, key, what=ACCESS_LOG_WHAT, log=False)
     except (Http404, access.BreakGlassRequired):
         case_access = None
-    if case_access is None or not case_access.may_manage:
+    if case_access is None or not policy.may_read_access_log(case_access):
         access.record_access(
             user,
             case=ProtectionCase.objects.filter(key=key).first(),

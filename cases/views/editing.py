@@ -9,18 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import services
 from cases.access import CaseAccess
+from cases.formpage import form_page, saved
 from cases.forms import (
     CaseEditForm,
     JournalForm,
 )
 from cases.models import Person
-from cases.views.common import _conflict_form
 from cases.viewutils import with_case
 
 # --- editing the case -----------------------------------------------------------------------
@@ -31,35 +32,31 @@ from cases.viewutils import with_case
 @with_case(need="edit", what="ändra ärende")
 def case_edit(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     case = case_access.case
-    saved = None
-    if request.method == "POST":
-        form = CaseEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_case(
-                    case_access.user,
-                    case,
-                    version=form.cleaned_data["version"],
-                    category=form.cleaned_data["category"],
-                    threat_picture=form.cleaned_data["threat_picture"],
-                    restricted=form.cleaned_data["restricted"],
-                )
-            except services.ConflictError as exc:
-                saved = exc.current
-                form = _conflict_form(CaseEditForm, request, saved.version)
-            else:
-                messages.success(request, _("Ärendet har sparats."))
-                return redirect("cases:detail", key=case.key)
-    else:
-        form = CaseEditForm(
-            initial={
-                "version": case.version,
-                "category": case.category,
-                "threat_picture": case.threat_picture,
-                "restricted": case.restricted,
-            }
-        )
-    return render(request, "cases/case_edit.html", {"case": case, "form": form, "saved": saved})
+    initial = {
+        "version": case.version,
+        "category": case.category,
+        "threat_picture": case.threat_picture,
+        "restricted": case.restricted,
+    }
+    return form_page(
+        request,
+        make_form=lambda data: CaseEditForm(data, initial=initial),
+        save=lambda form: services.update_case(
+            case_access.user,
+            case,
+            version=form.cleaned_data["version"],
+            category=form.cleaned_data["category"],
+            threat_picture=form.cleaned_data["threat_picture"],
+            restricted=form.cleaned_data["restricted"],
+        ),
+        show=lambda form, current: render(
+            request, "cases/case_edit.html", {"case": case, "form": form, "saved": current}
+        ),
+        done=lambda _result: saved(
+            request, _("Ärendet har sparats."), reverse("cases:detail", kwargs={"key": case.key})
+        ),
+        reload=lambda exc: exc.current,
+    )
 
 
 @login_required

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import errors, services
 from cases.access import CaseAccess
+from cases.formpage import form_page, saved
 from cases.forms import (
     AssignHandlerForm,
     DwellingForm,
@@ -24,7 +28,7 @@ from cases.models import (
     ProtectionCase,
     SecretDwelling,
 )
-from cases.views.common import _conflict_form, _role_ordering
+from cases.views.common import _role_ordering
 from cases.viewutils import with_case
 
 # --- participants and persons ---------------------------------------------------------------
@@ -125,36 +129,44 @@ def _case_person(case: ProtectionCase, person_key: str) -> tuple[Person, list[Pa
 def person_edit(request: HttpRequest, case_access: CaseAccess, person_key: str) -> HttpResponse:
     case = case_access.case
     person, participants = _case_person(case, person_key)
-    saved = None
-    if request.method == "POST":
-        form = PersonEditForm(request.POST, instance=person)
-        if form.is_valid():
-            try:
-                services.update_person(
-                    case_access.user,
-                    case,
-                    person,
-                    version=form.cleaned_data["version"],
-                    data=form.cleaned_data,
-                )
-            except services.ConflictError as exc:
-                saved = exc.current
-                form = _conflict_form(PersonEditForm, request, saved.version, instance=saved)
-            else:
-                messages.success(request, _("Personuppgifterna har sparats."))
-                return redirect("cases:detail", key=case.key)
-    else:
-        form = PersonEditForm(instance=person, initial={"version": person.version})
-    return render(
-        request,
-        "cases/person_edit.html",
-        {
+    instance = {"row": person}  # after a conflict the form is built on the saved row
+
+    def make_form(data: Any) -> PersonEditForm:
+        if data is None:
+            return PersonEditForm(instance=person, initial={"version": person.version})
+        return PersonEditForm(data, instance=instance["row"])
+
+    def reload(exc: errors.Conflict) -> Person:
+        instance["row"] = exc.current
+        return exc.current  # type: ignore[no-any-return]
+
+    def show(form: PersonEditForm, current: Person | None) -> HttpResponse:
+        context = {
             "case": case,
-            "person": saved or person,
+            "person": current or person,
             "participants": participants,
             "form": form,
-            "saved": saved,
-        },
+            "saved": current,
+        }
+        return render(request, "cases/person_edit.html", context)
+
+    return form_page(
+        request,
+        make_form=make_form,
+        save=lambda form: services.update_person(
+            case_access.user,
+            case,
+            person,
+            version=form.cleaned_data["version"],
+            data=form.cleaned_data,
+        ),
+        show=show,
+        done=lambda _result: saved(
+            request,
+            _("Personuppgifterna har sparats."),
+            reverse("cases:detail", kwargs={"key": case.key}),
+        ),
+        reload=reload,
     )
 
 

@@ -9,8 +9,8 @@ from django.db import DatabaseError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from cases import access, services
-from cases.models import AccessLogEntry
+from cases import access, errors, services
+from cases.models import AccessLogEntry, BreakGlassAccess
 from tests.factories import make_case, make_disclosure
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,9 @@ def test_colleague_lists_but_must_break_the_glass(handler, colleague) -> None:
     assert case not in access.openable_cases(colleague)
     with pytest.raises(access.BreakGlassRequired):
         access.get_case_for_user(colleague, case.key)
-    access.break_the_glass(colleague, case, "Skyddspersonen ringde, ansvarig handläggare ledig")
+    access.break_the_glass(
+        colleague, case, reason="Skyddspersonen ringde, ansvarig handläggare ledig"
+    )
     got = access.get_case_for_user(colleague, case.key)
     assert got.via == "break_glass" and not got.may_edit
     assert case in access.openable_cases(colleague)
@@ -37,11 +39,28 @@ def test_colleague_lists_but_must_break_the_glass(handler, colleague) -> None:
 
 def test_break_the_glass_lasts_24_hours(handler, colleague) -> None:
     case = make_case(handler)
-    grant = access.break_the_glass(colleague, case, "Akut larm")
+    grant = access.break_the_glass(colleague, case, reason="Akut larm")
     grant.expires_at = timezone.now() - timedelta(seconds=1)
     grant.save()
     with pytest.raises(access.BreakGlassRequired):
         access.get_case_for_user(colleague, case.key)
+
+
+def test_break_the_glass_refuses_with_domain_errors_and_writes_nothing(
+    handler, colleague, other_police
+) -> None:
+    case = make_case(handler)
+    restricted = make_case(handler, restricted=True)
+    before = (BreakGlassAccess.objects.count(), AccessLogEntry.objects.count())
+    with pytest.raises(errors.Invalid) as blank:
+        access.break_the_glass(colleague, case, reason="   ")
+    assert blank.value.field == "reason"
+    assert blank.value.message == "Ange varför du behöver öppna ärendet."
+    with pytest.raises(errors.NotAllowed):
+        access.break_the_glass(other_police, case, reason="Akut")
+    with pytest.raises(errors.NotAllowed):
+        access.break_the_glass(colleague, restricted, reason="Akut")
+    assert (BreakGlassAccess.objects.count(), AccessLogEntry.objects.count()) == before
 
 
 def test_restricted_case_is_invisible_to_colleagues_even_in_the_list(handler, colleague, head):

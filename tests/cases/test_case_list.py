@@ -194,7 +194,7 @@ def test_name_search_finds_only_cases_the_user_may_open(login, handler, colleagu
     response = search(login(handler), kind="name", **{"namn-name": "UNIK"})
     assert [h.case for h in response.context["hits"]] == [case]
     # After breaking the glass the colleague may open it, so the search finds it.
-    access.break_the_glass(colleague, case, "Skyddspersonen ringde")
+    access.break_the_glass(colleague, case, reason="Skyddspersonen ringde")
     response = search(login(colleague), kind="name", **{"namn-name": "Ingrid"})
     assert [h.case for h in response.context["hits"]] == [case]
     entry = AccessLogEntry.objects.filter(channel="search", user=colleague).get()

@@ -87,7 +87,7 @@ def test_break_the_glass_colleague_reads_but_cannot_edit(login, colleague, case)
     page = client.get(url(case))
     assert page.status_code == 200
     assert "Sigrid Skyddad" not in page.text  # the reason form first
-    access.break_the_glass(colleague, case, "Skyddspersonen ringde")
+    access.break_the_glass(colleague, case, reason="Skyddspersonen ringde")
     page = client.get(url(case)).text
     assert "Nödåtkomst" in page and "Hotbild-sentinel-1" in page
     assert "Polisboende-sentinel-4" not in page

@@ -236,7 +236,7 @@ def test_social_services_see_roles_but_not_names_without_the_persons_scope(
 def test_break_the_glass_reader_gets_no_edit_links(handler, colleague, case) -> None:
     ProtectiveMeasure.objects.create(case=case, kind=kind("skyddslarm"), responsible_party="police")
     follow_up(case, handler)
-    access.break_the_glass(colleague, case, "Skyddspersonen ringde")
+    access.break_the_glass(colleague, case, reason="Skyddspersonen ringde")
     panel = case_panel(access.get_case_for_user(colleague, case.key, log=False))
     assert not panel["can_add"] and not panel["can_police"] and not panel["can_close"]
     assert not panel["current_measures"][0].can_edit

@@ -248,7 +248,7 @@ def test_case_page_offers_assignment_to_managers_only(login, handler, colleague,
     case = make_case(handler)
     page = login(head).get(reverse("cases:detail", kwargs={"key": case.key}))
     assert page.context["assign_form"] is not None
-    access.break_the_glass(colleague, case, "Akut")
+    access.break_the_glass(colleague, case, reason="Akut")
     page = login(colleague).get(reverse("cases:detail", kwargs={"key": case.key}))
     assert page.context["assign_form"] is None
     assert (

@@ -87,7 +87,7 @@ def test_colleague_is_sent_to_break_the_glass_then_reads_only(login, colleague, 
     response = client.get(url("plan", case))
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:detail", kwargs={"key": case.key})
-    access.break_the_glass(colleague, case, "Skyddspersonen ringde")
+    access.break_the_glass(colleague, case, reason="Skyddspersonen ringde")
     page = client.get(url("plan", case)).content.decode()
     assert "Ändra utkastet" not in page and "Bekräfta för" not in page
     assert client.get(url("plan_edit", case, 1)).status_code == 404

@@ -147,7 +147,7 @@ def test_break_glass_expires_after_24_hours(login, colleague, case) -> None:
 
 @pytest.mark.parametrize("who", ["handler", "head"])
 def test_managers_read_the_case_log(who, request, login, colleague, case) -> None:
-    access.break_the_glass(colleague, case, "Akut, ansvarig ledig")
+    access.break_the_glass(colleague, case, reason="Akut, ansvarig ledig")
     access.get_case_for_user(colleague, case.key)
     response = login(request.getfixturevalue(who)).get(_log(case))
     html = response.content.decode()
@@ -178,7 +178,7 @@ def test_others_get_404_and_the_attempt_is_recorded(who, request, login, social,
 
 
 def test_break_glass_colleague_does_not_see_the_log(login, colleague, case) -> None:
-    access.break_the_glass(colleague, case, "Akut")
+    access.break_the_glass(colleague, case, reason="Akut")
     assert login(colleague).get(_log(case)).status_code == 404
 
 
@@ -211,7 +211,7 @@ def test_head_reports_one_users_reads_of_the_unit_cases(
     login, handler, head, colleague, other_police, unit_b, case
 ) -> None:
     other_unit_case = make_case(other_police, unit=unit_b)
-    access.break_the_glass(colleague, case, "Akut, rapporttest")
+    access.break_the_glass(colleague, case, reason="Akut, rapporttest")
     access.get_case_for_user(colleague, case.key)
     access.get_case_for_user(handler, case.key)
     today = timezone.localdate().isoformat()
@@ -236,7 +236,7 @@ def test_report_lists_outsiders_who_touched_the_unit_cases(
 
 def test_report_period_excludes_older_reads(login, head, colleague, case) -> None:
     with time_machine.travel(timezone.now() - timedelta(days=40), tick=False):
-        access.break_the_glass(colleague, case, "Gammal åtkomst")
+        access.break_the_glass(colleague, case, reason="Gammal åtkomst")
     today = timezone.localdate()
     start = (today - timedelta(days=7)).isoformat()
     html = (
@@ -264,14 +264,14 @@ def test_report_is_for_police_heads_only(who, request, login) -> None:
 
 def test_report_query_count_does_not_grow(login, head, colleague, handler) -> None:
     case = make_case(handler)
-    access.break_the_glass(colleague, case, "Akut")
+    access.break_the_glass(colleague, case, reason="Akut")
     today = timezone.localdate().isoformat()
     url = _report(user=colleague.pk, date_from=today, date_to=today)
     client = login(head)
     few = _count_queries(client, url)
     for _ in range(6):
         other = make_case(handler)
-        access.break_the_glass(colleague, other, "Akut igen")
+        access.break_the_glass(colleague, other, reason="Akut igen")
         access.get_case_for_user(colleague, other.key)
     assert _count_queries(client, url) == few
 
@@ -283,10 +283,10 @@ def test_head_sees_active_and_recent_break_glass(login, head, colleague, handler
     active_case = make_case(handler)
     old_case = make_case(handler)
     with time_machine.travel(timezone.now() - timedelta(days=45), tick=False):
-        access.break_the_glass(colleague, old_case, "Uråldrig åtkomst")
+        access.break_the_glass(colleague, old_case, reason="Uråldrig åtkomst")
     with time_machine.travel(timezone.now() - timedelta(days=3), tick=False):
-        access.break_the_glass(colleague, active_case, "För tre dagar sedan")
-    access.break_the_glass(colleague, active_case, "Pågående åtkomst")
+        access.break_the_glass(colleague, active_case, reason="För tre dagar sedan")
+    access.break_the_glass(colleague, active_case, reason="Pågående åtkomst")
     html = login(head).get(reverse("cases:break_glass_list")).content.decode()
     assert "Pågående åtkomst" in html and "För tre dagar sedan" in html
     assert "Uråldrig åtkomst" not in html
@@ -296,17 +296,17 @@ def test_head_sees_active_and_recent_break_glass(login, head, colleague, handler
 
 def test_head_of_another_unit_sees_none_of_ours(login, colleague, case, unit_b) -> None:
     other_head = MembershipFactory(organisation=unit_b, role=Membership.Role.HEAD).user
-    access.break_the_glass(colleague, case, "Akut här")
+    access.break_the_glass(colleague, case, reason="Akut här")
     html = login(other_head).get(reverse("cases:break_glass_list")).content.decode()
     assert "Akut här" not in html and case.reference not in html
 
 
 def test_break_glass_list_query_count_does_not_grow(login, head, colleague, handler) -> None:
-    access.break_the_glass(colleague, make_case(handler), "Akut")
+    access.break_the_glass(colleague, make_case(handler), reason="Akut")
     client = login(head)
     few = _count_queries(client, reverse("cases:break_glass_list"))
     for _ in range(8):
-        access.break_the_glass(colleague, make_case(handler), "Akut")
+        access.break_the_glass(colleague, make_case(handler), reason="Akut")
     assert _count_queries(client, reverse("cases:break_glass_list")) == few
 
 

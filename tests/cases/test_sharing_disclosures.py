@@ -94,7 +94,7 @@ def test_others_get_404_on_the_form(who, request, login, case, koping) -> None:
 def test_break_glass_colleague_may_read_but_not_disclose(login, colleague, case, koping):
     from cases import access
 
-    access.break_the_glass(colleague, case, "Akut")
+    access.break_the_glass(colleague, case, reason="Akut")
     client = login(colleague)
     assert client.get(create_url(case)).status_code == 404
     assert client.post(create_url(case), valid_post(koping)).status_code == 404
@@ -166,9 +166,7 @@ def test_scope_and_recipient_are_required_and_must_be_social_services(
 
 def test_invalid_date_gets_a_swedish_error(login, handler, case, koping) -> None:
     response = login(handler).post(create_url(case), valid_post(koping, valid_from="10/5"))
-    assert response.context["form"].errors["valid_from"] == [
-        "Ange ett giltigt datum som ÅÅÅÅ-MM-DD."
-    ]
+    assert response.context["form"].errors["valid_from"] == ["Ange datumet som ÅÅÅÅ-MM-DD."]
 
 
 def test_non_consent_basis_drops_consent_details(login, handler, case, koping) -> None:

@@ -212,7 +212,7 @@ def test_panel_for_break_glass_has_no_actions(login, colleague, case, koping) ->
     from cases import access
 
     disclosure = make_disclosure(case, koping)
-    access.break_the_glass(colleague, case, "Akut")
+    access.break_the_glass(colleague, case, reason="Akut")
     html = login(colleague).get(detail(case)).content.decode()
     assert "Socialtjänsten Köping" in html
     assert withdraw_url(disclosure) not in html and create_url(case) not in html

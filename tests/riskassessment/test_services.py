@@ -203,7 +203,7 @@ def test_break_the_glass_reader_may_not_assess(handler, colleague) -> None:
     from cases import access
 
     case = make_case(handler)
-    access.break_the_glass(colleague, case, "Skyddspersonen ringde")
+    access.break_the_glass(colleague, case, reason="Skyddspersonen ringde")
     ca = case_access(colleague, case)
     assert not services.may_assess(ca)
     with pytest.raises(services.NotAllowed):

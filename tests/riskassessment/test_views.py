@@ -301,7 +301,7 @@ def test_break_the_glass_colleague_reads_but_cannot_start(login, handler, collea
 
     case = make_case(handler)
     final = final_assessment(handler, case)
-    access.break_the_glass(colleague, case, "Akut")
+    access.break_the_glass(colleague, case, reason="Akut")
     client = login(colleague)
     assert client.get(_url("detail", case, final.pk)).status_code == 200
     assert client.get(_url("start", case)).status_code == 404

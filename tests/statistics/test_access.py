@@ -162,7 +162,7 @@ def test_unknown_table_is_404(head, login) -> None:
         (
             {"period": "custom", "start": "2026-13-01", "end": "2026-03-02"},
             "start",
-            "Ange ett datum som ÅÅÅÅ-MM-DD.",
+            "Ange datumet som ÅÅÅÅ-MM-DD.",
         ),
         (
             {"period": "custom", "start": "2026-03-05", "end": "2026-03-01"},

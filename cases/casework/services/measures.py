@@ -96,7 +96,7 @@ def update_measure(
     status: str,
     start_date: date | None,
     end_date: date | None,
-    note: str | None,
+    note: str | None = None,
     statement_date: date | None = None,
     statement_text: str = "",
     note_shared: bool | None = None,

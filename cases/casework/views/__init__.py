@@ -17,10 +17,7 @@ from cases.casework.views.closing import (
     referral_add,
     support_info_add,
 )
-from cases.casework.views.common import (
-    CONFLICT,
-    GET_POST,
-)
+from cases.casework.views.common import GET_POST
 from cases.casework.views.followups import (
     FOLLOW_UP_FIELDS,
     followup_add,
@@ -36,6 +33,7 @@ from cases.casework.views.measures import (
     measure_edit,
     measure_end,
 )
+from cases.formfields import CONFLICT
 
 __all__ = [
     "BAN_FIELDS",

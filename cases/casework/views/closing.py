@@ -21,12 +21,12 @@ from cases.casework.views.common import (
     GET_POST,
     _case_url,
     _closed,
-    _conflict_form,
     _ensure,
     _post,
     _render_form,
     _saved_rows,
 )
+from cases.formpage import form_page, saved
 from cases.models import LegalHold
 from cases.viewutils import with_case
 
@@ -45,19 +45,6 @@ def _support(request: HttpRequest, case_access: CaseAccess, *, referral: bool) -
     if not case.is_open:
         return _closed(request, case)
     groups = services.offered_organisations(case, referral=referral)
-    form = forms.SupportInformationForm(_post(request), case=case, groups=groups, referral=referral)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_support_information(
-                user_for_request(request), case, is_referral=referral, **form.cleaned_data
-            )
-        except CaseClosedError:
-            return _closed(request, case)
-        messages.success(
-            request,
-            _("Hänvisningen är registrerad.") if referral else _("Informationen är registrerad."),
-        )
-        return redirect(_case_url(case, "stod"))
     title = (
         _("Hänvisning av hotutövare till stödverksamhet")
         if referral
@@ -72,14 +59,29 @@ def _support(request: HttpRequest, case_access: CaseAccess, *, referral: bool) -
             "Kommunens verksamheter visas först."
         )
     )
-    return _render_form(
+    return form_page(
         request,
-        case_access,
-        form,
-        title=title,
-        submit=_("Spara"),
-        intro=intro,
-        template="cases/casework/support_form.html",
+        make_form=lambda data: forms.SupportInformationForm(
+            data, case=case, groups=groups, referral=referral
+        ),
+        save=lambda form: services.record_support_information(
+            user_for_request(request), case, is_referral=referral, **form.cleaned_data
+        ),
+        show=lambda form, _current: _render_form(
+            request,
+            case_access,
+            form,
+            title=title,
+            submit=_("Spara"),
+            intro=intro,
+            template="cases/casework/support_form.html",
+        ),
+        done=lambda _result: saved(
+            request,
+            _("Hänvisningen är registrerad.") if referral else _("Informationen är registrerad."),
+            _case_url(case, "stod"),
+        ),
+        closed=lambda: _closed(request, case),
     )
 
 
@@ -174,34 +176,38 @@ def legal_hold(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     case = case_access.case
     current = LegalHold.objects.filter(case=case).first()
     initial = {"reason": current.reason if current else "", "version": _hold_version(current)}
-    form = forms.LegalHoldForm(_post(request), initial=initial)
-    saved_rows = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_legal_hold(
-                user_for_request(request),
-                case,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.expected_version(),
-            )
-        except ConflictError:
-            current = LegalHold.objects.filter(case=case).first()
-            form = _conflict_form(forms.LegalHoldForm, request, _hold_version(current))
-            saved_rows = _saved_rows(current, ["reason"], case_access) if current else None
-        else:
-            messages.success(request, _("Bevarandebeslutet är sparat: ärendet gallras inte."))
-            return redirect(_case_url(case, "bevarande"))
-    return _render_form(
+
+    def reload(_exc: Exception) -> LegalHold:
+        # Removed meanwhile: saving again sets a new hold (version 0).
+        return LegalHold.objects.filter(case=case).first() or LegalHold(case=case, version=0)
+
+    return form_page(
         request,
-        case_access,
-        form,
-        title=_("Bevarandebeslut (stoppar gallring)"),
-        submit=_("Spara bevarandebeslutet"),
-        intro=_(
-            "Ett ärende med bevarandebeslut gallras inte när gallringsfristen har gått ut. "
-            "Häv beslutet när skälet inte längre finns."
+        make_form=lambda data: forms.LegalHoldForm(data, initial=initial),
+        save=lambda form: services.set_legal_hold(
+            user_for_request(request),
+            case,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.expected_version(),
         ),
-        saved_rows=saved_rows,
+        show=lambda form, saved_hold: _render_form(
+            request,
+            case_access,
+            form,
+            title=_("Bevarandebeslut (stoppar gallring)"),
+            submit=_("Spara bevarandebeslutet"),
+            intro=_(
+                "Ett ärende med bevarandebeslut gallras inte när gallringsfristen har gått ut. "
+                "Häv beslutet när skälet inte längre finns."
+            ),
+            saved_rows=_saved_rows(saved_hold, ["reason"], case_access) if saved_hold else None,
+        ),
+        done=lambda _hold: saved(
+            request,
+            _("Bevarandebeslutet är sparat: ärendet gallras inte."),
+            _case_url(case, "bevarande"),
+        ),
+        reload=reload,
     )
 
 

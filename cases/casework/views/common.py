@@ -1,5 +1,6 @@
-"""What the case-work pages share: the conflict message, the form page and the saved-version
-box shown beside a form after a conflict."""
+"""What the case-work pages share: the closed-case answer, the form page and the
+saved-version box shown beside a form after a conflict (the page skeleton itself is
+``cases.formpage.form_page``, the conflict form ``cases.formfields.conflict_form``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from cases.access import CaseAccess, shown_user
@@ -24,11 +24,6 @@ from cases.models import (
 )
 
 GET_POST = ["GET", "POST"]
-
-CONFLICT = gettext_lazy(
-    "Någon annan har sparat ändringar medan du skrev. Det du skrev finns kvar nedan och den "
-    "sparade versionen visas i rutan. Spara igen om ditt ska gälla."
-)
 
 
 def _case_url(case: ProtectionCase, anchor: str = "arendearbete") -> str:
@@ -75,18 +70,6 @@ def _saved_rows(obj: Model, fields: list[str], case_access: CaseAccess) -> list[
             (str(getattr(field, "verbose_name", name)).capitalize(), _display(value, case_access))
         )
     return rows
-
-
-def _conflict_form(
-    form_class: type, request: HttpRequest, current_version: int, **kwargs: Any
-) -> Any:
-    """The user's form again with the current version, so that saving again overwrites."""
-    data = request.POST.copy()
-    data["version"] = str(current_version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(None, CONFLICT)
-    return form
 
 
 def _sections(form: Any, *groups: tuple[str | None, list[str]]) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,13 +24,12 @@ from cases.casework.views.common import (
     GET_POST,
     _case_url,
     _closed,
-    _conflict_form,
     _ensure,
-    _post,
     _render_form,
     _saved_rows,
     _sections,
 )
+from cases.formpage import form_page, saved
 from cases.models import ProtectiveMeasure
 from cases.viewutils import with_case
 
@@ -56,6 +56,7 @@ def casework_page(request: HttpRequest, case_access: CaseAccess) -> HttpResponse
 # --- measures ----------------------------------------------------------------------------------
 
 MEASURE_FIELDS = ["kind", "responsible_party", "status", "start_date", "end_date", "note"]
+MEASURE_FORM_FIELDS = [*MEASURE_FIELDS, "note_shared", "statement_date", "statement_text"]
 
 
 def _measure_sections(form: forms.MeasureForm) -> list[dict[str, Any]]:
@@ -70,6 +71,40 @@ def _measure_sections(form: forms.MeasureForm) -> list[dict[str, Any]]:
     )
 
 
+def _measure_values(form: forms.MeasureForm) -> dict[str, Any]:
+    """What the form holds: a social-services form has no "note_shared", and no "note"
+    when the note is police-internal (the service then keeps it)."""
+    return {name: form.cleaned_data[name] for name in MEASURE_FORM_FIELDS if name in form.fields}
+
+
+def _measure_page(
+    request: HttpRequest,
+    case_access: CaseAccess,
+    *,
+    title: Callable[[ProtectiveMeasure | None], str],
+    submit: str,
+) -> Callable[[forms.MeasureForm, Any], HttpResponse]:
+    def show(form: forms.MeasureForm, current: ProtectiveMeasure | None) -> HttpResponse:
+        return _render_form(
+            request,
+            case_access,
+            form,
+            title=title(current),
+            submit=submit,
+            sections=_measure_sections(form),
+            saved_rows=_saved_rows(current, _shown_fields(case_access, current), case_access)
+            if current
+            else None,
+        )
+
+    return show
+
+
+def _shown_fields(case_access: CaseAccess, measure: ProtectiveMeasure) -> list[str]:
+    visible = services.shows_note(case_access, measure)
+    return [name for name in MEASURE_FIELDS if name != "note" or visible]
+
+
 @login_required
 @require_http_methods(GET_POST)
 @with_case(what="ny skyddsåtgärd")
@@ -79,36 +114,22 @@ def measure_add(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     case = case_access.case
     if not case.is_open:
         return _closed(request, case)
-    form = forms.MeasureForm(_post(request), parties=parties, police=case_access.is_police)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_measure(
-                user_for_request(request),
-                case,
-                kind=data["kind"],
-                responsible_party=data["responsible_party"],
-                status=data["status"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                note=data["note"],
-                note_shared=data.get("note_shared"),
-                statement_date=data["statement_date"],
-                statement_text=data["statement_text"],
-            )
-        except CaseClosedError:
-            return _closed(request, case)
-        except CaseworkPermissionError:
-            raise Http404 from None
-        messages.success(request, _("Skyddsåtgärden är sparad."))
-        return redirect(_case_url(case, "atgarder"))
-    return _render_form(
+    return form_page(
         request,
-        case_access,
-        form,
-        title=_("Ny skyddsåtgärd"),
-        submit=_("Spara åtgärden"),
-        sections=_measure_sections(form),
+        make_form=lambda data: forms.MeasureForm(
+            data, parties=parties, police=case_access.is_police
+        ),
+        save=lambda form: services.add_measure(
+            user_for_request(request), case, **_measure_values(form)
+        ),
+        show=_measure_page(
+            request,
+            case_access,
+            title=lambda _current: _("Ny skyddsåtgärd"),
+            submit=_("Spara åtgärden"),
+        ),
+        done=lambda _m: saved(request, _("Skyddsåtgärden är sparad."), _case_url(case, "atgarder")),
+        closed=lambda: _closed(request, case),
     )
 
 
@@ -130,63 +151,38 @@ def measure_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> Http
         return _closed(request, case)
     parties = services.editable_parties(case_access)
     note_visible = services.shows_note(case_access, measure)
-    kwargs: dict[str, Any] = {
-        "parties": parties,
-        "current_kind": measure.kind,
-        "police": case_access.is_police,
-        "note_visible": note_visible,
-    }
-    initial = {
-        "kind": measure.kind_id,
-        "responsible_party": measure.responsible_party,
-        "status": measure.status,
-        "start_date": measure.start_date,
-        "end_date": measure.end_date,
-        "note": measure.note if note_visible else "",
-        "note_shared": measure.note_shared,
-        "statement_date": measure.statement_date,
-        "statement_text": measure.statement_text,
-        "version": measure.version,
-    }
-    form = forms.MeasureForm(_post(request), initial=initial, **kwargs)
-    saved_rows = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_measure(
-                user_for_request(request),
-                measure,
-                expected_version=form.expected_version(),
-                kind=data["kind"],
-                responsible_party=data["responsible_party"],
-                status=data["status"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                note=data.get("note"),
-                note_shared=data.get("note_shared"),
-                statement_date=data["statement_date"],
-                statement_text=data["statement_text"],
-            )
-        except CaseClosedError:
-            return _closed(request, case)
-        except CaseworkPermissionError:
-            raise Http404 from None
-        except ConflictError:
-            measure = _measure(case_access, pk)
-            form = _conflict_form(forms.MeasureForm, request, measure.version, **kwargs)
-            fields = [f for f in MEASURE_FIELDS if f != "note" or note_visible]
-            saved_rows = _saved_rows(measure, fields, case_access)
-        else:
-            messages.success(request, _("Skyddsåtgärden är ändrad."))
-            return redirect(_case_url(case, "atgarder"))
-    return _render_form(
+    initial = {name: getattr(measure, name) for name in MEASURE_FORM_FIELDS}
+    initial["kind"] = measure.kind_id
+    initial["version"] = measure.version
+    if not note_visible:
+        initial.pop("note")
+    return form_page(
         request,
-        case_access,
-        form,
-        title=_("Ändra skyddsåtgärd: %(kind)s") % {"kind": measure.kind.name},
-        submit=_("Spara ändringarna"),
-        sections=_measure_sections(form),
-        saved_rows=saved_rows,
+        make_form=lambda data: forms.MeasureForm(
+            data,
+            initial=initial,
+            parties=parties,
+            current_kind=measure.kind,
+            police=case_access.is_police,
+            note_visible=note_visible,
+        ),
+        save=lambda form: services.update_measure(
+            user_for_request(request),
+            measure,
+            expected_version=form.expected_version(),
+            **_measure_values(form),
+        ),
+        show=_measure_page(
+            request,
+            case_access,
+            title=lambda current: (
+                _("Ändra skyddsåtgärd: %(kind)s") % {"kind": (current or measure).kind.name}
+            ),
+            submit=_("Spara ändringarna"),
+        ),
+        done=lambda _m: saved(request, _("Skyddsåtgärden är ändrad."), _case_url(case, "atgarder")),
+        reload=lambda _exc: _measure(case_access, pk),
+        closed=lambda: _closed(request, case),
     )
 
 
