@@ -227,3 +227,29 @@ def test_the_police_assign_either_recipients_staff(world, login) -> None:
     html = page.content.decode()
     for user in world["users"].values():
         assert f'value="{user.pk}"' in html
+
+
+def test_each_recipient_confirms_for_itself_and_the_plan_waits_for_both(world, login) -> None:
+    """B confirmed first (the fixture): A may still confirm; police and B are not enough."""
+    case, plan = world["case"], world["plan"]
+    page = login(world["users"]["A"]).get(reverse("cases:plan", kwargs={"key": case.key}))
+    assert page.context["may_confirm"] is True
+    assert "Socialtjänsten: har inte bekräftat" in page.content.decode()
+    plan.refresh_from_db()
+    plan_services.confirm(world["handler"], plan, expected_version=plan.version)
+    plan.refresh_from_db()
+    assert plan.is_draft  # A has not confirmed
+    police_page = login(world["handler"]).get(reverse("cases:plan", kwargs={"key": case.key}))
+    assert "Socialtjänsten SNTLORGA: har inte bekräftat" in police_page.content.decode()
+    b_page = login(world["users"]["B"]).get(reverse("cases:plan", kwargs={"key": case.key}))
+    assert b_page.context["may_confirm"] is False
+    assert "annan mottagare: har inte bekräftat" in b_page.content.decode()
+    with pytest.raises(plan_services.PlanError):
+        plan_services.confirm(world["users"]["B"], plan, expected_version=plan.version)
+    plan_services.confirm(world["users"]["A"], plan, expected_version=plan.version)
+    plan.refresh_from_db()
+    assert plan.is_agreed
+    assert {c.organisation.name for c in plan_services.standing_confirmations(plan)} >= {
+        "Socialtjänsten SNTLORGA",
+        "Socialtjänsten SNTLORGB",
+    }
