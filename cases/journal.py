@@ -38,6 +38,7 @@ from cases.models import (
     JournalEntry,
     Participant,
     Party,
+    Person,
     ProtectionCase,
     ProtectiveMeasure,
 )
@@ -107,6 +108,7 @@ PARTY = choice(Party)
 PARTY_LOWER = choice(Party, lower=True)
 MEASURE_STATUS = choice(ProtectiveMeasure.Status)
 ROLE_LOWER = choice(Participant.Role, lower=True)
+PROTECTION_LOWER = choice(Person.Protection, lower=True)
 
 EVENTS: dict[str, Event] = {
     # --- the case, its persons and handlers
@@ -123,6 +125,31 @@ EVENTS: dict[str, Event] = {
     "participant_added": Event(gettext_noop("Deltagare tillagd (%(role)s)."), {"role": ROLE_LOWER}),
     "participant_removed": Event(
         gettext_noop("Deltagare borttagen (%(role)s)."), {"role": ROLE_LOWER}
+    ),
+    "person_already_registered": Event(
+        gettext_noop(
+            "Personnumret för en deltagare (%(role)s) var redan registrerat: den befintliga "
+            "personposten används."
+        ),
+        {"role": ROLE_LOWER},
+    ),
+    "person_match_elsewhere": Event(
+        gettext_noop(
+            "Deltagaren (%(role)s) finns också i ett ärende som registreraren inte har "
+            "åtkomst till."
+        ),
+        {"role": ROLE_LOWER},
+    ),
+    "protection_raised": Event(
+        gettext_noop("Skyddsnivån för en deltagare (%(role)s) höjdes till %(level)s."),
+        {"role": ROLE_LOWER, "level": PROTECTION_LOWER},
+    ),
+    "protection_proposal_changed": Event(
+        gettext_noop(
+            "Föreslagen skyddsnivå för ny deltagare (%(role)s) var %(proposed)s; "
+            "handläggaren valde %(chosen)s."
+        ),
+        {"role": ROLE_LOWER, "proposed": PROTECTION_LOWER, "chosen": PROTECTION_LOWER},
     ),
     "dwelling_added": Event(gettext_noop("Hemligt boende registrerat.")),
     "dwelling_removed": Event(gettext_noop("Hemligt boende borttaget.")),
@@ -173,6 +200,10 @@ EVENTS: dict[str, Event] = {
     "measures_ended_on_close": Event(
         gettext_noop("%(count)s planerade eller pågående åtgärder avslutades med ärendet.")
     ),
+    "disclosure_ended_on_close": Event(
+        gettext_noop("Utlämnandet till %(recipient)s upphörde när ärendet avslutades.")
+    ),
+    "closing_note_added": Event(gettext_noop("Anteckning efter avslutet tillagd.")),
     "case_reopened": Event(gettext_noop("Ärendet återöppnades av enhetschefen.")),
     "legal_hold_set": Event(gettext_noop("Bevarandebeslut: ärendet gallras inte.")),
     "legal_hold_removed": Event(

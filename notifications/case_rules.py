@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
-from cases import extensions
+from cases import access, extensions
 from cases.models import (
     BreakGlassAccess,
     ContactBan,
@@ -41,6 +41,7 @@ FOLLOW_UP_HEAD_AFTER_DAYS = 7
 CONTACT_BAN_SOON_DAYS = 14
 CONTACT_BAN_ENDED_DAYS = 7  # an ended ban is reminded for a week, then left alone
 DISCLOSURE_SOON_DAYS = 7
+SHARED_CASE_CLOSED_DAYS = 7  # a notice not sent within a week (scheduler down) is dropped
 
 
 def _heads(
@@ -249,6 +250,50 @@ class DisclosureWaitingForHandler(Rule):
         return reverse("cases:shared_cases")
 
 
+class SharedCaseClosed(Rule):
+    """Ett delat ärende har avslutats: closing ended the disclosure (issue 11). The
+    recipient's head is told at once. The item has no case: the recipient no longer has
+    access to it, so it is headed by the reference alone and allowed to the heads of the
+    recipient organisation (checked again at sending)."""
+
+    name = "shared_case_closed"
+    label = gettext_lazy("Ett delat ärende har avslutats")
+    urgent = True
+
+    def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
+        ended = Disclosure.objects.filter(
+            ended_by_closing=True,
+            direction=Disclosure.Direction.TO_SOCIAL,
+            withdrawn_at__gte=now - timedelta(days=SHARED_CASE_CLOSED_DAYS),
+        )
+        heads = _heads(None, user_ids)
+        if user_ids is not None:
+            ended = ended.filter(recipient_id__in=list(heads))
+        rows = ended.values_list(
+            "pk", "case__reference", "recipient_id", "withdrawn_at", "withdrawn_by_id"
+        )
+        for pk, reference, recipient_id, ended_at, actor_id in rows:
+            params = {
+                "reference": reference,
+                "organisation": recipient_id,
+                "date": timezone.localtime(ended_at).date().isoformat(),
+            }
+            for head_id in heads.get(recipient_id, ()):
+                yield Due(head_id, f"disclosure:{pk}", None, params, actor_id=actor_id)
+
+    def allows(self, user: Any, params: dict[str, Any]) -> bool:
+        return params.get("organisation") in access.headed_social_org_ids(user)
+
+    def reference(self, params: dict[str, Any]) -> str:
+        return str(params.get("reference", ""))
+
+    def line(self, params: dict[str, Any]) -> str:
+        return _("Avslutat %(date)s – utlämnandet har upphört") % params
+
+    def link(self, case_key: str, params: dict[str, Any]) -> str:
+        return reverse("cases:shared_cases")
+
+
 class PlanAwaitingConfirmation(Rule):
     name = "plan_awaiting_confirmation"
     label = gettext_lazy("Skyddsplaner som väntar på er bekräftelse")
@@ -314,6 +359,7 @@ class BreakGlassOpenings(Rule):
 
 CASE_RULES: list[Rule] = [
     DisclosureWaitingForHandler(),
+    SharedCaseClosed(),
     FollowUpDue(),
     FollowUpOverdueForHead(),
     CaseWithoutFollowUp(),

@@ -51,7 +51,15 @@ class InstrumentForm(forms.ModelForm):
 
     class Meta:
         model = Instrument
-        fields = ["code", "name", "version", "description", "time_frames", "active"]
+        fields = [
+            "code",
+            "name",
+            "version",
+            "description",
+            "time_frames",
+            "per_threat_actor",
+            "active",
+        ]
 
     def clean_time_frames(self) -> list[str]:
         frames: list[str] = self.cleaned_data["time_frames"]

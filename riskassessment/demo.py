@@ -75,8 +75,13 @@ def _make(
     if previous is not None:
         assessment, _created = services.start_reassessment(user, previous)
     else:
+        # One threat actor at a time (issue 11): the demo assesses the first one.
+        actor = case_access.case.participants.filter(role="threat_actor").order_by("pk").first()
         assessment, _created = services.start_assessment(
-            user, case_access.case, instrument=instrument
+            user,
+            case_access.case,
+            instrument=instrument,
+            threat_actors=[actor] if actor and instrument.per_threat_actor else [],
         )
     structure = services.load_structure(instrument)
     assessed_on = timezone.localdate() - timedelta(days=days_ago)

@@ -44,11 +44,30 @@ class StartForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    threat_actors = forms.MultipleChoiceField(
+        label=_("Hotutövare som bedömningen gäller"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("SARA:SV, SAM och PATRIARK bedömer en hotutövare i taget."),
+        error_messages={"invalid_choice": _("Välj hotutövare i listan.")},
+    )
+
+    def __init__(
+        self, *args: Any, threat_actors: list[tuple[Any, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["instrument"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = services.active_instruments()
+        self.participants = {str(p.pk): p for p, _label in threat_actors or []}
+        actors = self.fields["threat_actors"]
+        assert isinstance(actors, forms.MultipleChoiceField)
+        actors.choices = [(str(p.pk), label) for p, label in threat_actors or []]
+        if not self.participants:
+            del self.fields["threat_actors"]
+
+    def chosen_threat_actors(self) -> list[Any]:
+        return [self.participants[pk] for pk in self.cleaned_data.get("threat_actors") or []]
 
 
 def rating_name(factor_id: int, frame: str) -> str:
@@ -86,6 +105,8 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args: Any, structure: services.InstrumentStructure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.structure = structure
+        # Label → the previous assessment's JudgementView (a reassessment; set by the view).
+        self.previous_judgements: dict[str, Any] = {}
         measures = self.fields["measures"]
         assert isinstance(measures, forms.ModelMultipleChoiceField)
         measures.queryset = MeasureKind.objects.filter(active=True).order_by(
@@ -248,7 +269,15 @@ class AssessmentForm(forms.Form):
                 "text": self[text] if text in self.fields else None,
             }
             errors = [e for f in fields.values() if f is not None for e in f.errors]
-            sections.append({"definition": definition, "errors": errors, **fields})
+            sections.append(
+                {
+                    "definition": definition,
+                    "errors": errors,
+                    # A reassessment shows the previous summary judgement beside the new one.
+                    "previous": self.previous_judgements.get(definition.label),
+                    **fields,
+                }
+            )
         return sections
 
     def measure_groups(self) -> list[tuple[str, list[Any]]]:

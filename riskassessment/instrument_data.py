@@ -53,6 +53,7 @@ SUMMARY_KINDS: tuple[str, ...] = ("level", "text", "yes_no_text")
 INSTRUMENTS: list[dict] = [
     {
         "code": "SARA_SV",
+        "per_threat_actor": True,  # one assessment per threat actor (issue 11)
         "name": "SARA:SV",
         "version": "1",
         "description": "Bedömning av risk för partnervåld (Socialstyrelsens metodstöd, B-SAFER).",
@@ -205,6 +206,7 @@ INSTRUMENTS: list[dict] = [
     },
     {
         "code": "SAM",
+        "per_threat_actor": True,  # one assessment per threat actor (issue 11)
         "name": "SAM",
         "version": "1",
         "description": "Bedömning av risk vid förföljelse/stalkning (Kropp, Hart & Lyon 2008).",
@@ -457,6 +459,7 @@ INSTRUMENTS: list[dict] = [
     },
     {
         "code": "PATRIARK",
+        "per_threat_actor": True,  # one assessment per threat actor (issue 11)
         "name": "PATRIARK",
         "version": "1",
         "description": "Bedömning av risk för hedersrelaterat våld (Kropp, Belfrage & Hart 2013).",

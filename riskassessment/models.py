@@ -50,6 +50,14 @@ class Instrument(models.Model):
         help_text=_('Lista med "current", "earlier" eller "single".'),
     )
     active = models.BooleanField(_("aktivt"), default=True)
+    per_threat_actor = models.BooleanField(
+        _("bedömer en hotutövare i taget"),
+        default=False,
+        help_text=_(
+            "T.ex. SARA:SV, SAM och PATRIARK: bedömningen anger vilken hotutövare den gäller, "
+            "och ärendet visar risknivån per hotutövare."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -168,6 +176,13 @@ class Assessment(models.Model):
         blank=True,
         related_name="reassessments",
         verbose_name=_("omprövning av"),
+    )
+    # Whom the assessment concerns (issue 11): threat-actor participants of the case.
+    threat_actors = models.ManyToManyField(
+        "cases.Participant",
+        blank=True,
+        related_name="+",
+        verbose_name=_("hotutövare som bedömningen gäller"),
     )
     recommended_measures = models.ManyToManyField(
         "cases.MeasureKind", blank=True, related_name="+", verbose_name=_("rekommenderade åtgärder")

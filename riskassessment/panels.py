@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases.access import CaseAccess
+from cases.access import CaseAccess, received_scopes
+from cases.models import Participant
 from riskassessment import services
+from riskassessment.policy import visible_assessments
 
 HISTORY_ROWS = 5
 
@@ -20,6 +22,7 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     ]
     full = [r for r in rows if r.is_full]
     return {
+        "risk_levels": _risk_levels(case_access),
         "template": "riskassessment/_case_panel.html",
         # The latest risk level belongs at the top of the case page (issue 5).
         "top": True,
@@ -33,3 +36,31 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
         "organisation": case_access.organisation,
         "case": case_access.case,
     }
+
+
+def _risk_levels(case_access: CaseAccess) -> list[dict[str, str]]:
+    """The latest risk per threat actor (issue 11) from the assessments this reader sees,
+    through the one lookup ``services.case_risk_levels``; named where persons are shown."""
+    case = case_access.case
+    visible = visible_assessments(case_access, received_scopes(case_access))
+    levels = services.case_risk_levels([case.pk], assessments=visible).get(case.pk, [])
+    names: list[str] = []
+    if case_access.shows("scope_persons"):
+        names = [
+            p.person.full_name
+            for p in case.participants.filter(role=Participant.Role.THREAT_ACTOR)
+            .select_related("person")
+            .order_by("created_at", "pk")
+        ]
+    result = []
+    for label, level in levels:
+        number = int(label.rsplit(" ", 1)[-1]) if label and label[-1].isdigit() else 0
+        result.append(
+            {
+                "label": label,
+                "name": names[number - 1] if 0 < number <= len(names) else "",
+                "level": level,
+                "level_label": services.level_label(level),
+            }
+        )
+    return result

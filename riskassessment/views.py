@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import user_for_request
 from cases.access import CaseAccess
 from cases.formfields import parse_id
+from cases.models import Participant
 from cases.services import ConflictError
 from cases.viewutils import with_case
 from riskassessment import services
@@ -72,12 +73,18 @@ def assessment_list(request: HttpRequest, case_access: CaseAccess) -> HttpRespon
 def assessment_start(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     if not services.may_assess(case_access):
         raise Http404
-    form = StartForm(request.POST if request.method == "POST" else None)
+    form = StartForm(
+        request.POST if request.method == "POST" else None,
+        threat_actors=_threat_actor_choices(case_access),
+    )
     if request.method == "POST" and form.is_valid():
         user = user_for_request(request)
         try:
             assessment, created = services.start_assessment(
-                user, case_access.case, instrument=form.cleaned_data["instrument"]
+                user,
+                case_access.case,
+                instrument=form.cleaned_data["instrument"],
+                threat_actors=form.chosen_threat_actors(),
             )
         except services.NotAllowed as exc:
             raise Http404 from exc
@@ -97,6 +104,21 @@ def assessment_start(request: HttpRequest, case_access: CaseAccess) -> HttpRespo
         "riskassessment/assessment_start.html",
         {"access": case_access, "case": case_access.case, "form": form, "drafts": drafts},
     )
+
+
+def _threat_actor_choices(case_access: CaseAccess) -> list[tuple[Participant, str]]:
+    """The case's threat actors: by name where the reader sees persons, else numbered."""
+    actors = case_access.case.participants.filter(role=Participant.Role.THREAT_ACTOR)
+    ordered = list(actors.select_related("person").order_by("created_at", "pk"))
+    return [
+        (
+            participant,
+            participant.person.full_name
+            if case_access.shows("scope_persons")
+            else services.threat_actor_label(number),
+        )
+        for number, participant in enumerate(ordered, start=1)
+    ]
 
 
 @login_required
@@ -140,6 +162,13 @@ def _render_form(
     status: int = 200,
     problem: str = "",
 ) -> HttpResponse:
+    if assessment.previous_id:
+        try:
+            previous = services.get_visible(case_access, assessment.previous_id, need="full")
+        except services.NotAllowed:
+            previous = None
+        if previous is not None:
+            form.previous_judgements = {j.label: j for j in previous.judgements}
     return render(
         request,
         "riskassessment/assessment_form.html",
@@ -277,11 +306,19 @@ def assessment_discard(request: HttpRequest, case_access: CaseAccess, pk: int) -
 def assessment_compare(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     rows = [r for r in services.assessment_rows(case_access) if r.is_full]
     first, second = request.GET.get("a", ""), request.GET.get("b", "")
-    # Preselect the two newest assessments of the same instrument (older as the first).
+    # Preselect two different assessments (issue 11: never the same one twice): the two
+    # newest of one instrument, else the two newest; a chosen first gets the newest other.
     by_code: dict[str, list[int]] = {}
     for r in rows:
         by_code.setdefault(r.assessment.instrument.code, []).append(r.assessment.pk)
     pair = next((pks[:2] for pks in by_code.values() if len(pks) >= 2), None)
+    if pair is None and len(rows) >= 2:
+        pair = [rows[0].assessment.pk, rows[1].assessment.pk]
+    default_first = first or (str(pair[1]) if pair else "")
+    others = [str(r.assessment.pk) for r in rows if str(r.assessment.pk) != default_first]
+    default_second = second or (
+        str(pair[0]) if pair and str(pair[0]) != default_first else (others[0] if others else "")
+    )
     groups: dict[str, list[Any]] = {}
     for r in rows:
         groups.setdefault(r.assessment.instrument.name, []).append(r)
@@ -292,10 +329,7 @@ def assessment_compare(request: HttpRequest, case_access: CaseAccess) -> HttpRes
         "groups": list(groups.items()),
         "comparison": None,
         "problem": "",
-        "selected": (
-            first or (str(pair[1]) if pair else ""),
-            second or (str(pair[0]) if pair else ""),
-        ),
+        "selected": (default_first, default_second),
     }
     if first or second:
         first_id, second_id = parse_id(first), parse_id(second)

@@ -49,9 +49,17 @@ pytestmark = pytest.mark.django_db
 SERVICE_MODULES: list[ModuleType] = [case_services, casework, sharing, plan, risk]
 # Services that create a case rather than change one: refused for a non-member elsewhere
 # (tests/cases/test_intake.py); there is no closed case to refuse.
-NOT_ON_A_CASE = {"create_case", "open_case"}
-# Services meant for closed cases: reopening, legal hold, withdrawing a disclosure.
-FOR_CLOSED = {"reopen_case", "set_legal_hold", "remove_legal_hold", "withdraw_disclosure"}
+# Folding duplicate persons is a maintenance run over all persons (tests/cases/test_identity.py).
+NOT_ON_A_CASE = {"create_case", "open_case", "merge_duplicates"}
+# Services meant for closed cases: reopening, legal hold, withdrawing a disclosure, the one
+# note after closing (its own tests: tests/cases/test_closing_ends_sharing.py).
+FOR_CLOSED = {
+    "reopen_case",
+    "set_legal_hold",
+    "remove_legal_hold",
+    "withdraw_disclosure",
+    "add_closing_note",
+}
 TODAY = timezone.localdate
 
 
@@ -239,6 +247,7 @@ CALLS: dict[str, Call] = {
     "set_legal_hold": lambda actor, w: casework.set_legal_hold(
         actor, w.case, reason="Tvist", expected_version=0
     ),
+    "add_closing_note": lambda actor, w: casework.add_closing_note(actor, w.case, text="Efteråt"),
     "remove_legal_hold": lambda actor, w: casework.remove_legal_hold(actor, w.case),
     # sharing
     "create_disclosure": lambda actor, w: sharing.create_disclosure(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from cases.access import CaseAccess
 from cases.casework import services
+from cases.casework.notefields import note_fields, note_shared_field
 from cases.formfields import (
     END_BEFORE_START,
     IN_FUTURE,
@@ -43,15 +44,6 @@ def _party_choices(parties: list[str]) -> list[tuple[str, Any]]:
 # --- measures ----------------------------------------------------------------------------------
 
 
-def _note_fields(form: forms.Form, *, police: bool, note_visible: bool) -> None:
-    """Only the police choose whether a note is shared (what social services write is
-    shared); a police-internal note is not in a social-services form at all."""
-    if not police:
-        del form.fields["note_shared"]
-    if not note_visible:
-        del form.fields["note"]
-
-
 class MeasureForm(VersionedForm):
     kind = forms.TypedChoiceField(
         label=_("Åtgärd"),
@@ -71,14 +63,7 @@ class MeasureForm(VersionedForm):
     start_date = date_field(_("Startdatum"))
     end_date = date_field(_("Slutdatum"))
     note = text_area(_("Anteckning"))
-    note_shared = forms.BooleanField(
-        label=_("Delad med socialtjänsten"),
-        required=False,
-        help_text=_(
-            "Utan bocken är anteckningen polisintern. Socialtjänstens egna anteckningar "
-            "är alltid delade."
-        ),
-    )
+    note_shared = note_shared_field()
     statement_date = date_field(
         _("Datum för utlåtandet"),
         help_text=_("Endast för skyddade personuppgifter: när utlåtandet lämnades."),
@@ -98,7 +83,7 @@ class MeasureForm(VersionedForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        _note_fields(self, police=police, note_visible=note_visible)
+        note_fields(self, police=police, note_visible=note_visible)
         kinds = list(MeasureKind.objects.filter(active=True))
         if current_kind is not None and current_kind not in kinds:
             kinds.append(current_kind)
@@ -266,14 +251,7 @@ class FollowUpForm(VersionedForm):
         error_messages={"required": _("Välj vem som ansvarar för uppföljningen.")},
     )
     note = text_area(_("Anteckning"))
-    note_shared = forms.BooleanField(
-        label=_("Delad med socialtjänsten"),
-        required=False,
-        help_text=_(
-            "Utan bocken är anteckningen polisintern. Socialtjänstens egna anteckningar "
-            "är alltid delade."
-        ),
-    )
+    note_shared = note_shared_field()
 
     def __init__(
         self,
@@ -287,7 +265,7 @@ class FollowUpForm(VersionedForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        _note_fields(
+        note_fields(
             self,
             police=case_access is None or case_access.is_police,
             note_visible=note_visible,
@@ -487,6 +465,15 @@ class CloseCaseForm(forms.Form):
         if data.get("reason") == CaseClosure.Reason.OTHER and not data.get("reason_text", ""):
             self.add_error("reason_text", _("Beskriv skälet när du väljer ”Annat skäl”."))
         return data
+
+
+class ClosingNoteForm(forms.Form):
+    text = text_area(
+        _("Anteckning efter avslutet"),
+        required=True,
+        rows=6,
+        help_text=_("Kan skrivas en gång, t.ex. vad som hände efter avslutet."),
+    )
 
 
 class ReopenCaseForm(forms.Form):

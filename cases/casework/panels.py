@@ -77,7 +77,7 @@ def panel_context(case_access: CaseAccess, *, full: bool) -> dict[str, Any]:
 
     closures = list(
         CaseClosure.objects.filter(case=case)
-        .select_related("closed_by", "reopened_by")
+        .select_related("closed_by", "reopened_by", "closing_note_by")
         .order_by("-closed_at")
     )
     hold = LegalHold.objects.filter(case=case).select_related("set_by").first()
@@ -104,6 +104,10 @@ def panel_context(case_access: CaseAccess, *, full: bool) -> dict[str, Any]:
         "can_police": is_open and police_work,
         "can_close": is_open and police_work,
         "can_reopen": not is_open and services.may_reopen(case_access),
+        "can_add_closing_note": not is_open
+        and police_work
+        and bool(closures)
+        and not closures[0].closing_note,
         "can_legal_hold": services.may_manage_legal_hold(case_access),
         "read_only_reason": _read_only_reason(case_access, bool(parties)),
     }

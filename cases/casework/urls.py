@@ -29,6 +29,7 @@ urlpatterns = [
     path(f"{C}stod/hanvisning/", views.referral_add, name="referral_add"),
     path(f"{C}avsluta/", views.case_close, name="case_close"),
     path(f"{C}ateroppna/", views.case_reopen, name="case_reopen"),
+    path(f"{C}avsluta/anteckning/", views.closing_note_add, name="closing_note_add"),
     path(f"{C}bevarande/", views.legal_hold, name="legal_hold"),
     path(f"{C}bevarande/hav/", views.legal_hold_remove, name="legal_hold_remove"),
     path("att-gora/", views.todo, name="todo"),

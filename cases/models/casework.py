@@ -113,6 +113,16 @@ class ProtectiveMeasure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The kontaktförbud this measure follows (issue 11): recording or granting a ban keeps
+    # its measures "Kontaktförbud" and "Uppföljning av kontaktförbud" in step.
+    contact_ban = models.ForeignKey(
+        "cases.ContactBan",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("kontaktförbud"),
+    )
 
     objects = ProtectiveMeasureQuerySet.as_manager()
 
@@ -380,6 +390,16 @@ class CaseClosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     reopen_reason = models.TextField(_("skäl för återöppning"), blank=True)
+    # One note may be added after closing (issue 11): what happened afterwards, once.
+    closing_note = models.TextField(_("anteckning efter avslut"), blank=True)
+    closing_note_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closing_note_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("avslut")

@@ -91,6 +91,8 @@ class Disclosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.CharField(_("skäl för återkallelse"), max_length=300, blank=True)
+    # Ended because the case was closed (issue 11): the recipient's head is told.
+    ended_by_closing = models.BooleanField(_("upphörde när ärendet avslutades"), default=False)
 
     objects = DisclosureQuerySet.as_manager()
 

@@ -70,6 +70,15 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("personer")
+        constraints = [
+            # One person per personnummer/samordningsnummer (issue 11): intake reuses the
+            # record (cases.services.identity); a person without a number has no hash.
+            models.UniqueConstraint(
+                fields=["personnummer_hmac"],
+                condition=~models.Q(personnummer_hmac=""),
+                name="one_person_per_personnummer",
+            )
+        ]
 
     def __str__(self) -> str:
         # Deliberately no name: __str__ ends up in logs, admin messages and error pages.

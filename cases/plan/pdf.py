@@ -16,10 +16,11 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.access import OTHER_RECIPIENT, CaseAccess, shows_confirmation
+from cases.access import CaseAccess
 from cases.models import ProtectionPlan
 from cases.models.plan import PLAN_TEXT_FIELDS
 from cases.plan import sources
+from cases.recipients import OTHER_RECIPIENT, shows_confirmation
 
 PDF_TEMPLATE = "cases/plan/plan_pdf.html"
 
@@ -56,8 +57,12 @@ class PlanDocument:
         return f"skyddsplan-{self.reference}-v{self.number}.pdf"
 
 
-def build_document(case_access: CaseAccess, plan: ProtectionPlan) -> PlanDocument:
-    """What this reader sees of this version. Call only after checking scope_plan."""
+def build_document(
+    case_access: CaseAccess, plan: ProtectionPlan, *, printed: bool = False
+) -> PlanDocument:
+    """What this reader sees of this version. Call only after checking scope_plan.
+    ``printed`` for the print view and the PDF: no secret dwelling, no protected address
+    (cases.plan.sources.visible)."""
     case = case_access.case
     if plan.is_draft:
         data = sources.collect(case)
@@ -86,7 +91,7 @@ def build_document(case_access: CaseAccess, plan: ProtectionPlan) -> PlanDocumen
         secrecy_marking=case.unit.secrecy_marking,
         printed_on=timezone.localdate().isoformat(),
         texts={name: getattr(plan, name) for name in PLAN_TEXT_FIELDS},
-        sections=sources.visible(case_access, data),
+        sections=sources.visible(case_access, data, printed=printed),
         confirmations=confirmations,
         agreed_at=plan.agreed_at,
         frozen_on="" if plan.is_draft else data.get("taken_on", ""),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import errors, guard, journal
-from cases.access import OTHER_RECIPIENT, CaseAccess
+from cases.access import CaseAccess
 from cases.models import (
     Disclosure,
     JournalEntry,
@@ -32,6 +32,7 @@ from cases.models import (
 from cases.models.plan import PLAN_TEXT_FIELDS, FrozenPlanError
 from cases.plan import sources
 from cases.plan.policy import EDITABLE_BY, party_of
+from cases.recipients import OTHER_RECIPIENT
 from cases.services import ConflictError
 
 __all__ = [

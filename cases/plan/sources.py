@@ -23,6 +23,7 @@ from django.utils import timezone
 from cases import extensions
 from cases.access import CaseAccess
 from cases.models import (
+    ContactBan,
     Disclosure,
     FollowUp,
     MeasureKind,
@@ -147,6 +148,20 @@ def _measures(case: ProtectionCase) -> list[dict[str, Any]]:
     ]
 
 
+def _contact_bans(case: ProtectionCase) -> list[dict[str, Any]]:
+    """Kontaktförbud in force (section 3): the type and period, never the parties' names."""
+    bans = ContactBan.objects.in_force().filter(case=case).order_by("valid_until", "pk")
+    return [
+        {
+            "ban_type": ban.ban_type,
+            "electronic_monitoring": ban.electronic_monitoring,
+            "valid_from": _iso(ban.valid_from),
+            "valid_until": _iso(ban.valid_until),
+        }
+        for ban in bans
+    ]
+
+
 def _follow_ups(case: ProtectionCase) -> list[dict[str, Any]]:
     follow_ups = FollowUp.objects.open().filter(case=case).order_by("due_date", "pk")
     return [
@@ -171,6 +186,7 @@ def collect(case: ProtectionCase) -> PlanData:
         "social_contacts": _social_contacts(case),
         "assessments": [],  # filled in by the risk-assessment app (extensions.plan_sources)
         "measures": _measures(case),
+        "contact_bans": _contact_bans(case),
         "follow_ups": _follow_ups(case),
     }
     for source in extensions.plan_sources:
@@ -247,6 +263,7 @@ def _labels() -> dict[str, dict[str, str]]:
         "measure_status": {str(k): str(v) for k, v in ProtectiveMeasure.Status.choices},
         "measure_category": {str(k): str(v) for k, v in MeasureKind.Category.choices},
         "follow_up_kind": {str(k): str(v) for k, v in FollowUp.Kind.choices},
+        "ban_type": {str(k): str(v) for k, v in ContactBan.BanType.choices},
         "level": {},
     }
     for source in extensions.plan_sources:
@@ -254,10 +271,25 @@ def _labels() -> dict[str, dict[str, str]]:
     return labels
 
 
-def visible(case_access: CaseAccess, data: PlanData) -> PlanData:
+def _printed_person(person: dict[str, Any]) -> dict[str, Any]:
+    """Paper leaves the office (issue 11): a printed plan – print view or PDF, whoever
+    prints it, police included – never carries a secret dwelling or a protected address.
+    It says instead that the dwelling is known to the responsible police handler, the same
+    for both parties, so that they hold one document."""
+    protected = person["protection"] != Person.Protection.NONE or person["address_suppressed"]
+    return {
+        **person,
+        "address": "" if protected else person["address"],
+        "address_suppressed": bool(protected),
+        "dwellings": [],
+        "dwelling_with_police": bool(person["dwellings"]),
+    }
+
+
+def visible(case_access: CaseAccess, data: PlanData, *, printed: bool = False) -> PlanData:
     """``data`` cut to what this reader may see, with display labels added. A part outside
     the reader's scope is None (the templates then say so); an empty list means there is
-    nothing to show."""
+    nothing to show. ``printed``: the print view and the PDF (see ``_printed_person``)."""
     labels = _labels()
     persons = None
     if case_access.shows("scope_persons"):
@@ -267,6 +299,12 @@ def visible(case_access: CaseAccess, data: PlanData) -> PlanData:
                 "role_label": labels["role"].get(person["role"], person["role"]),
                 "protection_label": labels["protection"].get(person["protection"], ""),
                 "dwellings": [d for d in person["dwellings"] if _sees_dwelling(case_access, d)],
+            }
+            if not printed
+            else {
+                **_printed_person(person),
+                "role_label": labels["role"].get(person["role"], person["role"]),
+                "protection_label": labels["protection"].get(person["protection"], ""),
             }
             for person in data["persons"]
         ]
@@ -282,8 +320,13 @@ def visible(case_access: CaseAccess, data: PlanData) -> PlanData:
             }
             for assessment in data["assessments"]
         ]
-    measures = follow_ups = None
+    measures = follow_ups = contact_bans = None
     if case_access.shows("scope_measures"):
+        # Versions agreed before issue 11 have no bans in their frozen data.
+        contact_bans = [
+            {**ban, "type_label": labels["ban_type"].get(ban["ban_type"], "")}
+            for ban in data.get("contact_bans", [])
+        ]
         measures = [
             {
                 **measure,
@@ -309,5 +352,6 @@ def visible(case_access: CaseAccess, data: PlanData) -> PlanData:
         "social_contacts": _own_contacts(case_access, data["social_contacts"]),
         "assessments": assessments,
         "measures": measures,
+        "contact_bans": contact_bans,
         "follow_ups": follow_ups,
     }

@@ -274,7 +274,7 @@ def plan_print(request: HttpRequest, case_access: CaseAccess, number: int) -> Ht
     context = {
         "case": case_access.case,
         "plan": plan,
-        "doc": build_document(case_access, plan),
+        "doc": build_document(case_access, plan, printed=True),
     }
     return render(request, "cases/plan/plan_print.html", context)
 
@@ -283,7 +283,7 @@ def plan_print(request: HttpRequest, case_access: CaseAccess, number: int) -> Ht
 @plan_case(channel=access.Channel.PRINT, action="pdf")
 def plan_pdf(request: HttpRequest, case_access: CaseAccess, number: int) -> HttpResponse:
     plan = _version(case_access, number)
-    document = build_document(case_access, plan)
+    document = build_document(case_access, plan, printed=True)
     response = HttpResponse(render_plan_pdf(document), content_type="application/pdf")
     # The file name holds the reference and version only – never a name.
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'

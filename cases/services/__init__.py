@@ -22,15 +22,22 @@ from cases.services.handlers import (
     unassign_handler,
     unit_handlers,
 )
+from cases.services.identity import (
+    PersonMatch,
+    merge_duplicates,
+    strongest_protection,
+)
 from cases.services.journal import (
     add_journal_entry,
     journal,
 )
 from cases.services.persons import (
+    FAMILY_ROLES,
     PERSON_FIELDS,
     add_dwelling,
     add_participant,
     open_case,
+    proposed_protection,
     remove_dwelling,
     remove_participant,
     update_case,
@@ -46,11 +53,13 @@ from cases.services.search import (
 __all__ = [
     "CASE_OTHER_LABELS",
     "CASE_PROTECTED_LABELS",
+    "FAMILY_ROLES",
     "PERSON_FIELDS",
     "PERSON_OTHER_LABELS",
     "PERSON_PROTECTED_LABELS",
     "SEARCH_LIMIT",
     "ConflictError",
+    "PersonMatch",
     "Removal",
     "SearchHit",
     "add_dwelling",
@@ -60,13 +69,16 @@ __all__ = [
     "change_reason",
     "create_case",
     "journal",
+    "merge_duplicates",
     "next_reference",
     "open_case",
+    "proposed_protection",
     "removal_of",
     "remove_dwelling",
     "remove_participant",
     "responsible_handlers",
     "search_persons",
+    "strongest_protection",
     "unassign_handler",
     "unit_handlers",
     "update_case",

@@ -30,6 +30,7 @@ from cases.services.common import (
     changed_labels,
 )
 from cases.services.handlers import create_case, unit_handlers
+from cases.services.identity import PersonMatch, find_or_create_person, strongest_protection
 from cases.services.removal import removal_of
 
 # --- persons --------------------------------------------------------------------------------
@@ -56,12 +57,47 @@ def _person_values(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _new_person(user: User, data: dict[str, Any]) -> Person:
-    person = Person(**_person_values(data))
-    person.personnummer_hmac = personnummer_hmac(person.personnummer) if person.personnummer else ""
-    _stamp(person, user, "Person registrerad")
-    person.save()
+def _person_for(
+    user: User,
+    case: ProtectionCase,
+    data: dict[str, Any],
+    role: str,
+    matches: list[PersonMatch] | None,
+) -> Person:
+    """The existing person with this personnummer, or a new one; a match is journalled on
+    the case (for the head of the unit: without anything about the other case) and
+    appended to ``matches`` for the view to tell the handler."""
+    person, match = find_or_create_person(user, _person_values(data), role=role, case=case)
+    if match is not None:
+        journal.record(case, user, "person_already_registered", organisation=case.unit, role=role)
+        if match.elsewhere:
+            journal.record(case, user, "person_match_elsewhere", organisation=case.unit, role=role)
+        if match.raised_to:
+            journal.record(
+                case,
+                user,
+                "protection_raised",
+                organisation=case.unit,
+                role=role,
+                level=match.raised_to,
+            )
+        if matches is not None:
+            matches.append(match)
     return person
+
+
+FAMILY_ROLES = (Participant.Role.CHILD, Participant.Role.RELATIVE)
+
+
+def proposed_protection(case: ProtectionCase, role: str) -> str:
+    """Protection follows the family: a child or relative added to a case whose protected
+    person has protected personal data is proposed the same (the highest) level."""
+    if role not in FAMILY_ROLES:
+        return Person.Protection.NONE
+    levels = Person.objects.filter(
+        participations__case=case, participations__role=Participant.Role.PROTECTED
+    ).values_list("protection", flat=True)
+    return strongest_protection(list(levels))
 
 
 def _role_label(role: str) -> str:
@@ -79,8 +115,12 @@ def open_case(
     protected: dict[str, Any],
     threat_actor: dict[str, Any] | None = None,
     opened_on: date | None = None,
+    matches: list[PersonMatch] | None = None,
 ) -> ProtectionCase:
-    """Intake: the case, its protected person and optionally a threat actor, all or nothing."""
+    """Intake: the case, its protected person and optionally a threat actor, all or nothing.
+
+    A personnummer already registered uses that person (see cases.services.identity);
+    what the handler may be told about it is appended to ``matches``."""
     others = [u for u in responsible or [] if u.pk != user.pk]
     allowed = {u.pk for u in unit_handlers([unit.pk])}
     if any(u.pk not in allowed for u in others):
@@ -97,15 +137,17 @@ def open_case(
             opened_on=opened_on,
             responsible=others,
         )
-        Participant.objects.create(
-            case=case, person=_new_person(user, protected), role=Participant.Role.PROTECTED
-        )
+        roles = [(Participant.Role.PROTECTED, protected)]
         if threat_actor:
-            Participant.objects.create(
-                case=case,
-                person=_new_person(user, threat_actor),
-                role=Participant.Role.THREAT_ACTOR,
-            )
+            roles.append((Participant.Role.THREAT_ACTOR, threat_actor))
+        for role, data in roles:
+            person = _person_for(user, case, data, role, matches)
+            if case.participants.filter(person=person).exists():
+                raise errors.Invalid(
+                    _("Samma personnummer kan inte vara både skyddsperson och hotutövare."),
+                    field="personnummer",
+                )
+            Participant.objects.create(case=case, person=person, role=role)
         if others:
             names = ", ".join(u.full_name for u in others)
             journal.record(case, user, "handlers_named", organisation=unit, names=names)
@@ -173,6 +215,16 @@ def update_person(
         current.personnummer_hmac = (
             personnummer_hmac(current.personnummer) if current.personnummer else ""
         )
+        if (
+            current.personnummer_hmac
+            and Person.objects.filter(personnummer_hmac=current.personnummer_hmac)
+            .exclude(pk=current.pk)
+            .exists()
+        ):
+            # Said without naming who holds the number (need to know).
+            raise errors.Invalid(
+                _("Personnumret är redan registrerat på en annan person."), field="personnummer"
+            )
         current.version += 1
         reason = change_reason(changed, PERSON_PROTECTED_LABELS, PERSON_OTHER_LABELS)
         _stamp(current, actor, reason)
@@ -195,19 +247,36 @@ def add_participant(
     person: Person | None = None,
     person_data: dict[str, Any] | None = None,
     note: str = "",
+    matches: list[PersonMatch] | None = None,
 ) -> Participant:
-    """Add an existing person of this case in another role, or a new person."""
+    """Add an existing person of this case in another role, or a person by their details
+    (the registered person when the personnummer is known, see ``open_case``).
+
+    A child or relative is proposed the protected person's level (``proposed_protection``);
+    when the handler chose another level, the journal says so (codes only)."""
     _edit_access(actor, case)
     with transaction.atomic():
         guard.ensure_open(case, lock=True)
         if person is not None:
             _check_participant(case, person)
-            if Participant.objects.filter(case=case, person=person, role=role).exists():
-                raise errors.Invalid(_("Personen har redan den rollen i ärendet."), field="role")
         elif person_data is not None:
-            person = _new_person(actor, person_data)
+            proposed = proposed_protection(case, role)
+            chosen = person_data.get("protection") or Person.Protection.NONE
+            person = _person_for(actor, case, person_data, role, matches)
+            if proposed != Person.Protection.NONE and chosen != proposed:
+                journal.record(
+                    case,
+                    actor,
+                    "protection_proposal_changed",
+                    organisation=case.unit,
+                    role=role,
+                    proposed=proposed,
+                    chosen=chosen,
+                )
         else:
             raise errors.Invalid(_("Välj en person eller fyll i uppgifter om en ny person."))
+        if Participant.objects.filter(case=case, person=person, role=role).exists():
+            raise errors.Invalid(_("Personen har redan den rollen i ärendet."), field="role")
         participant = Participant.objects.create(case=case, person=person, role=role, note=note)
         journal.record(case, actor, "participant_added", organisation=case.unit, role=role)
     return participant

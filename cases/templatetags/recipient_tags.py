@@ -1,5 +1,5 @@
 """Names as the reader may see them: a recipient never sees another recipient organisation
-or its staff (``cases.access.shown_user`` / ``shown_organisation``)."""
+or its staff (``cases.recipients.shown_user`` / ``shown_organisation``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from accounts.models import Organisation, User
-from cases import access
+from cases import access, recipients
 from cases.models import PlanConfirmation
 
 register = template.Library()
@@ -21,7 +21,7 @@ def seen_by(user: User | None, case_access: access.CaseAccess | None) -> str:
         return ""
     if case_access is None:
         return user.full_name
-    return access.shown_user(case_access, user)
+    return recipients.shown_user(case_access, user)
 
 
 @register.filter
@@ -30,26 +30,26 @@ def org_seen_by(organisation: Organisation | None, case_access: access.CaseAcces
         return ""
     if case_access is None:
         return organisation.name
-    return access.shown_organisation(case_access, organisation)
+    return recipients.shown_organisation(case_access, organisation)
 
 
 @register.filter
 def confirmer(confirmation: PlanConfirmation, case_access: access.CaseAccess | None) -> str:
     """Who confirmed a plan version, as this reader may see it."""
-    if case_access is None or access.shows_confirmation(
+    if case_access is None or recipients.shows_confirmation(
         case_access, confirmation.party, confirmation.organisation_id
     ):
         return confirmation.user_name
-    return str(access.OTHER_RECIPIENT)
+    return str(recipients.OTHER_RECIPIENT)
 
 
 @register.filter
 def confirmer_org(confirmation: PlanConfirmation, case_access: access.CaseAccess | None) -> str:
-    if case_access is None or access.shows_confirmation(
+    if case_access is None or recipients.shows_confirmation(
         case_access, confirmation.party, confirmation.organisation_id
     ):
         return confirmation.organisation_name
-    return str(access.OTHER_RECIPIENT)
+    return str(recipients.OTHER_RECIPIENT)
 
 
 @register.filter

@@ -97,7 +97,9 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     case = case_access.case
     responsible = services.responsible_handlers(case)
     assign_form = None
-    if case_access.may_manage:
+    # A closed case is read-only: no edit actions (history and read-only pages stay).
+    can_edit = case_access.may_edit and case.is_open
+    if case_access.may_manage and can_edit:
         candidates = [
             u for u in services.unit_handlers([case.unit_id]) if u not in set(responsible)
         ]
@@ -105,6 +107,7 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "access": case_access,
         "case": case,
+        "can_edit": can_edit,
         "shows_persons": case_access.shows("scope_persons"),
         "scope_labels": [label for name, label in SCOPE_FIELDS.items() if case_access.shows(name)],
         "people": _people(case_access),

@@ -61,7 +61,7 @@ def case_edit(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
 
 @login_required
 @require_GET
-@with_case(need="edit", what="historik")
+@with_case(need="edit", what="historik", allow_closed=True)
 def case_history(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     """Who changed what, when – for the responsible handlers and the head. The history holds
     field names, never the values of protected fields (see services.change_reason)."""

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import user_for_request
 from accounts.models import Organisation, User
-from cases import access, services
+from cases import access, errors, services
 from cases.casework.services import case_ids_with_contact_ban, is_contact_ban_term
 from cases.forms import (
     CaseFilterForm,
@@ -25,7 +25,7 @@ from cases.forms import (
 )
 from cases.models import ProtectionCaseUserObjectPermission
 from cases.models.cases import ProtectionCaseQuerySet
-from cases.views.common import PAGE_SIZE
+from cases.views.common import PAGE_SIZE, tell_person_matches
 
 # --- list and search ------------------------------------------------------------------------
 
@@ -148,20 +148,31 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if data is not None:
         valid = all([form.is_valid(), protected.is_valid(), actor.is_valid()])
         if valid:
-            case = services.open_case(
-                user,
-                unit=form.cleaned_data["unit"],
-                category=form.cleaned_data["category"],
-                threat_picture=form.cleaned_data["threat_picture"],
-                restricted=form.cleaned_data["restricted"],
-                responsible=list(form.cleaned_data["responsible"]),
-                protected=protected.cleaned_data,
-                threat_actor=actor.cleaned_data if actor.has_changed() else None,
-            )
+            matches: list[services.PersonMatch] = []
+            try:
+                case = services.open_case(
+                    user,
+                    unit=form.cleaned_data["unit"],
+                    category=form.cleaned_data["category"],
+                    threat_picture=form.cleaned_data["threat_picture"],
+                    restricted=form.cleaned_data["restricted"],
+                    responsible=list(form.cleaned_data["responsible"]),
+                    protected=protected.cleaned_data,
+                    threat_actor=actor.cleaned_data if actor.has_changed() else None,
+                    matches=matches,
+                )
+            except errors.Invalid as exc:
+                actor.add_error(exc.field if exc.field in actor.fields else None, exc.message)
+                return render(
+                    request,
+                    "cases/case_create.html",
+                    {"form": form, "protected_form": protected, "actor_form": actor},
+                )
             messages.success(
                 request,
                 _("Skyddsärendet har skapats med diarienummer %(ref)s.") % {"ref": case.reference},
             )
+            tell_person_matches(request, matches)
             return redirect("cases:detail", key=case.key)
     return render(
         request,

@@ -28,7 +28,7 @@ from cases.models import (
     ProtectionCase,
     SecretDwelling,
 )
-from cases.views.common import _role_ordering
+from cases.views.common import _role_ordering, tell_person_matches
 from cases.viewutils import with_case
 
 # --- participants and persons ---------------------------------------------------------------
@@ -51,11 +51,29 @@ def participant_add(request: HttpRequest, case_access: CaseAccess) -> HttpRespon
     case = case_access.case
     persons = _case_persons(case)
     data = request.POST if request.method == "POST" else None
-    form = ParticipantForm(data, persons=persons)
-    person_form = PersonForm(data, prefix="person")
+    # Protection follows the family: a child or relative is proposed the protected
+    # person's level (the handler may change it; the journal records a change).
+    role = request.GET.get("roll", "")
+    initial_role = role if role in Participant.Role.values else ""
+    proposal = services.proposed_protection(case, Participant.Role.CHILD)
+    form = ParticipantForm(data, persons=persons, initial={"role": initial_role})
+    person_initial = {}
+    if initial_role in services.FAMILY_ROLES:
+        person_initial["protection"] = proposal
+    person_form = PersonForm(data, prefix="person", initial=person_initial)
+    if proposal != Person.Protection.NONE:
+        widget = person_form.fields["protection"].widget
+        widget.attrs["data-proposed-protection"] = proposal
+        widget.attrs["data-proposed-roles"] = " ".join(services.FAMILY_ROLES)
+        widget.attrs["data-role-field"] = form["role"].auto_id
+        person_form.fields["protection"].help_text = _(
+            "Skyddspersonen har %(level)s: samma skyddsnivå föreslås för barn och "
+            "närstående. Ändra om den inte gäller personen."
+        ) % {"level": str(Person.Protection(proposal).label).lower()}
     if data is not None and form.is_valid():
         existing = form.existing_person()
         if existing is not None or person_form.is_valid():
+            matches: list[services.PersonMatch] = []
             try:
                 services.add_participant(
                     case_access.user,
@@ -64,11 +82,13 @@ def participant_add(request: HttpRequest, case_access: CaseAccess) -> HttpRespon
                     person=existing,
                     person_data=None if existing else person_form.cleaned_data,
                     note=form.cleaned_data["note"],
+                    matches=matches,
                 )
             except errors.Invalid as exc:
                 form.add_error("role", str(exc))
             else:
                 messages.success(request, _("Deltagaren har lagts till."))
+                tell_person_matches(request, matches)
                 return redirect("cases:detail", key=case.key)
     elif data is not None:
         person_form.is_valid()  # show every error at once

@@ -82,6 +82,12 @@ from riskassessment.services.reading import (
     latest_final_summaries,
     rating_display,
 )
+from riskassessment.services.risk import (
+    RiskLevel,
+    case_risk_levels,
+    level_label,
+    threat_actor_label,
+)
 
 __all__ = [
     "FULL",
@@ -107,9 +113,11 @@ __all__ = [
     "MissingJudgements",
     "NotAllowed",
     "RatingCounts",
+    "RiskLevel",
     "Visibility",
     "active_instruments",
     "assessment_rows",
+    "case_risk_levels",
     "compare",
     "copy_instrument_as_new_version",
     "discard_draft",
@@ -121,6 +129,7 @@ __all__ = [
     "instrument_in_use",
     "judgement_view",
     "latest_final_summaries",
+    "level_label",
     "load_structure",
     "may_assess",
     "may_change",
@@ -131,6 +140,7 @@ __all__ = [
     "save_draft",
     "start_assessment",
     "start_reassessment",
+    "threat_actor_label",
     "visibility",
     "visible_assessments",
 ]

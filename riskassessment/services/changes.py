@@ -18,7 +18,7 @@ from accounts.models import Organisation, User
 from cases import guard, journal
 from cases.access import CaseAccess
 from cases.casework.services import plan_from_assessment
-from cases.models import JournalEntry, Party, ProtectionCase
+from cases.models import JournalEntry, Participant, Party, ProtectionCase
 from riskassessment.models import (
     Assessment,
     FactorRating,
@@ -70,16 +70,41 @@ def _assessment_access(actor: User, assessment: Assessment) -> CaseAccess:
 # --- state changes -------------------------------------------------------------------------
 
 
+def _threat_actors_for(
+    case: ProtectionCase, instrument: Instrument, threat_actors: list[Participant]
+) -> list[Participant]:
+    """Whom the assessment concerns (issue 11). An instrument that assesses one threat actor
+    at a time names them: the only threat actor of the case by default, a choice when the
+    case has several."""
+    if any(p.case_id != case.pk or p.role != Participant.Role.THREAT_ACTOR for p in threat_actors):
+        raise InvalidAssessment(_("Välj hotutövare som ingår i ärendet."))
+    if threat_actors or not instrument.per_threat_actor:
+        return threat_actors
+    actors = list(case.participants.filter(role=Participant.Role.THREAT_ACTOR)[:2])
+    if len(actors) > 1:
+        raise InvalidAssessment(
+            _("%(name)s bedömer en hotutövare i taget: välj vilken bedömningen gäller.")
+            % {"name": instrument.name}
+        )
+    return actors
+
+
 def start_assessment(
-    actor: User, case: ProtectionCase, *, instrument: Instrument
+    actor: User,
+    case: ProtectionCase,
+    *,
+    instrument: Instrument,
+    threat_actors: list[Participant] | None = None,
 ) -> tuple[Assessment, bool]:
     """A new draft, or the open draft of this instrument by the reader's organisation.
 
     Returns (assessment, created). Finding the existing draft is what brings a user back to
-    their work after a lost session.
+    their work after a lost session. ``threat_actors``: whom the assessment concerns
+    (required when the instrument assesses one threat actor at a time).
     """
     case_access = guard.access_for_change(actor, case)
     organisation = case_access.organisation
+    threat_actors = list(threat_actors or [])
     with transaction.atomic():
         # Lock the case row: two clicks on "Starta" must not race past the draft check.
         guard.ensure_open(case, lock=True)
@@ -87,6 +112,7 @@ def start_assessment(
             raise NotAllowed(_("Du får inte göra bedömningar i det här ärendet."))
         if not instrument.active:
             raise InvalidAssessment(_("Instrumentet används inte längre."))
+        threat_actors = _threat_actors_for(case, instrument, threat_actors)
         draft = Assessment.objects.filter(
             case=case,
             instrument=instrument,
@@ -103,6 +129,7 @@ def start_assessment(
             updated_by=actor,
             assessed_on=timezone.localdate(),
         )
+        assessment.threat_actors.set(threat_actors)
         _journal(case_access, assessment, "assessment_started", instrument=instrument.name)
     return assessment, True
 
@@ -134,6 +161,8 @@ def start_reassessment(actor: User, previous: Assessment) -> tuple[Assessment, b
             assessed_on=timezone.localdate(),
             previous=previous,
         )
+        # The same threat actor(s) as the assessment it reassesses.
+        assessment.threat_actors.set(previous.threat_actors.all())
         FactorRating.objects.bulk_create(
             FactorRating(
                 assessment=assessment,

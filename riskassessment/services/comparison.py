@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.access import CaseAccess
@@ -58,6 +59,15 @@ class Comparison:
     judgements: list[ComparedJudgement]
     before_table: FactorTable
     after_table: FactorTable
+    same_instrument: bool = True
+
+    @property
+    def before_label(self) -> str:
+        return assessment_label(self.before.assessment, self.after.assessment)
+
+    @property
+    def after_label(self) -> str:
+        return assessment_label(self.after.assessment, self.before.assessment)
 
     @property
     def changed_factors(self) -> list[ComparedFactor]:
@@ -68,15 +78,34 @@ class Comparison:
         return [j for j in self.judgements if j.changed]
 
 
+def assessment_label(assessment: Any, other: Any) -> str:
+    """How one side of a comparison is named: its date, and what tells it apart from the
+    other side – the instrument when they differ, the time when both are from one day."""
+    label = assessment.assessed_on.isoformat()
+    if assessment.instrument.code != other.instrument.code:
+        label = f"{assessment.instrument.name} {label}"
+    if assessment.assessed_on == other.assessed_on:
+        when = assessment.finalised_at or assessment.updated_at
+        label += " " + timezone.localtime(when).strftime("%H:%M") if when else ""
+    return label
+
+
 def compare(case_access: CaseAccess, first_pk: int, second_pk: int) -> Comparison:
-    """Which factors (per time frame) and which summary judgements differ between two
-    assessments of the same instrument (any versions of it), older first."""
+    """Which summary judgements (and, for one instrument, which factors per time frame)
+    differ between two assessments, older first. Assessments of different instruments are
+    compared on their summary judgements only (issue 11)."""
+    if first_pk == second_pk:
+        raise InvalidAssessment(_("Välj två olika bedömningar att jämföra."))
     one = get_visible(case_access, first_pk, need=FULL)
     two = get_visible(case_access, second_pk, need=FULL)
-    if one.assessment.instrument.code != two.assessment.instrument.code:
-        raise InvalidAssessment(_("Bara bedömningar med samma instrument kan jämföras."))
+    same_instrument = one.assessment.instrument.code == two.assessment.instrument.code
     before, after = sorted(
-        (one, two), key=lambda r: (r.assessment.assessed_on, r.assessment.created_at)
+        (one, two),
+        key=lambda r: (
+            r.assessment.assessed_on,
+            r.assessment.finalised_at or r.assessment.updated_at,
+            r.assessment.pk,
+        ),
     )
     before_table = factor_table(before.assessment)
     after_table = factor_table(after.assessment)
@@ -110,4 +139,8 @@ def compare(case_access: CaseAccess, first_pk: int, second_pk: int) -> Compariso
         )
         for label in labels
     ]
-    return Comparison(before, after, factors, judgements, before_table, after_table)
+    if not same_instrument:
+        factors = []  # different factor lists: only the summary judgements compare
+    return Comparison(
+        before, after, factors, judgements, before_table, after_table, same_instrument
+    )

@@ -90,6 +90,7 @@ def copy_instrument_as_new_version(instrument: Instrument) -> Instrument:
             version=version,
             description=instrument.description,
             time_frames=list(instrument.time_frames),
+            per_threat_actor=instrument.per_threat_actor,
             active=False,
         )
         for part, factors in structure.parts:

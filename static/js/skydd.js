@@ -10,4 +10,23 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+
+  // Protection follows the family (issue 11): choosing the role child or relative proposes
+  // the protected person's level, until the handler picks a level themselves.
+  document.querySelectorAll("[data-proposed-protection]").forEach((select) => {
+    const role = document.getElementById(select.getAttribute("data-role-field"));
+    if (!role) {
+      return;
+    }
+    const roles = select.getAttribute("data-proposed-roles").split(" ");
+    let touched = false;
+    select.addEventListener("change", () => {
+      touched = true;
+    });
+    role.addEventListener("change", () => {
+      if (!touched && roles.includes(role.value)) {
+        select.value = select.getAttribute("data-proposed-protection");
+      }
+    });
+  });
 });

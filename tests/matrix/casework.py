@@ -101,6 +101,11 @@ ROUTES = [
     Route("cases:referral_add", case_key, EDIT_POLICE),
     Route("cases:case_close", case_key, EDIT_POLICE),
     Route("cases:case_reopen", closed_key, HEAD_ONLY_CLOSED),
+    Route(
+        "cases:closing_note_add",
+        closed_key,
+        everyone(404, handler=200, head=200, colleague=302, colleague_bg=302),
+    ),
     Route("cases:legal_hold", case_key, HEAD_ONLY),
     Route("cases:legal_hold_remove", case_key, HEAD_ONLY, post_only=True),
     Route("cases:todo", no_kwargs, everyone(200)),

@@ -264,6 +264,7 @@ WRITES: dict[str, Write] = {
     "cases:referral_add": support("threat_actor"),
     "cases:case_close": case_close,
     "cases:case_reopen": reason,
+    "cases:closing_note_add": lambda w, p, k: {"text": "Anteckning i efterhand"},
     "cases:legal_hold": legal_hold,
     "cases:legal_hold_remove": legal_hold_remove,
     "cases:disclosure_create": disclosure_create,

@@ -87,6 +87,12 @@ def _plant_rule_inputs(world, planted: dict) -> None:
     waiting = make_case(handler, threat_picture="SNTLWAITINGTHREAT")  # no follow-up planned
     koping = world.case.disclosures.get(recipient__name="Socialtjänsten Köping").recipient
     make_disclosure(waiting, koping)  # no handlers yet
+    # A shared case closed: the disclosure ends and Köping's head is told.
+    from cases.casework import services as casework
+
+    closed = make_case(handler, threat_picture="SNTLCLOSEDTHREAT")
+    make_disclosure(closed, koping, handlers=[users["social"]])
+    casework.close_case(handler, closed, reason="threat_gone", final_note="SNTLCLOSINGNOTE")
     planted |= dict.fromkeys(
         [
             "SNTLFOLLOWUPNOTE",
@@ -99,6 +105,8 @@ def _plant_rule_inputs(world, planted: dict) -> None:
             "SNTLPOLICECOMMIT",
             "SNTLCONFIRMERNAME",
             "SNTLWAITINGTHREAT",
+            "SNTLCLOSEDTHREAT",
+            "SNTLCLOSINGNOTE",
         ]
     )
     del head

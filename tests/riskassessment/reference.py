@@ -30,3 +30,6 @@ def ensure_reference_data() -> None:
     import_module("cases.migrations.0008_support_directory").load(apps, None)
     import_module("riskassessment.migrations.0002_load_instruments").load(apps, None)
     import_module("riskassessment.migrations.0003_assessment_changes").mark_police_only(apps, None)
+    import_module("riskassessment.migrations.0004_issue11_threat_actors").mark_per_threat_actor(
+        apps, None
+    )

@@ -288,12 +288,20 @@ def test_comparison_shows_changed_factors_and_judgements(handler) -> None:
     assert (current.yes, current.omitted) == (1, 1)
 
 
-def test_comparing_different_instruments_is_refused(handler) -> None:
+def test_different_instruments_compare_on_their_summary_judgements(handler) -> None:
+    # Issue 11: across instruments the summary judgements compare, the factors do not.
     case = make_case(handler)
     a = final_assessment(handler, case)
     b = final_assessment(handler, case, instrument("CHECK10"))
+    comparison = services.compare(case_access(handler, case), a.pk, b.pk)
+    assert not comparison.same_instrument and comparison.factors == []
+    labels = {j.label for j in comparison.judgements}
+    assert labels == {d.label for d in a.instrument.summary_definitions.all()} | {
+        d.label for d in b.instrument.summary_definitions.all()
+    }
+    assert comparison.before_label.startswith("SARA:SV")
     with pytest.raises(services.AssessmentError):
-        services.compare(case_access(handler, case), a.pk, b.pk)
+        services.compare(case_access(handler, case), a.pk, a.pk)
 
 
 def test_new_version_of_an_instrument_is_a_new_row_with_the_same_code(handler) -> None:

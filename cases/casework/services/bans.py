@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import errors
+from cases.access import CaseAccess
 from cases.casework.policy import may_edit_police_work
 from cases.casework.services.common import (
     _access,
@@ -24,8 +25,11 @@ from cases.casework.services.common import (
 from cases.models import (
     ContactBan,
     ContactBanBreach,
+    MeasureKind,
     Participant,
+    Party,
     ProtectionCase,
+    ProtectiveMeasure,
 )
 
 # Words that find cases with a contact ban in the case search: the law was called
@@ -70,6 +74,74 @@ def _check_ban_parties(
         )
 
 
+def _measure_status(ban: ContactBan, today: date) -> str:
+    """The status of the ban's measures: active while granted (or extended) and not past
+    its end date, planned while requested or under review, declined when refused."""
+    Status = ProtectiveMeasure.Status
+    if ban.status in ContactBan.IN_FORCE_STATUSES:
+        return Status.ENDED if ban.valid_until and ban.valid_until < today else Status.ACTIVE
+    if ban.status in (ContactBan.Status.REQUESTED, ContactBan.Status.COURT_REVIEW):
+        return Status.PLANNED
+    if ban.status == ContactBan.Status.REFUSED:
+        return Status.DECLINED
+    return Status.ENDED
+
+
+def sync_ban_measures(case_access: CaseAccess, ban: ContactBan) -> list[ProtectiveMeasure]:
+    """Keep the measures "Kontaktförbud" and "Uppföljning av kontaktförbud" in step with the
+    ban (issue 11): created when the ban is recorded – adopting a measure of that kind that
+    was planned by hand – and given the ban's status and period when it changes."""
+    today = timezone.localdate()
+    status = _measure_status(ban, today)
+    kinds = {k.code: k for k in MeasureKind.objects.filter(code__in=MEASURE_KIND_FOR_BAN)}
+    synced = []
+    for code in MEASURE_KIND_FOR_BAN:
+        kind = kinds.get(code)
+        if kind is None:
+            continue  # an administrator removed the kind from the catalogue
+        measure = (
+            ProtectiveMeasure.objects.filter(case=ban.case, kind=kind, contact_ban=ban).first()
+            or ProtectiveMeasure.objects.current()
+            .filter(case=ban.case, kind=kind, contact_ban__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        values = {
+            "status": status,
+            "start_date": ban.valid_from,
+            "end_date": ban.valid_until if status != ProtectiveMeasure.Status.PLANNED else None,
+        }
+        if measure is None:
+            measure = ProtectiveMeasure.objects.create(
+                case=ban.case,
+                kind=kind,
+                responsible_party=Party.POLICE,
+                contact_ban=ban,
+                created_by=case_access.user,
+                **values,
+            )
+            _journal(
+                case_access,
+                "measure_added",
+                kind=kind.name,
+                party=measure.responsible_party,
+                status=measure.status,
+            )
+        elif measure.contact_ban_id != ban.pk or any(
+            getattr(measure, name) != value for name, value in values.items()
+        ):
+            changed_status = measure.status != status
+            for name, value in values.items():
+                setattr(measure, name, value)
+            measure.contact_ban = ban
+            measure.version += 1
+            measure.save()
+            if changed_status:
+                _journal(case_access, "measure_status", kind=kind.name, status=status)
+        synced.append(measure)
+    return synced
+
+
 def add_contact_ban(
     actor: User,
     case: ProtectionCase,
@@ -107,6 +179,7 @@ def add_contact_ban(
             created_by=actor,
         )
         _journal(case_access, "ban_added", type=ban.ban_type, status=ban.status)
+        sync_ban_measures(case_access, ban)
     return ban
 
 
@@ -151,6 +224,7 @@ def update_contact_ban(
         )
         ban.refresh_from_db()
         _journal(case_access, "ban_changed", type=ban.ban_type, status=ban.status)
+        sync_ban_measures(case_access, ban)
     return ban
 
 

@@ -27,6 +27,8 @@ from cases.casework.services.common import (
 from cases.casework.services.followups import open_follow_ups
 from cases.models import (
     CaseClosure,
+    ContactBan,
+    Disclosure,
     LegalHold,
     ProtectionCase,
     ProtectiveMeasure,
@@ -42,6 +44,51 @@ def open_follow_ups_block_closing(case: ProtectionCase) -> list[str]:
         % {"kind": follow_up.get_kind_display(), "date": follow_up.due_date.isoformat()}
         for follow_up in open_follow_ups(case)
     ]
+
+
+def ending_disclosures(case: ProtectionCase) -> QuerySet[Disclosure]:
+    """Disclosures of the case that still give (or will give) access: closing ends them."""
+    today = timezone.localdate()
+    return (
+        Disclosure.objects.filter(case=case, withdrawn_at__isnull=True)
+        .exclude(valid_until__lt=today)
+        .select_related("recipient")
+        .order_by("recipient__name", "pk")
+    )
+
+
+def running_disclosures_notice(case: ProtectionCase) -> list[str]:
+    """A ``closing_notices`` item: the disclosures the closing ends."""
+    return [
+        _(
+            "Utlämnandet till %(recipient)s (%(until)s) upphör när ärendet avslutas. "
+            "Mottagarens enhetschef får ett meddelande."
+        )
+        % {
+            "recipient": disclosure.recipient.name,
+            "until": _("gäller till %(date)s") % {"date": disclosure.valid_until.isoformat()}
+            if disclosure.valid_until
+            else _("tills vidare"),
+        }
+        for disclosure in ending_disclosures(case)
+    ]
+
+
+def bans_in_force_notice(case: ProtectionCase) -> list[str]:
+    """A ``closing_notices`` item: kontaktförbud stay in force (the prosecutor decided them)."""
+    return [
+        _("%(type)s gäller till %(until)s och fortsätter att gälla efter avslutet.")
+        % {
+            "type": ban.get_ban_type_display(),
+            "until": ban.valid_until.isoformat() if ban.valid_until else _("vidare"),
+        }
+        for ban in ContactBan.objects.in_force().filter(case=case).order_by("valid_until", "pk")
+    ]
+
+
+def closing_notices(case: ProtectionCase) -> list[str]:
+    """What is still running: every ``cases.extensions.closing_notices``."""
+    return [notice for source in extensions.closing_notices for notice in source(case)]
 
 
 def closing_blockers(case: ProtectionCase) -> list[str]:
@@ -92,6 +139,46 @@ def close_case(
         _journal(case_access, "case_closed", reason=closure.reason)
         if current:
             _journal(case_access, "measures_ended_on_close", count=len(current))
+        # Sharing ends with the case: the recipient loses access on its next request
+        # (cases.access reads withdrawn_at) and its head is told (notifications).
+        ended = list(ending_disclosures(case))
+        Disclosure.objects.filter(pk__in=[d.pk for d in ended]).update(
+            withdrawn_at=timezone.now(),
+            withdrawn_by=actor,
+            withdrawal_reason=_("Ärendet avslutades."),
+            ended_by_closing=True,
+        )
+        for disclosure in ended:
+            _journal(case_access, "disclosure_ended_on_close", recipient=disclosure.recipient.name)
+    return closure
+
+
+def add_closing_note(actor: User, case: ProtectionCase, *, text: str) -> CaseClosure:
+    """The one note that may be added after closing (what happened afterwards)."""
+    case_access = _access(actor, case)
+    _require(may_edit_police_work(case_access))
+    text = text.strip()
+    if not text:
+        raise errors.Invalid(_("Skriv anteckningen."), field="text")
+    with transaction.atomic():
+        locked = ProtectionCase.objects.select_for_update().get(pk=case.pk)
+        closure = (
+            locked.closures.filter(reopened_at__isnull=True).order_by("-closed_at").first()
+            if not locked.is_open
+            else None
+        )
+        if closure is None:
+            raise errors.Invalid(
+                _("Ärendet är öppet: skriv en journalanteckning i stället."), field="text"
+            )
+        # Compare-and-set: one note, however many try at once.
+        updated = CaseClosure.objects.filter(pk=closure.pk, closing_note="").update(
+            closing_note=text, closing_note_by=actor, closing_note_at=timezone.now()
+        )
+        if updated != 1:
+            raise ConflictError(_("Anteckningen efter avslutet är redan skriven."))
+        closure.refresh_from_db()
+        _journal(case_access, "closing_note_added")
     return closure
 
 

@@ -12,6 +12,7 @@ from cases.casework.views.bans import (
 from cases.casework.views.closing import (
     case_close,
     case_reopen,
+    closing_note_add,
     legal_hold,
     legal_hold_remove,
     referral_add,
@@ -44,6 +45,7 @@ __all__ = [
     "case_close",
     "case_reopen",
     "casework_page",
+    "closing_note_add",
     "contact_ban_add",
     "contact_ban_breach_add",
     "contact_ban_edit",

@@ -135,7 +135,40 @@ def case_close(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
         submit=_("Avsluta ärendet"),
         template="cases/casework/close_form.html",
         blockers=blockers,
+        notices=services.closing_notices(case),
         ending=list(services.measures_ending_on_close(case)),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+@with_case(need="edit", what="anteckning efter avslut", allow_closed=True)
+def closing_note_add(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
+    """The one note that may be added to a closed case."""
+    _ensure(services.may_edit_police_work(case_access))
+    case = case_access.case
+    closure = case.closures.filter(reopened_at__isnull=True).order_by("-closed_at").first()
+    if case.is_open or closure is None or closure.closing_note:
+        messages.info(request, _("Det går inte att lägga till en anteckning efter avslutet."))
+        return redirect(_case_url(case))
+    form = forms.ClosingNoteForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_closing_note(
+                user_for_request(request), case, text=form.cleaned_data["text"]
+            )
+        except ConflictError:
+            messages.info(request, _("Anteckningen efter avslutet är redan skriven."))
+        else:
+            messages.success(request, _("Anteckningen är sparad."))
+        return redirect(_case_url(case))
+    return _render_form(
+        request,
+        case_access,
+        form,
+        title=_("Anteckning efter avslutet"),
+        submit=_("Spara anteckningen"),
+        intro=_("Ett avslutat ärende kan få en enda anteckning i efterhand."),
     )
 
 

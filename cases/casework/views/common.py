@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.access import CaseAccess, shown_user
+from cases.access import CaseAccess
 from cases.casework import services
 from cases.casework.services import CaseClosedError
 from cases.models import (
     Participant,
     ProtectionCase,
 )
+from cases.recipients import shown_user
 
 GET_POST = ["GET", "POST"]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_accesslog_email_channel'),
+        ('cases', '0017_issue11_measure_follows_contact_ban'),
     ]
 
     operations = [
