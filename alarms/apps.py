@@ -6,9 +6,10 @@ class AlarmsConfig(AppConfig):
     verbose_name = "Larmutrustning"
 
     def ready(self) -> None:
-        from alarms import hooks, panels, rules
+        from alarms import hooks, journal, panels, rules
         from cases import extensions
 
+        extensions.journal_events.register(journal.EVENTS)
         extensions.case_panels.register(panels.case_panel, order=25)
         extensions.closing_blockers.register(hooks.active_loans_block_closing, order=20)
         extensions.participant_blockers.register(hooks.loans_name_the_participant, order=20)

@@ -65,9 +65,5 @@ def record_event(
             )
         stamp(event, actor, "larmhändelse")
         event.save()
-        _journal(
-            case_access,
-            _("Larmhändelse registrerad: %(kind)s, %(outcome)s.")
-            % {"kind": event.get_kind_display(), "outcome": event.get_outcome_display().lower()},
-        )
+        _journal(case_access, "alarm_event", kind=event.kind, outcome=event.outcome)
     return event

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -28,12 +29,11 @@ from accounts.models import User
 from alarms import basis
 from alarms.models import Device, Loan, LoanDecision
 from alarms.services import not_ready_reasons, stamp, with_readiness
-from cases import access
+from cases import access, journal
 from cases.access import CaseAccess
 from cases.casework import services as casework
 from cases.errors import CaseClosed, Conflict, Invalid, NotAllowed
 from cases.models import FollowUp, MeasureKind, Participant, ProtectionCase, ProtectiveMeasure
-from cases.services import journal
 
 MEASURE_CODE = "skyddslarm"
 CARRIER_ROLES = (Participant.Role.PROTECTED, Participant.Role.RELATIVE, Participant.Role.CHILD)
@@ -292,13 +292,11 @@ def lend(
         loan.save(update_fields=["review_follow_up"])
         _journal(
             case_access,
-            _("Larm utlånat: %(kind)s till %(role)s, översyn senast %(date)s%(basis)s.")
-            % {
-                "kind": locked.kind.name,
-                "role": carrier.get_role_display().lower(),
-                "date": review_on.isoformat(),
-                "basis": _(" (utan strukturerad bedömning)") if chosen.without_assessment else "",
-            },
+            "alarm_lent",
+            kind=locked.kind.name,
+            role=carrier.role,
+            date=review_on.isoformat(),
+            basis=chosen.without_assessment,
         )
     return loan
 
@@ -367,11 +365,9 @@ def review(
         locked.save()
         _journal(
             case_access,
-            _("Översyn av larmlån: fortsatt lån, nästa översyn senast %(date)s%(basis)s.")
-            % {
-                "date": review_on.isoformat(),
-                "basis": _(" (utan strukturerad bedömning)") if chosen.without_assessment else "",
-            },
+            "alarm_reviewed",
+            date=review_on.isoformat(),
+            basis=chosen.without_assessment,
         )
     loan.refresh_from_db()
     return decision
@@ -420,15 +416,7 @@ def end_loan(
             _("Enheten har rapporterats förlorad.") if lost else _("Larmet är återlämnat."),
         )
         _end_measure_if_last(actor, locked, on)
-        _journal(
-            case_access,
-            (
-                _("Larmet rapporterades förlorat: %(kind)s.")
-                if lost
-                else _("Larmet återlämnades: %(kind)s.")
-            )
-            % {"kind": device.kind.name},
-        )
+        _journal(case_access, "alarm_lost" if lost else "alarm_returned", kind=device.kind.name)
     loan.refresh_from_db()
     return loan
 
@@ -446,10 +434,13 @@ def acknowledge(actor: User, loan: Loan, *, on: date, expected_version: int | No
         locked.version += 1
         stamp(locked, actor, "kvittens")
         locked.save()
-        _journal(case_access, _("Kvittens av larminstruktioner registrerad."))
+        _journal(case_access, "alarm_acknowledged")
     loan.refresh_from_db()
     return loan
 
 
-def _journal(case_access: CaseAccess, text: str) -> None:
-    journal(case_access.case, case_access.user, text, organisation=case_access.organisation)
+def _journal(case_access: CaseAccess, code: str, **params: Any) -> None:
+    """A police-internal journal event (alarms/journal.py), rendered when read."""
+    journal.record(
+        case_access.case, case_access.user, code, organisation=case_access.organisation, **params
+    )

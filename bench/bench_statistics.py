@@ -59,6 +59,7 @@ def _setup() -> None:
     url = _bench_url()
     _create_database(url)
     os.environ["DATABASE_URL"] = url
+    os.environ["REDIS_URL"] = ""  # the page needs no Redis: a fresh machine may have none
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skydd.settings_test")
     import django
 
@@ -233,27 +234,54 @@ def _client(user: Any) -> Any:
     return client
 
 
+def _bare_sql(statements: list[str]) -> float:
+    """The same statements, as Django sent them, through a plain psycopg connection: the
+    database's share of the page without Django (median of ``WARM_RUNS``). Only the
+    SELECTs: the session and savepoint statements around them are Django's own."""
+    import psycopg
+
+    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    times = []
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:  # the bench DB
+        for _run in range(WARM_RUNS):
+            started = time.perf_counter()
+            for sql in selects:
+                conn.execute(sql.encode()).fetchall()
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def _measure(label: str, client: Any, path: str) -> tuple[float, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times, counts = [], set()
+    times, cpu, sql_times, counts = [], [], [], set()
+    selects: list[str] = []
     for run in range(WARM_RUNS + 1):
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(path)
             elapsed = time.perf_counter() - started
+            used = time.process_time() - cpu_started
         assert response.status_code == 200, response.status_code
         counts.add(len(queries))
         if run:
             times.append(elapsed)
+            cpu.append(used)
+            sql_times.append(sum(float(q["time"]) for q in queries.captured_queries))
+            selects = [q["sql"] for q in queries.captured_queries]
         else:
             cold = elapsed
     median = statistics.median(times)
+    bare = _bare_sql(selects)
     verdict = "OK" if median <= TARGET_S and len(counts) == 1 else "OVER TARGET"
     print(
-        f"{label}: warm median {median:.3f} s (cold {cold:.3f} s, {WARM_RUNS} runs), "
-        f"queries per page {sorted(counts)} – {verdict}"
+        f"{label}: warm median {median:.3f} s (target ≤ {TARGET_S:.0f} s; cold {cold:.3f} s, "
+        f"{WARM_RUNS} runs) – {verdict}\n"
+        f"    queries per page {sorted(counts)}; SQL as timed by Django "
+        f"{statistics.median(sql_times):.3f} s; the same statements through bare psycopg "
+        f"{bare:.3f} s; CPU of this process {statistics.median(cpu):.3f} s",
+        flush=True,
     )
     return median, len(counts)
 
@@ -264,7 +292,11 @@ def main() -> int:
 
     head, admin = _seed()
     big = ProtectionCase.objects.filter(unit__name="Bench PSS Storstad").count()
-    print(f"cases: {ProtectionCase.objects.count():,} in all, {big:,} in the largest unit")
+    load = os.getloadavg()[0]
+    print(
+        f"statistics: {ProtectionCase.objects.count():,} cases, {big:,} in the largest unit; "
+        f"load average (1 min) {load:.1f} on {os.cpu_count()} cores"
+    )
     ok = True
     for label, user in (("unit head, 40,000 cases", head), ("national, 200,000 cases", admin)):
         for period in ("this_month", "this_year"):

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +32,7 @@ from cases.models import (
     ProtectionCase,
     ProtectionCaseUserObjectPermission,
 )
-from notifications.rules import Due, Rule
+from notifications.rules import Due, Rule, case_path, static_path
 
 OPEN = ProtectionCase.Status.OPEN
 FOLLOW_UP_SOON_DAYS = 2
@@ -247,7 +246,7 @@ class DisclosureWaitingForHandler(Rule):
         return _("Gäller från %(date)s – tilldela handläggare") % params
 
     def link(self, case_key: str, params: dict[str, Any]) -> str:
-        return reverse("cases:shared_cases")
+        return static_path("cases:shared_cases")
 
 
 class SharedCaseClosed(Rule):
@@ -291,7 +290,7 @@ class SharedCaseClosed(Rule):
         return _("Avslutat %(date)s – utlämnandet har upphört") % params
 
     def link(self, case_key: str, params: dict[str, Any]) -> str:
-        return reverse("cases:shared_cases")
+        return static_path("cases:shared_cases")
 
 
 class PlanAwaitingConfirmation(Rule):
@@ -332,7 +331,7 @@ class PlanAwaitingConfirmation(Rule):
         return _("Version %(version)s är bekräftad av den andra parten") % params
 
     def link(self, case_key: str, params: dict[str, Any]) -> str:
-        return reverse("cases:plan", kwargs={"key": case_key})
+        return case_path("cases:plan", case_key)
 
 
 class BreakGlassOpenings(Rule):
@@ -354,7 +353,7 @@ class BreakGlassOpenings(Rule):
         return _("Öppnat med nödåtkomst %(date)s – granska skälet") % params
 
     def link(self, case_key: str, params: dict[str, Any]) -> str:
-        return reverse("cases:break_glass_list")
+        return static_path("cases:break_glass_list")
 
 
 CASE_RULES: list[Rule] = [

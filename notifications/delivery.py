@@ -3,11 +3,13 @@
 Claiming: ``SELECT … FOR UPDATE SKIP LOCKED`` picks rows no other sweep holds, and a
 compare-and-set stamps them with this sweep's claim token and a lease; only rows carrying
 the token are sent. Marking sent is again a compare-and-set on the token, in the same
-transaction as the access-log entries of the case references the mail names. A worker
-killed during a send leaves the message ``sending``: when the lease runs out the next sweep
-claims it again and sends it once more. Failures retry with exponential back-off; after
-``MAX_ATTEMPTS`` the message is ``failed`` and shows on the admin's list of undelivered
-notifications. Logs name message ids, kinds and counts – never a person.
+transaction as the access-log entries of the case references the mails name, for up to
+``MARK_EVERY`` sent messages at a time (one mail connection per batch; the access check
+once per batch for all its recipients). A worker killed during a send leaves its messages
+``sending``: when the lease runs out the next sweep claims them again and sends each once
+more. Failures retry with exponential back-off; after ``MAX_ATTEMPTS`` the message is
+``failed`` and shows on the admin's list of undelivered notifications. Logs name message
+ids, kinds and counts – never a person.
 """
 
 from __future__ import annotations
@@ -24,15 +26,15 @@ from typing import Any
 
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from cases import access
 from cases.models import AccessLogEntry, ProtectionCase
-from cases.models.accesslog import CHAIN_LOCK_KEY, GENESIS_HASH
+from cases.models.accesslog import LogRow, append_entries
 from notifications import rules as rules_module
-from notifications.content import Item, groups_for, openable_ids
+from notifications.content import Item, groups_for
 from notifications.emails import make_email
 from notifications.models import Message, Notification, Preference
 
@@ -41,6 +43,8 @@ logger = logging.getLogger("notifications")
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 10
 CLAIM_BATCH = 200
+# Sent messages are marked (and their access log written) this many at a time.
+MARK_EVERY = 50
 
 
 @dataclass
@@ -132,10 +136,12 @@ def _build(
     pref: Preference | None,
     rows: list[Row],
     cases: dict[int, tuple[str, str]],
+    allowed: set[int],
 ) -> tuple[EmailMultiAlternatives | None, list[int], list[int]]:
     """The e-mail (or None: nothing left to say), the ids of the items it carries and the
     ids of the cases it names. ``rows``: the message's pending items; ``cases``: id →
-    (reference, key) of every case the batch names."""
+    (reference, key) of every case the batch names; ``allowed``: the ids of those cases the
+    recipient may open now (``access.openable_case_ids_for``, checked again per batch)."""
     user = message.recipient
     rules = rules_module.by_name()
     muted = set(pref.muted_rules) if pref else set()
@@ -148,7 +154,6 @@ def _build(
     if not user.is_active:
         keep = []
     # Access is checked again now: an item whose case the reader can no longer open goes.
-    allowed = openable_ids(user, (row[2] for row in keep if row[2] is not None))
     keep = [
         row
         for row in keep
@@ -174,61 +179,60 @@ def _build(
     return email, [row[0] for row in keep], sorted({row[2] for row in keep if row[2]})
 
 
-def _append_to_access_log(entries: list[AccessLogEntry]) -> None:
-    """The mail's entries in one insert, chained like ``AccessLogEntry.save()`` chains one
-    (the same advisory lock, head and hash), so that ``verify_access_log`` holds and the
-    cost does not grow with the cases a mail names. Call inside a transaction."""
-    if not entries:
-        return
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-    head = AccessLogEntry.objects.order_by("-pk").values_list("row_hash", flat=True).first()
-    previous = head or GENESIS_HASH
-    now = timezone.now()
-    for entry in entries:
-        entry.at = now
-        entry.prev_hash = previous
-        entry.row_hash = previous = entry.expected_hash(previous)
-    AccessLogEntry.objects.bulk_create(entries)
+@dataclass
+class _Sent:
+    message: Message
+    item_ids: list[int]
+    case_ids: list[int]
 
 
 def _mark_sent(
-    message: Message,
-    token: uuid.UUID,
-    now: datetime,
-    case_ids: list[int],
-    cases: dict[int, tuple[str, str]],
-) -> bool:
-    """Compare-and-set to sent and the access log of the references it names, in one
-    transaction (the items' own status is bookkeeping, set for the whole batch after)."""
-    user = message.recipient
-    orgs = access.police_unit_ids(user) + access.social_org_ids(user)  # cached memberships
+    sent: list[_Sent], token: uuid.UUID, cases: dict[int, tuple[str, str]]
+) -> list[_Sent]:
+    """Compare-and-set the sent messages to sent and write the access log of the case
+    references they name, in one transaction and a fixed number of queries (the items'
+    own status is bookkeeping, set for the whole batch after). Returns those marked (a
+    message whose claim was taken over is not)."""
+    if not sent:
+        return []
+    now = timezone.now()
     with transaction.atomic():
-        if not Message.objects.filter(pk=message.pk, claim=token).update(
-            status=Message.Status.SENT, claim=None, lease_until=None, sent_at=now, last_error=""
-        ):
-            return False
-        _append_to_access_log(
-            [
-                AccessLogEntry(
-                    user=user,
-                    organisation_id=orgs[0] if orgs else None,
-                    case_id=case_id,
-                    case_reference=cases[case_id][0] if case_id in cases else "",
-                    channel=AccessLogEntry.Channel.EMAIL,
-                    what=f"e-post: {message.get_kind_display().lower()}",
-                    granted=True,
-                )
-                for case_id in case_ids
-            ]
+        ours = set(
+            Message.objects.select_for_update()
+            .filter(pk__in=[s.message.pk for s in sent], claim=token)
+            .values_list("pk", flat=True)
         )
-    return True
+        Message.objects.filter(pk__in=ours).update(
+            status=Message.Status.SENT, claim=None, lease_until=None, sent_at=now, last_error=""
+        )
+        marked = [s for s in sent if s.message.pk in ours]
+        rows: list[LogRow] = []
+        for entry in marked:
+            user = entry.message.recipient
+            orgs = access.police_unit_ids(user) + access.social_org_ids(user)  # prefetched
+            what = f"e-post: {entry.message.get_kind_display().lower()}"
+            rows += [
+                LogRow(
+                    user.pk,
+                    orgs[0] if orgs else None,
+                    case_id,
+                    cases[case_id][0] if case_id in cases else "",
+                    AccessLogEntry.Channel.EMAIL.value,
+                    what,
+                    True,
+                )
+                for case_id in entry.case_ids
+            ]
+        append_entries(rows)
+    return marked
 
 
 def deliver(messages: Iterable[Message], token: uuid.UUID, now: datetime) -> DeliveryResult:
-    """Send a claimed batch. Loaded once per batch: preferences, items, case references;
-    per message: the access check (two queries) and the marking (two, one transaction)."""
+    """Send a claimed batch over one mail connection, in a number of queries that does not
+    grow with the cases per recipient or the recipients per batch: preferences, items, case
+    references and the access check (``access.openable_case_ids_for``) once per batch; the
+    marking as sent and the access log once per ``MARK_EVERY`` messages (a worker killed
+    in between re-sends at most those, once, after the lease)."""
     result = DeliveryResult()
     messages = list(messages)
     ids = [m.pk for m in messages]
@@ -248,14 +252,33 @@ def deliver(messages: Iterable[Message], token: uuid.UUID, now: datetime) -> Del
             "pk", "reference", "key"
         )
     }
+    # One recipient object per user, so that the memberships are loaded once.
+    users = {m.recipient_id: m.recipient for m in messages}
+    for message in messages:
+        message.recipient = users[message.recipient_id]
+    allowed = access.openable_case_ids_for(users.values(), case_ids)
     finished: list[int] = []
     carried: list[int] = []
+    unmarked: list[_Sent] = []
+
+    def flush() -> None:
+        for entry in _mark_sent(unmarked, token, cases):
+            result.sent += 1
+            result.references.append(entry.message.pk)
+            finished.append(entry.message.pk)
+            carried.extend(entry.item_ids)
+        unmarked.clear()
+
     mailer = mail.mailers.default
     opened = False
     for message in messages:
         try:
             email, item_ids, named = _build(
-                message, prefs.get(message.recipient_id), rows[message.pk], cases
+                message,
+                prefs.get(message.recipient_id),
+                rows[message.pk],
+                cases,
+                allowed[message.recipient_id],
             )
             if email is None:
                 if _drop(message, token):
@@ -273,11 +296,10 @@ def deliver(messages: Iterable[Message], token: uuid.UUID, now: datetime) -> Del
                 mailer.close()
             opened = False
             continue
-        if _mark_sent(message, token, timezone.now(), named, cases):
-            result.sent += 1
-            result.references.append(message.pk)
-            finished.append(message.pk)
-            carried += item_ids
+        unmarked.append(_Sent(message, item_ids, named))
+        if len(unmarked) >= MARK_EVERY:
+            flush()
+    flush()
     Notification.objects.filter(pk__in=carried).update(status=Notification.Status.SENT)
     # What a sent or empty message did not carry (access gone, rule muted) is struck.
     Notification.objects.filter(message_id__in=finished, status=Notification.Status.PENDING).update(

@@ -1,7 +1,9 @@
 """Instruments are reference data an administrator manages (assessments are case data and
 are not in the admin).
 
-An instrument is edited on its own page with inlines for its parts and its summary
+Rating scales (N/D/J, Ja/Nej, låg/medel/hög, or an instrument's own) are data too: a scale
+has its steps inline, and a factor or a summary judgement refers to one. An instrument is
+edited on its own page with inlines for its parts and its summary
 judgements; each part's page has the factors inline (Django inlines nest one level). Once a
 FINAL assessment has used an instrument, its structure is read-only here: only the
 organisation's guidance text per factor and the "active" flag can change. A new version is a
@@ -16,7 +18,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -25,9 +27,12 @@ from riskassessment.models import (
     Factor,
     Instrument,
     InstrumentPart,
+    RatingScale,
+    ScaleStep,
     SummaryJudgementDefinition,
     TimeFrame,
 )
+from riskassessment.services.instruments import DEFAULT_LEVEL_SCALE
 
 
 def _in_use(obj: Instrument | InstrumentPart | None) -> bool:
@@ -126,9 +131,28 @@ class InstrumentPartInline(LockedWhenInUse, admin.TabularInline):
     verbose_name_plural = _("Delar (öppna en del för att lägga till faktorer)")
 
 
+class DefinitionForm(forms.ModelForm):
+    class Meta:
+        model = SummaryJudgementDefinition
+        fields = ["code", "label", "kind", "scale", "required", "police_only", "order"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        level = cleaned.get("kind") == SummaryJudgementDefinition.Kind.LEVEL
+        if level and not cleaned.get("scale"):
+            # Left empty: the shipped låg / medel / hög.
+            cleaned["scale"] = RatingScale.objects.filter(code=DEFAULT_LEVEL_SCALE).first()
+            if cleaned["scale"] is None:
+                self.add_error("scale", _("Välj skalan med nivåerna att bedöma på."))
+        if not level:
+            cleaned["scale"] = None  # a text judgement has no scale
+        return cleaned
+
+
 class DefinitionInline(LockedWhenInUse, admin.TabularInline):
     model = SummaryJudgementDefinition
-    fields = ["code", "label", "kind", "required", "police_only", "order"]
+    form = DefinitionForm
+    fields = ["code", "label", "kind", "scale", "required", "police_only", "order"]
     extra = 0
 
 
@@ -145,6 +169,73 @@ class FactorInline(LockedWhenInUse, admin.StackedInline):
             # for ModelAdmin forms, not for inline formsets).
             kwargs["form"] = type("LockedFactorForm", (FactorForm,), {"ticks": None})
         return super().get_formset(request, obj, **kwargs)
+
+
+def scale_in_use(scale: RatingScale | None) -> bool:
+    """An instrument that a final assessment used rates on this scale: its steps stay."""
+    if scale is None or scale.pk is None:
+        return False
+    instruments = Instrument.objects.filter(
+        Q(parts__factors__scale=scale) | Q(summary_definitions__scale=scale)
+    ).distinct()
+    return any(services.instrument_in_use(instrument) for instrument in instruments)
+
+
+class ScaleStepForm(forms.ModelForm):
+    class Meta:
+        model = ScaleStep
+        fields = ["code", "label", "order", "omitted"]
+
+
+class ScaleStepFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        rows = [
+            f.cleaned_data
+            for f in self.forms
+            if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+        ]
+        if not rows:
+            raise forms.ValidationError(_("En skala behöver minst ett steg."))
+        codes = [row["code"] for row in rows]
+        if len(set(codes)) != len(codes):
+            raise forms.ValidationError(_("Samma kod finns två gånger på skalan."))
+        if sum(1 for row in rows if row.get("omitted")) > 1:
+            raise forms.ValidationError(_("Högst ett steg kan betyda ”uppgift saknas”."))
+
+
+class ScaleStepInline(admin.TabularInline):
+    model = ScaleStep
+    form = ScaleStepForm
+    formset = ScaleStepFormSet
+    fields = ["code", "label", "order", "omitted"]
+    extra = 0
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields if scale_in_use(obj) else ()
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not scale_in_use(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not scale_in_use(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(RatingScale)
+class RatingScaleAdmin(admin.ModelAdmin):
+    """Scales are reference data: a new instrument may bring a scale of its own (e.g. the
+    yes/no items of FREDA). A scale in use keeps its code and steps."""
+
+    list_display = ["name", "code", "use"]
+    list_filter = ["use"]
+    fields = ["code", "name", "use"]
+    inlines = [ScaleStepInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["code", "use"] if scale_in_use(obj) else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not scale_in_use(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Instrument)

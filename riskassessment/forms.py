@@ -22,7 +22,7 @@ from cases.formfields import (
 )
 from cases.models import MeasureKind
 from riskassessment import services
-from riskassessment.models import Instrument, Level, SummaryJudgementDefinition, TimeFrame
+from riskassessment.models import Instrument, SummaryJudgementDefinition, TimeFrame
 
 ANSWERS = [("yes", _("Ja")), ("no", _("Nej"))]
 
@@ -116,7 +116,7 @@ class AssessmentForm(forms.Form):
             for frame in structure.frames:
                 self.fields[rating_name(factor.pk, frame)] = forms.ChoiceField(
                     label=f"{factor.code} {factor.label} – {TimeFrame(frame).label}",
-                    choices=services.SCALE_CHOICES[factor.scale],
+                    choices=structure.choices(factor.scale_id),
                     required=False,
                     widget=forms.RadioSelect,
                 )
@@ -139,7 +139,7 @@ class AssessmentForm(forms.Form):
             if kind == SummaryJudgementDefinition.Kind.LEVEL:
                 self.fields[level] = forms.ChoiceField(
                     label=definition.label,
-                    choices=Level.choices,
+                    choices=structure.choices(definition.scale_id),
                     required=False,
                     widget=forms.RadioSelect,
                 )

@@ -24,28 +24,61 @@ Keys:
 
 * ``time_frames``: ``["current", "earlier"]`` (nuvarande/tidigare, each factor rated twice)
   or ``["single"]``.
-* factor ``scale``: a key of :data:`RATING_SCALES`; optional ``ticks`` are extra check boxes.
-* summary judgement ``kind``: ``"level"`` (låg/medel/hög, see :data:`LEVELS`), ``"text"``
+* :data:`SCALES`: the rating scales (loaded as ``RatingScale`` rows; an administrator adds
+  more in the admin). A factor's ``scale`` is the code of a factor scale; optional ``ticks``
+  are extra check boxes.
+* summary judgement ``kind``: ``"level"`` (on the judgement scale ``scale``, by default
+  :data:`DEFAULT_LEVEL_SCALE`, låg/medel/hög), ``"text"``
   or ``"yes_no_text"`` (ja/nej plus text); ``required`` means it must be filled in before the
   assessment can be finalised; ``police_only`` (optional) marks intelligence material that
   social services never see.
 """
 
-RATING_SCALES: dict[str, list[dict]] = {
-    "ndj": [
-        {"code": "N", "label": "Nej"},
-        {"code": "D", "label": "Delvis"},
-        {"code": "J", "label": "Ja"},
-        {"code": "-", "label": "Uppgift saknas", "omitted": True},
-    ],
-    "yes_no": [
-        {"code": "J", "label": "Ja"},
-        {"code": "N", "label": "Nej"},
-        {"code": "-", "label": "Uppgift saknas", "omitted": True},
-    ],
-}
+SCALES: list[dict] = [
+    {
+        "code": "ndj",
+        "name": "Nej / Delvis / Ja / Uppgift saknas",
+        "use": "factor",
+        "steps": [
+            {"code": "N", "label": "Nej"},
+            {"code": "D", "label": "Delvis"},
+            {"code": "J", "label": "Ja"},
+            {"code": "-", "label": "Uppgift saknas", "omitted": True},
+        ],
+    },
+    {
+        "code": "yes_no",
+        "name": "Ja / Nej / Uppgift saknas",
+        "use": "factor",
+        "steps": [
+            {"code": "J", "label": "Ja"},
+            {"code": "N", "label": "Nej"},
+            {"code": "-", "label": "Uppgift saknas", "omitted": True},
+        ],
+    },
+    {
+        "code": "levels",
+        "name": "Låg / medel / hög",
+        "use": "judgement",
+        "steps": [
+            {"code": "low", "label": "Låg"},
+            {"code": "medium", "label": "Medel"},
+            {"code": "high", "label": "Hög"},
+        ],
+    },
+]
 
-LEVELS: list[tuple[str, str]] = [("low", "Låg"), ("medium", "Medel"), ("high", "Hög")]
+# Factor scales and the levels of summary judgements, by code (views of SCALES above).
+RATING_SCALES: dict[str, list[dict]] = {
+    scale["code"]: scale["steps"] for scale in SCALES if scale["use"] == "factor"
+}
+JUDGEMENT_SCALES: dict[str, list[dict]] = {
+    scale["code"]: scale["steps"] for scale in SCALES if scale["use"] == "judgement"
+}
+DEFAULT_LEVEL_SCALE = "levels"
+LEVELS: list[tuple[str, str]] = [
+    (step["code"], step["label"]) for step in JUDGEMENT_SCALES[DEFAULT_LEVEL_SCALE]
+]
 
 TIME_FRAMES: tuple[str, ...] = ("current", "earlier", "single")
 SUMMARY_KINDS: tuple[str, ...] = ("level", "text", "yes_no_text")
@@ -790,13 +823,20 @@ def _unique(codes: list[str], what: str) -> None:
 
 def validate() -> None:
     """Check the internal consistency of the data above; raise ValueError on a problem."""
-    level_codes = [code for code, _label in LEVELS]
-    _unique(level_codes, "level")
-    for scale_code, options in RATING_SCALES.items():
+    _unique([scale["code"] for scale in SCALES], "scale")
+    for scale in SCALES:
+        scale_code, options = scale["code"], scale["steps"]
+        _check(scale["use"] in ("factor", "judgement"), f"scale {scale_code}: unknown use")
+        _check(bool(scale["name"]), f"scale {scale_code} has no name")
         _check(bool(options), f"scale {scale_code} has no options")
         _unique([o["code"] for o in options], f"scale {scale_code} option")
+        _check(
+            sum(1 for o in options if o.get("omitted")) <= 1,
+            f"scale {scale_code}: more than one 'uppgift saknas' step",
+        )
         for option in options:
             _check(bool(option["label"]), f"scale {scale_code}: option without label")
+            _check(0 < len(option["code"]) <= 10, f"scale {scale_code}: code length")
 
     _unique([i["code"] for i in INSTRUMENTS], "instrument")
     for instrument in INSTRUMENTS:
@@ -837,6 +877,9 @@ def validate() -> None:
             jc = f"{ic}/{judgement['code']}"
             _check(bool(judgement["label"]), f"{jc}: summary judgement without label")
             _check(judgement["kind"] in SUMMARY_KINDS, f"{jc}: unknown kind {judgement['kind']}")
+            if judgement["kind"] == "level":
+                scale = judgement.get("scale", DEFAULT_LEVEL_SCALE)
+                _check(scale in JUDGEMENT_SCALES, f"{jc}: unknown judgement scale {scale}")
             _check(isinstance(judgement["required"], bool), f"{jc}: required not bool")
             police_only = judgement.get("police_only", False)
             _check(isinstance(police_only, bool), f"{jc}: police_only not bool")

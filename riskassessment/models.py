@@ -26,9 +26,71 @@ class TimeFrame(models.TextChoices):
 
 
 class Level(models.TextChoices):
+    """The codes of the shipped summary-judgement scale ("levels"); labels come from the
+    scale's steps in the database."""
+
     LOW = "low", _("Låg")
     MEDIUM = "medium", _("Medel")
     HIGH = "high", _("Hög")
+
+
+class RatingScale(models.Model):
+    """A scale the assessor rates on: a factor's scale (N/D/J, Ja/Nej, …) or the levels of a
+    summary judgement (låg/medel/hög). Data, not code: the shipped scales are loaded by a
+    data migration, and an administrator adds a new one (for a new instrument) in the admin.
+
+    A scale that a final assessment has used is not changed in a way that rewrites history:
+    its steps are read-only in the admin once an instrument in use refers to it."""
+
+    class Use(models.TextChoices):
+        FACTOR = "factor", _("Riskfaktorer")
+        JUDGEMENT = "judgement", _("Sammanfattande bedömningar (nivåer)")
+
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+    use = models.CharField(_("används för"), max_length=10, choices=Use.choices, default=Use.FACTOR)
+
+    class Meta:
+        verbose_name = _("bedömningsskala")
+        verbose_name_plural = _("bedömningsskalor")
+        ordering = ["use", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScaleStep(models.Model):
+    """One answer on a scale, in the order shown. ``code`` is what an assessment stores."""
+
+    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="steps")
+    code = models.CharField(
+        _("kod"), max_length=10, help_text=_("Det som sparas i bedömningen, t.ex. N, D eller J.")
+    )
+    label = models.CharField(_("text"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    omitted = models.BooleanField(
+        _("uppgift saknas"),
+        default=False,
+        help_text=_(
+            "Svaret en faktor som inte bedömts får när bedömningen slutförs (högst ett per skala)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("steg på skalan")
+        verbose_name_plural = _("steg på skalan")
+        ordering = ["scale", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "code"], name="one_step_code_per_scale"),
+            models.UniqueConstraint(
+                fields=["scale"],
+                condition=models.Q(omitted=True),
+                name="one_omitted_step_per_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
 
 
 class Instrument(models.Model):
@@ -88,15 +150,20 @@ class InstrumentPart(models.Model):
 
 
 class Factor(models.Model):
-    class Scale(models.TextChoices):
-        NDJ = "ndj", _("Nej / Delvis / Ja / Uppgift saknas")
-        YES_NO = "yes_no", _("Ja / Nej / Uppgift saknas")
-
     part = models.ForeignKey(InstrumentPart, on_delete=models.CASCADE, related_name="factors")
     code = models.CharField(_("kod"), max_length=20)
     label = models.CharField(_("faktor"), max_length=300)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
-    scale = models.CharField(_("skala"), max_length=10, choices=Scale.choices, default=Scale.NDJ)
+    scale = models.ForeignKey(
+        RatingScale,
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="scale",
+        default="ndj",
+        related_name="factors",
+        limit_choices_to={"use": RatingScale.Use.FACTOR},
+        verbose_name=_("skala"),
+    )
     guidance = models.TextField(
         _("vägledning"), blank=True, help_text=_("Organisationens egen vägledningstext.")
     )
@@ -125,6 +192,19 @@ class SummaryJudgementDefinition(models.Model):
     code = models.CharField(_("kod"), max_length=40)
     label = models.CharField(_("rubrik"), max_length=200)
     kind = models.CharField(_("typ"), max_length=12, choices=Kind.choices)
+    scale = models.ForeignKey(
+        RatingScale,
+        on_delete=models.PROTECT,
+        to_field="code",
+        null=True,
+        blank=True,
+        related_name="definitions",
+        limit_choices_to={"use": RatingScale.Use.JUDGEMENT},
+        verbose_name=_("skala"),
+        help_text=_(
+            "Nivåerna att välja mellan (för typen låg / medel / hög). Tomt: låg / medel / hög."
+        ),
+    )
     required = models.BooleanField(_("krävs för att slutföra"), default=True)
     police_only = models.BooleanField(
         _("endast för polisen"),
@@ -204,6 +284,14 @@ class Assessment(models.Model):
         verbose_name = _("hot- och riskbedömning")
         verbose_name_plural = _("hot- och riskbedömningar")
         ordering = ["-assessed_on", "-pk"]
+        # The statistics' reassessments falling due in a period (stats/indicators/risk.py).
+        indexes = [
+            models.Index(
+                fields=["next_reassessment_on"],
+                name="assessment_reassessment_due",
+                condition=models.Q(status="final"),
+            )
+        ]
         constraints = [
             # One open draft per case, instrument and organisation: starting the same
             # assessment again (a lost session, a colleague) finds the draft instead of
@@ -232,20 +320,17 @@ class FactorRating(models.Model):
 
     The evidence note and ticks belong to the factor, not to a time frame: they are kept on
     the row of the instrument's first time frame (``current`` or ``single``) and left blank on
-    the others. A blank ``rating`` on a draft means "not rated yet"; finalising turns it into
-    "-" (uppgift saknas) so that a final record never leaves it open.
+    the others. ``rating`` is the code of a step on the factor's scale. A blank ``rating`` on a
+    draft means "not rated yet"; finalising turns it into the scale's "uppgift saknas" step
+    (``-`` on the shipped scales) so that a final record never leaves it open.
     """
-
-    class Rating(models.TextChoices):
-        NO = "N", _("Nej")
-        PARTLY = "D", _("Delvis")
-        YES = "J", _("Ja")
-        OMITTED = "-", _("Uppgift saknas")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="+")
     time_frame = models.CharField(max_length=10, choices=TimeFrame.choices)
-    rating = models.CharField(_("bedömning"), max_length=1, choices=Rating.choices, blank=True)
+    rating = models.CharField(
+        _("bedömning"), max_length=10, blank=True, help_text=_("Koden för ett steg på skalan.")
+    )
     evidence = models.TextField(_("underlag"), blank=True)
     ticks = models.JSONField(default=list, blank=True)
 
@@ -267,7 +352,9 @@ class SummaryJudgement(models.Model):
     definition = models.ForeignKey(
         SummaryJudgementDefinition, on_delete=models.PROTECT, related_name="+"
     )
-    level = models.CharField(_("nivå"), max_length=10, choices=Level.choices, blank=True)
+    level = models.CharField(
+        _("nivå"), max_length=10, blank=True, help_text=_("Koden för ett steg på skalan.")
+    )
     answer = models.BooleanField(_("ja/nej"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)
 

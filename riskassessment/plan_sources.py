@@ -10,7 +10,13 @@ from django.db.models import Prefetch
 
 from accounts.models import Organisation
 from cases.models import ProtectionCase
-from riskassessment.models import Assessment, Level, SummaryJudgement, SummaryJudgementDefinition
+from riskassessment.models import (
+    Assessment,
+    RatingScale,
+    ScaleStep,
+    SummaryJudgement,
+    SummaryJudgementDefinition,
+)
 
 
 def latest_final_assessments(case: ProtectionCase) -> list[Assessment]:
@@ -64,7 +70,10 @@ class PlanSource:
         return {"assessments": _assessment_rows(case)}
 
     def labels(self) -> dict[str, dict[str, str]]:
-        return {"level": {str(k): str(v) for k, v in Level.choices}}
+        steps = ScaleStep.objects.filter(scale__use=RatingScale.Use.JUDGEMENT).order_by(
+            "scale__code", "order"
+        )
+        return {"level": {step.code: step.label for step in steps}}
 
 
 plan_source = PlanSource()

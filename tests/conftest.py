@@ -16,6 +16,7 @@ Who is who (and, once cases exist, what each may see):
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -26,18 +27,28 @@ from accounts.models import Membership, Organisation, User
 from tests.factories import MembershipFactory, OrganisationFactory, SocialServicesFactory
 
 
+@pytest.fixture(scope="session")
+def _reference_snapshot(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The reference data as the migrations left it, serialized once per test process."""
+    from tests import reference_data
+
+    with django_db_blocker.unblock():
+        reference_data.snapshot()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Catalogues loaded by data migrations (instruments, measures, support directory) are
-    emptied by the flush that ends every transactional (browser) test; with pytest-xdist a
-    later test in the same worker would find them missing. Load them again when absent."""
+    """A transactional test's closing flush also empties the tables the data migrations
+    filled; with pytest-xdist a later test in the same worker would find them missing.
+    They are put back from the session's serialized copy (tests/reference_data.py)."""
     uses_db = request.node.get_closest_marker("django_db") is not None or bool(
         {"db", "transactional_db"} & set(request.fixturenames)
     )
     if not uses_db:
         return
+    request.getfixturevalue("_reference_snapshot")
     request.getfixturevalue("_django_db_helper")
-    from tests.riskassessment.reference import ensure_reference_data
+    from tests.reference_data import ensure_reference_data
 
     ensure_reference_data()
 

@@ -123,3 +123,168 @@ def make_disclosure(
     )
     disclosure.handlers.set(handlers)
     return disclosure
+
+
+# --- case work, assessments and plans: made through the services ---------------------------
+# Each factory calls the service a user would (so the rules, the journal and the side effects
+# – a planned follow-up, an activated measure – are those of the real thing). ``actor``
+# defaults to the case's first responsible handler; ``case`` is required.
+
+
+def _actor(case: ProtectionCase) -> User:
+    from cases.services import responsible_handlers
+
+    handlers = responsible_handlers(case)
+    if not handlers:
+        raise ValueError("the case has no responsible handler to act for it")
+    return handlers[0]
+
+
+def _role(case: ProtectionCase, role: str) -> Participant:
+    return case.participants.filter(role=role).order_by("pk").first()  # type: ignore[return-value]
+
+
+class ServiceFactory(factory.Factory):
+    """``_create`` hands ``actor``, ``case`` and the declared values to ``service``."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def service(cls, actor: User, case: ProtectionCase, **values: object) -> object:
+        raise NotImplementedError
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> object:
+        case = kwargs.pop("case")
+        actor = kwargs.pop("actor", None) or _actor(case)  # type: ignore[arg-type]
+        return cls.service(actor, case, **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def _build(cls, model_class: type, *args: object, **kwargs: object) -> object:
+        raise TypeError("made through the services only: use create()")
+
+
+class MeasureFactory(ServiceFactory):
+    """A protective measure (``cases.casework.services.add_measure``)."""
+
+    class Meta:
+        model = "cases.ProtectiveMeasure"
+
+    kind = factory.LazyFunction(lambda: _measure_kind("skyddslarm"))
+    status = "planned"
+
+    @classmethod
+    def service(cls, actor: User, case: ProtectionCase, **values: object) -> object:
+        from cases.casework import services
+
+        if isinstance(values.get("kind"), str):
+            values["kind"] = _measure_kind(values["kind"])  # type: ignore[arg-type]
+        return services.add_measure(actor, case, **values)  # type: ignore[arg-type]
+
+
+def _measure_kind(code: str) -> object:
+    from cases.models import MeasureKind
+
+    return MeasureKind.objects.get(code=code)
+
+
+class FollowUpFactory(ServiceFactory):
+    """A planned follow-up (``add_follow_up``), due in a week unless told."""
+
+    class Meta:
+        model = "cases.FollowUp"
+
+    kind = "conversation"
+    due_date = factory.LazyFunction(lambda: _today() + _days(7))
+
+    @classmethod
+    def service(cls, actor: User, case: ProtectionCase, **values: object) -> object:
+        from cases.casework import services
+
+        return services.add_follow_up(actor, case, **values)  # type: ignore[arg-type]
+
+
+def _today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _days(n: int) -> object:
+    from datetime import timedelta
+
+    return timedelta(days=n)
+
+
+class ContactBanFactory(ServiceFactory):
+    """A kontaktförbud (``add_contact_ban``) protecting the case's protected person from its
+    threat actor unless told otherwise."""
+
+    class Meta:
+        model = "cases.ContactBan"
+
+    ban_type = "ordinary"
+
+    @classmethod
+    def service(cls, actor: User, case: ProtectionCase, **values: object) -> object:
+        from cases.casework import services
+
+        values.setdefault("protected_participant", _role(case, Participant.Role.PROTECTED))
+        values.setdefault("restricted_participant", _role(case, Participant.Role.THREAT_ACTOR))
+        return services.add_contact_ban(actor, case, **values)  # type: ignore[arg-type]
+
+
+class AssessmentFactory(ServiceFactory):
+    """A risk assessment started, filled in (every factor ``rating``, every level
+    ``level``) and – unless ``final=False`` – finalised, through riskassessment.services."""
+
+    class Meta:
+        model = "riskassessment.Assessment"
+
+    instrument = "SARA_SV"
+    rating = "J"
+    level = "high"
+    final = True
+
+    @classmethod
+    def service(cls, actor: User, case: ProtectionCase, **values: object) -> object:
+        from riskassessment import services
+        from riskassessment.models import Instrument
+        from tests.riskassessment.helpers import complete_input
+
+        instrument = values["instrument"]
+        if isinstance(instrument, str):
+            instrument = Instrument.objects.get(code=instrument, version="1")
+        assessment, _ = services.start_assessment(actor, case, instrument=instrument)
+        data = complete_input(
+            services.load_structure(instrument),  # type: ignore[arg-type]
+            rating=values["rating"],  # type: ignore[arg-type]
+            level=values["level"],  # type: ignore[arg-type]
+        )
+        data.assessed_on = assessment.assessed_on
+        assessment = services.save_draft(actor, assessment, data=data, expected_version=None)
+        if not values["final"]:
+            return assessment
+        return services.finalise(actor, assessment, expected_version=None)
+
+
+class PlanFactory(ServiceFactory):
+    """A draft of the joint protection plan (``cases.plan.services.start_version``), with
+    ``texts`` written by the actor's party if given."""
+
+    class Meta:
+        model = "cases.ProtectionPlan"
+
+    texts = factory.LazyFunction(dict)
+
+    @classmethod
+    def service(cls, actor: User, case: ProtectionCase, **values: object) -> object:
+        from cases.plan import services
+
+        plan = services.start_version(actor, case)
+        texts = values["texts"]
+        if texts:
+            services.update_texts(actor, plan, expected_version=plan.version, changes=texts)  # type: ignore[arg-type]
+            plan.refresh_from_db()
+        return plan

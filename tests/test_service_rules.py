@@ -25,6 +25,9 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from alarms import events as alarm_events
+from alarms import loans as alarm_loans
+from alarms.models import AlarmEvent
 from cases import access, errors
 from cases import services as case_services
 from cases.casework import services as casework
@@ -41,12 +44,23 @@ from cases.models import (
 from cases.plan import services as plan
 from cases.sharing import services as sharing
 from riskassessment import services as risk
+from tests.alarms.helpers import device, lend
 from tests.factories import make_case, make_disclosure
 from tests.riskassessment.helpers import complete_input, final_assessment, instrument, sara
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODULES: list[ModuleType] = [case_services, casework, sharing, plan, risk]
+# alarms.loans and alarms.events change a case (its loans, measure, follow-ups, journal);
+# alarms.services changes devices of a unit, not a case.
+SERVICE_MODULES: list[ModuleType] = [
+    case_services,
+    casework,
+    sharing,
+    plan,
+    risk,
+    alarm_loans,
+    alarm_events,
+]
 # Services that create a case rather than change one: refused for a non-member elsewhere
 # (tests/cases/test_intake.py); there is no closed case to refuse.
 # Folding duplicate persons is a maintenance run over all persons (tests/cases/test_identity.py).
@@ -123,6 +137,9 @@ class World:
             expected_version=draft.version,
         )
         self.organisation = SupportOrganisation.objects.filter(active=True).first()
+        self.loan = lend(handler, case, device(handler))
+        self.measure.refresh_from_db()  # lending activated the planned alarm measure
+        self.spare_device = device(handler)
         access.break_the_glass(colleague, case, reason="Skyddspersonen ringde")
 
 
@@ -282,6 +299,35 @@ CALLS: dict[str, Call] = {
     "discard_draft": lambda actor, w: risk.discard_draft(
         actor, w.draft, expected_version=w.draft.version
     ),
+    # alarm loans
+    "lend": lambda actor, w: alarm_loans.lend(
+        actor,
+        w.case,
+        device=w.spare_device,
+        carrier=w.protected,
+        started_on=TODAY(),
+        reason="Akut hot",
+    ),
+    "review": lambda actor, w: alarm_loans.review(
+        actor,
+        w.loan,
+        expected_version=w.loan.version,
+        review_on=TODAY() + timedelta(days=30),
+        reason="Fortsatt hot",
+    ),
+    "end_loan": lambda actor, w: alarm_loans.end_loan(
+        actor, w.loan, expected_version=w.loan.version, condition="good"
+    ),
+    "acknowledge": lambda actor, w: alarm_loans.acknowledge(
+        actor, w.loan, on=TODAY(), expected_version=w.loan.version
+    ),
+    "record_event": lambda actor, w: alarm_events.record_event(
+        actor,
+        w.loan,
+        occurred_at=timezone.now(),
+        kind=AlarmEvent.Kind.TEST,
+        outcome=AlarmEvent.Outcome.NO_NEED,
+    ),
 }
 # Who may make the change on an open case (the closed leg must fail on the case, not on
 # the actor): the responsible handler, except where only the recipient's head may.
@@ -291,7 +337,7 @@ CLOSED_ACTOR = {"set_disclosure_handlers": "social_head"}
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the case apps, with every field: nothing may be written or changed."""
     rows = {}
-    for app in ("cases", "riskassessment", "guardian"):
+    for app in ("cases", "riskassessment", "alarms", "guardian"):
         for model in apps.get_app_config(app).get_models():
             if model._meta.label == "cases.AccessLogEntry":
                 continue  # reads are logged; the services under test read with log=False

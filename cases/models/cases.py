@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -104,6 +105,15 @@ class ProtectionCase(models.Model):
         ordering = ["-opened_on", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year", "number"], name="case_number_per_unit")
+        ]
+        # The statistics' date filters (stats/indicators): a unit's cases by opening date
+        # (also the case list's order), all units' by opening date, and closings.
+        indexes = [
+            models.Index(fields=["unit", "opened_on"], name="case_unit_opened"),
+            models.Index(fields=["opened_on"], name="case_opened"),
+            models.Index(
+                fields=["closed_on"], name="case_closed", condition=Q(closed_on__isnull=False)
+            ),
         ]
         # Object permissions only (guardian); never grant these model-wide.
         default_permissions = ("view", "change")

@@ -39,8 +39,6 @@ from riskassessment.services.changes import (
 from riskassessment.services.common import (
     FULL,
     OMITTED,
-    RATING_LABELS,
-    SCALE_CHOICES,
     SUMMARY,
     AssessmentError,
     AssessmentLocked,
@@ -92,8 +90,6 @@ from riskassessment.services.risk import (
 __all__ = [
     "FULL",
     "OMITTED",
-    "RATING_LABELS",
-    "SCALE_CHOICES",
     "SUMMARY",
     "AssessmentError",
     "AssessmentInput",

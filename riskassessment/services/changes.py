@@ -28,7 +28,6 @@ from riskassessment.models import (
 )
 from riskassessment.policy import _is_police_org, may_assess, may_reassess
 from riskassessment.services.common import (
-    OMITTED,
     InvalidAssessment,
     MissingJudgements,
     NotAllowed,
@@ -280,7 +279,7 @@ def _with_omitted(data: AssessmentInput, structure: InstrumentStructure) -> Asse
     for factor in structure.factors:
         for frame in structure.frames:
             if not data.ratings.get((factor.pk, frame)):
-                data.ratings[(factor.pk, frame)] = OMITTED
+                data.ratings[(factor.pk, frame)] = structure.omitted(factor.scale_id)
     return data
 
 

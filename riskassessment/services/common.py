@@ -1,44 +1,25 @@
-"""Risk assessments: the errors, the rating scales and the visibility levels shared by the
-services."""
+"""Risk assessments: the errors and the visibility levels shared by the services (the rating
+scales are data: ``RatingScale``, read with the instrument in ``instruments.load_structure``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases import errors
-from riskassessment.models import (
-    Factor,
-    FactorRating,
-    SummaryJudgementDefinition,
-)
+from riskassessment.models import SummaryJudgementDefinition
 
 if TYPE_CHECKING:  # dev-only package: never imported at run time
-    from django_stubs_ext import StrOrPromise
+    pass
 
 
 Visibility = Literal["full", "summary"]
 FULL: Visibility = "full"
 SUMMARY: Visibility = "summary"
-OMITTED = FactorRating.Rating.OMITTED.value
-
-# Rating options per factor scale, in the order shown on the form.
-SCALE_CHOICES: dict[str, list[tuple[str, StrOrPromise]]] = {
-    Factor.Scale.NDJ: [
-        ("N", gettext_lazy("Nej")),
-        ("D", gettext_lazy("Delvis")),
-        ("J", gettext_lazy("Ja")),
-        (OMITTED, gettext_lazy("Uppgift saknas")),
-    ],
-    Factor.Scale.YES_NO: [
-        ("J", gettext_lazy("Ja")),
-        ("N", gettext_lazy("Nej")),
-        (OMITTED, gettext_lazy("Uppgift saknas")),
-    ],
-}
-RATING_LABELS = dict(FactorRating.Rating.choices)
+# The "uppgift saknas" code of the shipped scales; a scale of its own names its own step
+# (``ScaleStep.omitted``). The options of every scale are data (``RatingScale``).
+OMITTED = "-"
 
 
 # --- errors --------------------------------------------------------------------------------

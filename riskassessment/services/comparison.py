@@ -21,7 +21,6 @@ from riskassessment.services.reading import (
     JudgementView,
     factor_table,
     get_visible,
-    rating_display,
 )
 
 
@@ -110,24 +109,23 @@ def compare(case_access: CaseAccess, first_pk: int, second_pk: int) -> Compariso
     before_table = factor_table(before.assessment)
     after_table = factor_table(after.assessment)
 
-    def keyed(table: FactorTable) -> dict[tuple[str, str], tuple[FactorLine, str, str]]:
+    def keyed(table: FactorTable) -> dict[tuple[str, str], tuple[FactorLine, str, str, str]]:
         result = {}
         for _part, lines in table.parts:
             for line in lines:
-                for frame_label, code, _display in line.ratings:
-                    result[(line.code, frame_label)] = (line, frame_label, code)
+                for frame_label, code, display in line.ratings:
+                    result[(line.code, frame_label)] = (line, frame_label, code, display)
         return result
 
     old, new = keyed(before_table), keyed(after_table)
+    not_rated = _("Ej bedömd")
     factors = []
     for key in list(new) + [k for k in old if k not in new]:
-        line, frame_label, _code = new.get(key) or old[key]
-        b = old[key][2] if key in old else ""
-        a = new[key][2] if key in new else ""
+        line, frame_label, _code, _display = new.get(key) or old[key]
+        b, b_display = (old[key][2], old[key][3]) if key in old else ("", not_rated)
+        a, a_display = (new[key][2], new[key][3]) if key in new else ("", not_rated)
         factors.append(
-            ComparedFactor(
-                line.code, line.label, frame_label, b, a, rating_display(b), rating_display(a)
-            )
+            ComparedFactor(line.code, line.label, frame_label, b, a, b_display, a_display)
         )
     by_label_before = {j.label: j for j in before.judgements}
     by_label_after = {j.label: j for j in after.judgements}

@@ -14,14 +14,12 @@ from cases.services import ConflictError
 from riskassessment.models import (
     Assessment,
     FactorRating,
-    Level,
     SummaryJudgement,
 )
 
 if TYPE_CHECKING:  # dev-only package: never imported at run time
     pass
 from riskassessment.policy import _check_change
-from riskassessment.services.common import SCALE_CHOICES
 from riskassessment.services.instruments import InstrumentStructure
 
 # --- input ---------------------------------------------------------------------------------
@@ -70,16 +68,14 @@ def input_from(assessment: Assessment, structure: InstrumentStructure) -> Assess
 
 def _write(assessment: Assessment, structure: InstrumentStructure, data: AssessmentInput) -> None:
     """Store ratings, judgements and measures: a fixed number of queries per save."""
-    allowed = {
-        scale: {code for code, _label in choices} for scale, choices in SCALE_CHOICES.items()
-    }
+    allowed = {factor.scale_id: structure.codes(factor.scale_id) for factor in structure.factors}
     existing = {(r.factor_id, r.time_frame): r for r in assessment.ratings.all()}
     create: list[FactorRating] = []
     update: list[FactorRating] = []
     for factor in structure.factors:
         for frame in structure.frames:
             rating = data.ratings.get((factor.pk, frame), "")
-            if rating not in allowed.get(factor.scale, set()):
+            if rating not in allowed[factor.scale_id]:
                 rating = ""
             on_note_row = frame == structure.note_frame
             evidence = data.evidence.get(factor.pk, "").strip() if on_note_row else ""
@@ -109,7 +105,8 @@ def _write(assessment: Assessment, structure: InstrumentStructure, data: Assessm
     for definition in structure.definitions:
         given = data.judgements.get(definition.pk, JudgementInput())
         kind = definition.kind
-        level = given.level if kind == definition.Kind.LEVEL and given.level in Level.values else ""
+        levels = structure.codes(definition.scale_id)
+        level = given.level if kind == definition.Kind.LEVEL and given.level in levels else ""
         answer = given.answer if kind == definition.Kind.YES_NO_TEXT else None
         text = given.text.strip() if kind != definition.Kind.LEVEL else ""
         judgement = judgements.get(definition.pk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -13,12 +13,18 @@ from riskassessment.models import (
     Factor,
     Instrument,
     InstrumentPart,
+    ScaleStep,
     SummaryJudgementDefinition,
     TimeFrame,
 )
+from riskassessment.services.common import OMITTED
 
 if TYPE_CHECKING:  # dev-only package: never imported at run time
     pass
+
+
+# The shipped summary-judgement scale (låg / medel / hög), chosen when none is.
+DEFAULT_LEVEL_SCALE = "levels"
 
 
 # --- instruments ---------------------------------------------------------------------------
@@ -32,6 +38,21 @@ class InstrumentStructure:
     parts: list[tuple[InstrumentPart, list[Factor]]]
     definitions: list[SummaryJudgementDefinition]
     frames: list[str]
+    steps: dict[str, list[ScaleStep]] = field(default_factory=dict)  # scale code -> steps
+
+    def choices(self, scale: str | None) -> list[tuple[str, str]]:
+        """The options of a scale (a factor's ``scale_id`` or a definition's), in order."""
+        return [(step.code, step.label) for step in self.steps.get(scale or "", [])]
+
+    def codes(self, scale: str | None) -> set[str]:
+        return {step.code for step in self.steps.get(scale or "", [])}
+
+    def omitted(self, scale: str | None) -> str:
+        """The scale's "uppgift saknas" code: what an unrated factor gets on finalising."""
+        return next((s.code for s in self.steps.get(scale or "", []) if s.omitted), OMITTED)
+
+    def label(self, scale: str | None, code: str) -> str:
+        return next((s.label for s in self.steps.get(scale or "", []) if s.code == code), code)
 
     @property
     def factors(self) -> list[Factor]:
@@ -62,7 +83,17 @@ def load_structure(instrument: Instrument) -> InstrumentStructure:
         parts=[(part, by_part.get(part.pk, [])) for part in parts],
         definitions=definitions,
         frames=frames_of(instrument),
+        steps=scale_steps({f.scale_id for f in factors} | {d.scale_id for d in definitions}),
     )
+
+
+def scale_steps(codes: set[str | None]) -> dict[str, list[ScaleStep]]:
+    """The steps of these scales, in order, by scale code (one query)."""
+    steps: dict[str, list[ScaleStep]] = {}
+    rows = ScaleStep.objects.filter(scale__code__in=[c for c in codes if c]).select_related("scale")
+    for step in rows.order_by("scale__code", "order", "pk"):
+        steps.setdefault(step.scale.code, []).append(step)
+    return steps
 
 
 def active_instruments() -> QuerySet[Instrument]:
@@ -103,7 +134,7 @@ def copy_instrument_as_new_version(instrument: Instrument) -> Instrument:
                     code=f.code,
                     label=f.label,
                     order=f.order,
-                    scale=f.scale,
+                    scale_id=f.scale_id,
                     guidance=f.guidance,
                     ticks=list(f.ticks),
                     translated=f.translated,
@@ -117,6 +148,7 @@ def copy_instrument_as_new_version(instrument: Instrument) -> Instrument:
                 code=d.code,
                 label=d.label,
                 kind=d.kind,
+                scale_id=d.scale_id,
                 required=d.required,
                 police_only=d.police_only,
                 order=d.order,

@@ -14,7 +14,7 @@ from cases.access import CaseAccess, received_scopes
 from cases.models import ProtectionCase
 from riskassessment.models import (
     Assessment,
-    Level,
+    Factor,
     SummaryJudgement,
     SummaryJudgementDefinition,
     TimeFrame,
@@ -27,12 +27,11 @@ from riskassessment.services.changes import _filled
 from riskassessment.services.common import (
     FULL,
     OMITTED,
-    RATING_LABELS,
     SUMMARY,
     NotAllowed,
     Visibility,
 )
-from riskassessment.services.instruments import load_structure
+from riskassessment.services.instruments import InstrumentStructure, load_structure
 
 # --- reading: summaries, history, factor tables, comparison --------------------------------
 
@@ -49,6 +48,14 @@ class JudgementView:
         return self.kind == SummaryJudgementDefinition.Kind.LEVEL
 
 
+def level_label(definition: SummaryJudgementDefinition, code: str) -> str:
+    """The label of a level on the definition's scale (its steps prefetched by the callers:
+    ``_judgement_prefetch``, ``get_visible``); the code itself if the scale lacks it."""
+    scale = definition.scale
+    steps = scale.steps.all() if scale is not None else []
+    return next((step.label for step in steps if step.code == code), code)
+
+
 def judgement_view(
     definition: SummaryJudgementDefinition, judgement: SummaryJudgement | None
 ) -> JudgementView:
@@ -57,7 +64,7 @@ def judgement_view(
     if judgement is None or not _filled(definition, judgement):
         display = _("Inte angiven")
     elif kind == definition.Kind.LEVEL:
-        display = str(Level(judgement.level).label)
+        display = level_label(definition, judgement.level)
     elif kind == definition.Kind.YES_NO_TEXT:
         display = _("Ja") if judgement.answer else _("Nej")
         if judgement.text.strip():
@@ -100,9 +107,9 @@ def _shows_judgement(
 def _judgement_prefetch() -> Prefetch:
     return Prefetch(
         "judgements",
-        queryset=SummaryJudgement.objects.select_related("definition").order_by(
-            "definition__order", "definition__pk"
-        ),
+        queryset=SummaryJudgement.objects.select_related("definition__scale")
+        .prefetch_related("definition__scale__steps")
+        .order_by("definition__order", "definition__pk"),
     )
 
 
@@ -186,9 +193,12 @@ def get_visible(case_access: CaseAccess, pk: int, *, need: Visibility = SUMMARY)
         raise NotAllowed(_("Bedömningen finns inte."))
     # Judgements for every definition, in order, "Inte angiven" where none was made.
     given = {j.definition_id: j for j in assessment.judgements.all()}
-    definitions = SummaryJudgementDefinition.objects.filter(
-        instrument_id=assessment.instrument_id
-    ).order_by("order", "pk")
+    definitions = (
+        SummaryJudgementDefinition.objects.filter(instrument_id=assessment.instrument_id)
+        .select_related("scale")
+        .prefetch_related("scale__steps")
+        .order_by("order", "pk")
+    )
     judgements = [
         judgement_view(d, given.get(d.pk))
         for d in definitions
@@ -225,10 +235,11 @@ class FactorTable:
     counts: list[RatingCounts]
 
 
-def rating_display(code: str) -> str:
+def rating_display(code: str, structure: InstrumentStructure, factor: Factor) -> str:
+    """The label of a factor's rating on its scale (from the database)."""
     if not code:
         return _("Ej bedömd")
-    return str(RATING_LABELS.get(code, code))
+    return structure.label(factor.scale_id, code)
 
 
 def factor_table(assessment: Assessment) -> FactorTable:
@@ -246,9 +257,10 @@ def factor_table(assessment: Assessment) -> FactorTable:
             for frame, label in frames:
                 row = rows.get((factor.pk, frame))
                 code = row.rating if row else ""
-                incomplete |= code in ("", OMITTED)
-                counters[frame][code or OMITTED] += 1
-                ratings.append((label, code, rating_display(code)))
+                omitted = structure.omitted(factor.scale_id)
+                incomplete |= code in ("", omitted)
+                counters[frame][OMITTED if code in ("", omitted) else code] += 1
+                ratings.append((label, code, rating_display(code, structure, factor)))
             omitted_factors += incomplete
             note = rows.get((factor.pk, structure.note_frame))
             lines.append(

@@ -16,6 +16,7 @@ REFERENCE_DATA = {
     "riskassessment.instrumentpart",
     "riskassessment.factor",
     "riskassessment.summaryjudgementdefinition",
+    "riskassessment.ratingscale",  # its steps are inline
     # Device kinds and their checks (inline); devices themselves are police-internal: an
     # administrator never sees a serial, IMEI or SIM number.
     "alarms.devicekind",

@@ -273,3 +273,29 @@ def test_query_helpers_for_notification_rules(handler, case):
     assert services.loans_past_dates().count() == 1
     assert services.unreturned_loans().count() == 0
     assert case_access(handler, case).is_police
+
+
+def test_loan_journal_events_are_structured_and_read_in_the_readers_language(handler, case):
+    from django.utils import translation
+
+    from cases import journal
+
+    with translation.override("en"):  # the lender uses English
+        loan = lend(handler, case, device(handler))
+        loans.acknowledge(handler, loan, on=date.today(), expected_version=loan.version)
+    lent = JournalEntry.objects.get(case=case, event="alarm_lent")
+    assert lent.params == {
+        "kind": loan.device.kind.name,
+        "role": "protected",
+        "date": loan.review_on.isoformat(),
+        "basis": True,
+    }
+    assert lent.text.startswith("Larm utlånat: ") and "utan strukturerad bedömning" in lent.text
+    receipt = JournalEntry.objects.get(case=case, event="alarm_acknowledged")
+    with translation.override("sv"):
+        assert journal.render(lent).startswith("Larm utlånat: ")
+        assert journal.render(receipt) == "Kvittens av larminstruktioner registrerad."
+    with translation.override("en"):
+        assert journal.render(lent).startswith("Alarm lent: ")
+        assert "without a structured assessment" in journal.render(lent)
+        assert journal.render(receipt) == "Receipt of the alarm instructions recorded."

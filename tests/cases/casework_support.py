@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import timedelta
 
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from cases.models import (
     Party,
     ProtectionCase,
 )
+from tests.factories import FollowUpFactory
 
 TODAY = timezone.localdate
 
@@ -31,10 +34,14 @@ def participants(case: ProtectionCase) -> dict[str, Participant]:
 
 
 def follow_up(case: ProtectionCase, user, *, days: int = 7, party: str = Party.POLICE) -> FollowUp:
-    return FollowUp.objects.create(
-        case=case,
-        kind=FollowUp.Kind.CONVERSATION,
-        due_date=TODAY() + timedelta(days=days),
-        assignee=user,
-        responsible_party=party,
-    )
+    """Planned through the service (tests/factories.py), ``user`` as the assignee. One due
+    in the past (``days`` < 0) was planned on its due date, now passed."""
+    due = TODAY() + timedelta(days=days)
+    with time_machine.travel(min(due, TODAY()), tick=False) if days < 0 else nullcontext():
+        return FollowUpFactory(  # type: ignore[no-any-return]
+            case=case,
+            kind=FollowUp.Kind.CONVERSATION,
+            due_date=due,
+            assignee=user,
+            responsible_party=party,
+        )

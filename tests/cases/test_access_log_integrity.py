@@ -11,11 +11,12 @@ import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from cases import access
 from cases.accesschain import verify_chain
 from cases.models import AccessLogEntry
+from cases.models.accesslog import LogRow, append_entries
 from skydd.dbroles import SQLITE_TRIGGERS, create_role, grant_app_role
 from tests.factories import make_case
 
@@ -109,6 +110,46 @@ def test_django_as_the_app_role_appends_a_chained_row(app_role, handler) -> None
             cursor.execute("RESET ROLE")
     assert AccessLogEntry.objects.count() == 3
     assert verify_chain().intact
+
+
+def test_many_entries_appended_at_once_as_the_app_role_keep_the_chain(app_role, handler) -> None:
+    """``append_entries`` (the nightly e-mails' path: one INSERT per batch) chains its rows
+    like save() does, in order, between rows written one by one."""
+    case = make_case(handler)
+    _log_rows(handler, case, 1)
+    rows = [
+        LogRow(handler.pk, case.unit_id, case.pk, case.reference, "email", f"e-post {i}", True)
+        for i in range(5)
+    ]
+    role = app_role.info.user
+    with connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{role}"')
+        try:
+            with transaction.atomic():
+                append_entries(rows)
+            _log_rows(handler, case, 1)
+            with transaction.atomic():
+                append_entries(rows[:2])
+        finally:
+            cursor.execute("RESET ROLE")
+    written = list(AccessLogEntry.objects.order_by("pk").values_list("what", "channel"))
+    assert [w for w, _c in written] == [
+        "läsning 0",
+        *(f"e-post {i}" for i in range(5)),
+        "läsning 0",
+        "e-post 0",
+        "e-post 1",
+    ]
+    report = verify_chain()
+    assert report.intact and report.rows == 9, report
+    # The bulk rows are covered by the chain like any other: a change shows.
+    target = AccessLogEntry.objects.order_by("pk")[3]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE cases_accesslogentry DISABLE TRIGGER USER")
+        cursor.execute("UPDATE cases_accesslogentry SET what = 'x' WHERE id = %s", [target.pk])
+        cursor.execute("ALTER TABLE cases_accesslogentry ENABLE TRIGGER USER")
+    assert (verify_chain().broken_at, verify_chain().reason) == (target.pk, "changed")
 
 
 @pytest.mark.django_db

@@ -24,7 +24,9 @@ from tests.e2e.conftest import SCREENSHOTS, current_totp, login_through_forms
 from tests.factories import make_case
 from tests.riskassessment.helpers import final_assessment
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Reference data (instruments, catalogues) is restored from the database as migrated at
+# the start of each test (Django's serialized rollback), not by running migration code.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_check_lend_print_alarm_and_return(new_page, tmp_path) -> None:

@@ -16,7 +16,9 @@ from cases import demo as cases_demo
 from cases.models import Participant, ProtectionCase
 from tests.e2e.conftest import current_totp, login_through_forms
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Reference data (instruments, catalogues) is restored from the database as migrated at
+# the start of each test (Django's serialized rollback), not by running migration code.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def fictional_personnummer(born: date, serial: str = "982") -> str:

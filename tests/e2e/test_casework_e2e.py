@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -21,21 +19,12 @@ from cases.models import ContactBan, FollowUp, ProtectionCase, ProtectiveMeasure
 from tests.e2e.conftest import current_totp, login_through_forms
 from tests.factories import make_case
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Reference data (instruments, catalogues) is restored from the database as migrated at
+# the start of each test (Django's serialized rollback), not by running migration code.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture
-def reference_data() -> None:
-    """The measure catalogue and the support directory come from data migrations; a
-    transactional test that ran earlier in this process flushed them. Load them again
-    (the loaders are idempotent)."""
-    for name in ("0004_measure_catalogue", "0008_support_directory"):
-        import_module(f"cases.migrations.{name}").load(django_apps, None)
-
-
-def test_handler_adds_measure_ban_and_follow_up_completes_it_and_closes_the_case(
-    new_page, reference_data
-) -> None:
+def test_handler_adds_measure_ban_and_follow_up_completes_it_and_closes_the_case(new_page) -> None:
     demo.seed()
     user = User.objects.get(email="handlaggare@polis.example")
     case = make_case(user)

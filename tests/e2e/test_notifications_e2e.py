@@ -17,7 +17,9 @@ from notifications.models import Preference
 from tests.e2e.conftest import current_totp, login_through_forms
 from tests.factories import make_case
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Reference data (instruments, catalogues) is restored from the database as migrated at
+# the start of each test (Django's serialized rollback), not by running migration code.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_head_sees_the_digest_preview_and_changes_preferences(new_page) -> None:

@@ -19,7 +19,9 @@ from cases.models import FollowUp, MeasureKind, Party, Person, ProtectiveMeasure
 from tests.e2e.conftest import SCREENSHOTS, current_totp, login_through_forms
 from tests.factories import PersonFactory, make_case, make_disclosure
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Reference data (instruments, catalogues) is restored from the database as migrated at
+# the start of each test (Django's serialized rollback), not by running migration code.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _login(new_page, email: str) -> tuple[Page, object]:

@@ -18,15 +18,9 @@ from riskassessment.models import Assessment
 from tests.e2e.conftest import current_totp, login_through_forms
 from tests.factories import make_case, make_disclosure
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def reference_data() -> None:
-    """The previous transactional test flushed the database, data migrations included."""
-    from tests.riskassessment.reference import ensure_reference_data
-
-    ensure_reference_data()
+# Reference data (instruments, catalogues) is restored from the database as migrated at
+# the start of each test (Django's serialized rollback), not by running migration code.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 # Ratings typed per factor (current, earlier): index in the scale N, D, J, – .

@@ -17,7 +17,9 @@ from cases.models import Disclosure, ProtectionCase
 from tests.e2e.conftest import current_totp, login_through_forms
 from tests.factories import PersonFactory, make_case
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Reference data (instruments, catalogues) is restored from the database as migrated at
+# the start of each test (Django's serialized rollback), not by running migration code.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 THREAT_PICTURE = "Före detta partner har hotat med kniv (demo)"
 

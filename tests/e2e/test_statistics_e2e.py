@@ -15,7 +15,9 @@ from accounts import demo
 from accounts.models import User
 from tests.e2e.conftest import SCREENSHOTS, current_totp, login_through_forms
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Reference data (instruments, catalogues) is restored from the database as migrated at
+# the start of each test (Django's serialized rollback), not by running migration code.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _login(page: Page, email: str) -> None:

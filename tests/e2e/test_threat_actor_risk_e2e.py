@@ -14,15 +14,9 @@ from tests.e2e.conftest import SCREENSHOTS, current_totp, login_through_forms
 from tests.factories import PersonFactory, make_case
 from tests.riskassessment.test_threat_actors import assess
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def reference_data() -> None:
-    """The previous transactional test flushed the database, data migrations included."""
-    from tests.riskassessment.reference import ensure_reference_data
-
-    ensure_reference_data()
+# Reference data (instruments, catalogues) is restored from the database as migrated at
+# the start of each test (Django's serialized rollback), not by running migration code.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_three_threat_actors_show_three_risk_levels(new_page) -> None:

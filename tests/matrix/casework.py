@@ -28,36 +28,24 @@ def build(world: World) -> None:
         CaseClosure,
         ContactBan,
         FollowUp,
-        MeasureKind,
-        Participant,
         Party,
         ProtectionCase,
-        ProtectiveMeasure,
     )
-    from tests.factories import make_case
+    from tests.factories import ContactBanFactory, FollowUpFactory, MeasureFactory, make_case
 
     case = world.case
     handler, social = world.users["handler"], world.users["social"]
     due = timezone.localdate() + timedelta(days=7)
-    world.objects["measure_police"] = ProtectiveMeasure.objects.create(
-        case=case, kind=MeasureKind.objects.get(code="skyddslarm"), responsible_party=Party.POLICE
+    # Through the services (tests/factories.py), as a user would make them.
+    world.objects["measure_police"] = MeasureFactory(case=case, kind="skyddslarm")
+    world.objects["measure_social"] = MeasureFactory(
+        case=case, kind="ekonomiskt-bistand", responsible_party=Party.SOCIAL
     )
-    world.objects["measure_social"] = ProtectiveMeasure.objects.create(
-        case=case,
-        kind=MeasureKind.objects.get(code="ekonomiskt-bistand"),
-        responsible_party=Party.SOCIAL,
-    )
-    participants = {p.role: p for p in case.participants.all()}
-    world.objects["ban"] = ContactBan.objects.create(
-        case=case,
-        ban_type=ContactBan.BanType.ORDINARY,
-        protected_participant=participants[Participant.Role.PROTECTED],
-        restricted_participant=participants[Participant.Role.THREAT_ACTOR],
-    )
-    world.objects["follow_up_police"] = FollowUp.objects.create(
+    world.objects["ban"] = ContactBanFactory(case=case, ban_type=ContactBan.BanType.ORDINARY)
+    world.objects["follow_up_police"] = FollowUpFactory(
         case=case, kind=FollowUp.Kind.CONVERSATION, due_date=due, assignee=handler
     )
-    world.objects["follow_up_social"] = FollowUp.objects.create(
+    world.objects["follow_up_social"] = FollowUpFactory(
         case=case,
         kind=FollowUp.Kind.OTHER,
         due_date=due,

@@ -22,9 +22,7 @@ POST_POLICE = everyone(404, handler=302, colleague=302, head=302)
 
 def build(world: World) -> None:
     from cases import access
-    from tests.riskassessment.reference import ensure_reference_data
 
-    ensure_reference_data()  # a transactional test may have flushed the data migrations
     handler = world.users["handler"]
     case_access = access.get_case_for_user(handler, world.case.key, log=False)
     sara = Instrument.objects.get(code="SARA_SV", version="1")

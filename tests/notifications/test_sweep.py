@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Membership
 from cases import services
+from cases.accesschain import verify_chain
 from cases.models import AccessLogEntry, Disclosure
 from notifications import case_rules, delivery, schedule
 from notifications.models import DigestRun, Message, Notification, Preference
@@ -303,3 +304,29 @@ def test_delivery_queries_do_not_grow_with_cases_per_recipient(running, handler,
     _cases_for(handler, 10)
     large = run(1)
     assert small == large
+
+
+def test_delivery_queries_do_not_grow_with_recipients_per_batch(running, handler, head) -> None:
+    """The access check, the marking and the access log run once per batch (up to
+    ``MARK_EVERY`` mails), not once per mail."""
+    unit = handler.memberships.get().organisation
+
+    def run(day_offset: int, extra: int) -> tuple[int, int]:
+        for _ in range(extra):
+            other = Membership.objects.create(
+                user=UserFactory(), organisation=unit, role="handler"
+            ).user
+            follow_up(make_case(other), other, TODAY + days(day_offset))
+        now = local(TODAY + days(day_offset), 6, 30)
+        schedule.write_digests(now)
+        token, batch = delivery.claim(now)
+        with CaptureQueriesContext(connection) as queries:
+            result = delivery.deliver(batch, token, now)
+        assert result.sent == len(batch)
+        return len(batch), len(queries)
+
+    _cases_for(handler, 2)
+    few, small = run(0, 1)
+    many, large = run(1, 6)
+    assert many > few + 4 and small == large
+    assert verify_chain().intact

@@ -9,7 +9,8 @@ import pytest
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from riskassessment.models import Assessment, Factor, Instrument, InstrumentPart
+from riskassessment import services
+from riskassessment.models import Assessment, Factor, Instrument, InstrumentPart, RatingScale
 from tests.factories import make_case, make_disclosure
 from tests.riskassessment.helpers import final_assessment, form_post, sara
 
@@ -102,7 +103,7 @@ def test_an_instrument_added_in_the_admin_works_end_to_end(login, admin, handler
     instrument = _add_freda_through_the_admin(login(admin))
     assert instrument.time_frames == ["single"]
     factors = list(Factor.objects.filter(part__instrument=instrument).order_by("order"))
-    assert [f.scale for f in factors] == ["yes_no", "yes_no"]
+    assert [f.scale_id for f in factors] == ["yes_no", "yes_no"]
     assert factors[1].ticks == ["mot den utsatta", "mot barnen"]
 
     # Social services record a FREDA on a case shared with them, through the pages.
@@ -189,3 +190,99 @@ def test_copy_as_new_version_action(login, admin, handler):
     assert not copy.active
     assert Factor.objects.filter(part__instrument=copy).count() == 15
     assert copy.summary_definitions.count() == 3
+
+
+def _add_scale_through_the_admin(client) -> RatingScale:
+    response = client.post(
+        reverse("admin:riskassessment_ratingscale_add"),
+        {
+            "code": "freda_kort",
+            "name": "Ja / Nej / Vet ej",
+            "use": "factor",
+            **_management("steps", 3),
+            "steps-0-code": "J",
+            "steps-0-label": "Ja",
+            "steps-0-order": 0,
+            "steps-1-code": "N",
+            "steps-1-label": "Nej",
+            "steps-1-order": 1,
+            "steps-2-code": "?",
+            "steps-2-label": "Vet ej",
+            "steps-2-order": 2,
+            "steps-2-omitted": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return RatingScale.objects.get(code="freda_kort")
+
+
+def test_an_instrument_with_a_scale_of_its_own_added_in_the_admin(login, admin, handler):
+    client = login(admin)
+    scale = _add_scale_through_the_admin(client)
+    assert [(s.code, s.label, s.omitted) for s in scale.steps.all()] == [
+        ("J", "Ja", False),
+        ("N", "Nej", False),
+        ("?", "Vet ej", True),
+    ]
+    instrument = _add_freda_through_the_admin(client)
+    Factor.objects.filter(part__instrument=instrument).update(scale=scale)
+    level = instrument.summary_definitions.get(code="danger")
+    assert level.scale_id == "levels"  # left empty in the admin: låg / medel / hög
+
+    case = make_case(handler)
+    assessment, _ = services.start_assessment(handler, case, instrument=instrument)
+    edit = reverse("riskassessment:edit", kwargs={"key": case.key, "pk": assessment.pk})
+    police = login(handler)
+    page = police.get(edit).content.decode()
+    assert "Vet ej" in page and 'value="?"' in page and 'value="D"' not in page
+    # A code of another scale is refused by the form (read from the database).
+    data = form_post(assessment, rating="D", level="high")
+    assert police.post(edit, data).status_code == 200
+    assert not assessment.ratings.exclude(rating="").exists()
+    # Finalising gives an unrated factor this scale's own "uppgift saknas" step.
+    data = form_post(assessment, rating="", level="high", finalise="1")
+    assert police.post(edit, data).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.is_final
+    assert set(assessment.ratings.values_list("rating", flat=True)) == {"?"}
+    table = services.factor_table(assessment)
+    assert {r[2] for _part, lines in table.parts for line in lines for r in line.ratings} == {
+        "Vet ej"
+    }
+
+
+def test_a_scale_needs_steps_with_distinct_codes_and_one_omitted_step_at_most(login, admin):
+    client = login(admin)
+    base = {"code": "x", "name": "X", "use": "factor"}
+    empty = client.post(
+        reverse("admin:riskassessment_ratingscale_add"), {**base, **_management("steps", 0)}
+    )
+    assert "minst ett steg" in empty.content.decode()
+    twice = client.post(
+        reverse("admin:riskassessment_ratingscale_add"),
+        {
+            **base,
+            **_management("steps", 2),
+            "steps-0-code": "A",
+            "steps-0-label": "A",
+            "steps-0-order": 0,
+            "steps-0-omitted": "on",
+            "steps-1-code": "B",
+            "steps-1-label": "B",
+            "steps-1-order": 1,
+            "steps-1-omitted": "on",
+        },
+    )
+    assert "Högst ett steg" in twice.content.decode()
+    assert not RatingScale.objects.filter(code="x").exists()
+
+
+def test_a_scale_in_use_keeps_its_steps(login, admin, handler):
+    final_assessment(handler, make_case(handler))
+    ndj = RatingScale.objects.get(code="ndj")
+    page = login(admin).get(reverse("admin:riskassessment_ratingscale_change", args=[ndj.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Delvis" in html
+    assert 'name="steps-0-code"' not in html and 'name="code"' not in html
+    with pytest.raises(ProtectedError):
+        ndj.delete()

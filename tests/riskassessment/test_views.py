@@ -340,8 +340,9 @@ def test_wrong_method_is_405(login, handler, name, method):
 
 # Session, user, OTP device, case, memberships, guardian check, access-log insert (with the
 # chain's advisory lock and head read); then the history itself: received scopes,
-# assessments, their judgements; the session save.
-LIST_QUERIES = 16
+# assessments, their judgements, the steps of their scales (the level labels are data);
+# the session save.
+LIST_QUERIES = 17
 
 
 def _count_queries(client, url) -> int:
