@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_admin_action_review'),
-        ('cases', '0020_issue10b_note_shared'),
+        ('cases', '0021_issue10b_note_shared'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0019_issue10b_row_organisation'),
+        ('cases', '0020_issue10b_row_organisation'),
     ]
 
     operations = [

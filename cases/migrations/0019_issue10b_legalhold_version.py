@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0017_issue11_measure_follows_contact_ban'),
+        ('cases', '0018_statistics_indexes'),
     ]
 
     operations = [

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_admin_action_review'),
-        ('cases', '0018_issue10b_legalhold_version'),
+        ('cases', '0019_issue10b_legalhold_version'),
     ]
 
     operations = [
