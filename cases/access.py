@@ -107,29 +107,6 @@ class CaseAccess:
     def shows(self, scope: str) -> bool:
         return scope in self.scopes
 
-    @property
-    def own_recipient_ids(self) -> frozenset[int]:
-        """The reader's own recipient organisations of this case (social services)."""
-        return frozenset(d.recipient_id for d in self.disclosures)
-
-    def shows_organisation(self, organisation: Organisation | None) -> bool:
-        """Police see every organisation; a recipient sees itself and the police, never
-        another social-services organisation (domain brief §7: a recipient never learns
-        of another recipient)."""
-        if self.is_police or organisation is None:
-            return True
-        if organisation.kind != Organisation.Kind.SOCIAL_SERVICES:
-            return True
-        return organisation.pk in self.own_recipient_ids
-
-    def owns(self, organisation_id: int | None) -> bool:
-        """May this reader change social-services work written by ``organisation_id``?
-        Police with edit rights: everything; a recipient: its own organisation's rows, and
-        rows written by the police for social services in general (no organisation)."""
-        if self.is_police:
-            return self.may_edit
-        return organisation_id is None or organisation_id in self.own_recipient_ids
-
     def sees_dwelling(self, dwelling: SecretDwelling) -> bool:
         """A police-only dwelling is known only to the assigned police staff; a dwelling
         registered in another case is never shown through this one."""

@@ -14,6 +14,21 @@ from cases.access import CaseAccess
 OTHER_RECIPIENT = gettext_lazy("annan mottagare")
 
 
+def own_recipient_ids(case_access: CaseAccess) -> frozenset[int]:
+    """The reader's own recipient organisations of this case (social services)."""
+    return frozenset(d.recipient_id for d in case_access.disclosures)
+
+
+def shows_organisation(case_access: CaseAccess, organisation: Organisation | None) -> bool:
+    """Police see every organisation; a recipient sees itself and the police, never
+    another social-services organisation."""
+    if case_access.is_police or organisation is None:
+        return True
+    if organisation.kind != Organisation.Kind.SOCIAL_SERVICES:
+        return True
+    return organisation.pk in own_recipient_ids(case_access)
+
+
 def masked_user_ids(case_access: CaseAccess) -> frozenset[int]:
     """Users whose names a recipient must not see: members of another social-services
     organisation who are not also members of the reader's own. Empty for police readers.
@@ -22,7 +37,7 @@ def masked_user_ids(case_access: CaseAccess) -> frozenset[int]:
         return frozenset()
     cached: frozenset[int] | None = case_access.__dict__.get("_masked_users")
     if cached is None:
-        own = case_access.own_recipient_ids
+        own = own_recipient_ids(case_access)
         cached = frozenset(
             Membership.objects.filter(organisation__kind=Organisation.Kind.SOCIAL_SERVICES)
             .exclude(organisation_id__in=own)
@@ -45,7 +60,7 @@ def shown_user(case_access: CaseAccess, user: User | None) -> str:
 def shown_organisation(case_access: CaseAccess, organisation: Organisation | None) -> str:
     if organisation is None:
         return ""
-    if case_access.shows_organisation(organisation):
+    if shows_organisation(case_access, organisation):
         return organisation.name
     return str(OTHER_RECIPIENT)
 
@@ -55,5 +70,5 @@ def shows_confirmation(case_access: CaseAccess, party: str, organisation_id: int
     return (
         case_access.is_police
         or party != "social"
-        or organisation_id in (case_access.own_recipient_ids)
+        or organisation_id in (own_recipient_ids(case_access))
     )

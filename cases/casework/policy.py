@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from cases.access import CaseAccess
 from cases.models import FollowUp, Party, ProtectiveMeasure
+from cases.recipients import own_recipient_ids
 
 
 def shows_casework(case_access: CaseAccess) -> bool:
@@ -33,9 +34,13 @@ def may_change_row(case_access: CaseAccess, row: ProtectiveMeasure | FollowUp) -
     """May this reader change this measure or follow-up? On top of the party: the work of
     one recipient organisation belongs to it – another recipient of the same case may
     neither edit, decline nor complete it (issue 10). Police with edit rights: everything."""
-    return may_edit_party(case_access, row.responsible_party) and case_access.owns(
-        row.organisation_id
-    )
+    if not may_edit_party(case_access, row.responsible_party):
+        return False
+    # Police with edit rights: everything; a recipient: its own organisation's rows, and
+    # rows the police wrote for social services in general (no organisation).
+    if case_access.is_police:
+        return case_access.may_edit
+    return row.organisation_id is None or row.organisation_id in own_recipient_ids(case_access)
 
 
 def shows_note(case_access: CaseAccess, row: ProtectiveMeasure | FollowUp) -> bool:

@@ -32,7 +32,7 @@ from cases.models import (
 from cases.models.plan import PLAN_TEXT_FIELDS, FrozenPlanError
 from cases.plan import sources
 from cases.plan.policy import EDITABLE_BY, party_of
-from cases.recipients import OTHER_RECIPIENT
+from cases.recipients import OTHER_RECIPIENT, own_recipient_ids
 from cases.services import ConflictError
 
 __all__ = [
@@ -113,7 +113,7 @@ def has_confirmed(standing: list[PlanConfirmation], case_access: CaseAccess) -> 
     if party == Party.POLICE:
         return any(c.party == Party.POLICE for c in standing)
     return any(
-        c.party == Party.SOCIAL and c.organisation_id in case_access.own_recipient_ids
+        c.party == Party.SOCIAL and c.organisation_id in own_recipient_ids(case_access)
         for c in standing
     )
 
@@ -145,7 +145,7 @@ def waiting_for(case_access: CaseAccess, plan: ProtectionPlan) -> list[str]:
     if case_access.is_police:
         names = Organisation.objects.filter(pk__in=missing).order_by("name")
         return [*labels, *(org.name for org in names)]
-    own = case_access.own_recipient_ids
+    own = own_recipient_ids(case_access)
     if missing & own:
         labels.append(str(Party.SOCIAL.label))
     if missing - own:

@@ -30,6 +30,7 @@ from cases.models import (
     Party,
     ProtectionCase,
 )
+from cases.recipients import own_recipient_ids
 from cases.services import ConflictError, responsible_handlers
 
 # "Att göra" on the start page: overdue follow-ups and those due within this many days.
@@ -59,7 +60,7 @@ def assignee_choices(
         case=case, direction=Disclosure.Direction.TO_SOCIAL
     )
     if case_access is not None and not case_access.is_police:
-        disclosures = disclosures.filter(recipient_id__in=case_access.own_recipient_ids)
+        disclosures = disclosures.filter(recipient_id__in=own_recipient_ids(case_access))
     social_users = User.objects.filter(is_active=True).filter(
         Q(assigned_disclosures__in=disclosures)
         | Q(
