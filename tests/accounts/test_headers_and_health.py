@@ -70,3 +70,14 @@ def test_english_is_available_through_the_switcher(login) -> None:
     assert '<html lang="en">' in page and "Overview" in page
     client.post("/i18n/setlang/", {"language": "sv", "next": "/"})
     assert "Översikt" in client.get("/").content.decode()
+
+
+def test_a_request_in_english_leaves_the_thread_in_the_default_language(login) -> None:
+    """The language is set for the request only: after an English page, what the same
+    thread does next (a task, a list summary) is in Swedish again."""
+    from django.utils import translation
+
+    client = login(UserFactory())
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Overview" in client.get("/").content.decode()
+    assert translation.get_language() == "sv"
