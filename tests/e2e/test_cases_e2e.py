@@ -123,7 +123,7 @@ def test_handler_opens_a_case_with_protected_person_and_threat_actor(new_page) -
     mine = page.get_by_role("table", name="Öppna ärenden där du är ansvarig handläggare")
     expect(mine.get_by_role("link", name=case.reference)).to_be_visible()
     check("overview-my-cases")
-    protected = case.participants.get(role=Participant.Role.PROTECTED).person
+    protected = case.participants.get(role=Participant.Role.PROTECTED)
     assert protected.street_address == "Nyvägen 8"
 
 
