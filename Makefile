@@ -62,17 +62,31 @@ system-deps:
 system-deps-test:
 	$(call apt_ensure,$(APT_TEST))
 
+# `make run` serves as production does – DEBUG off, so an error or a missing page is the
+# app's own Swedish page, never Django's debug page – with keys of its own (var/local/),
+# plain HTTP on this machine only, static files collected and served by WhiteNoise, the
+# demo data, and e-mail printed in the terminal.
+LOCAL_KEYS := var/local
+RUN_ENV := DEBUG=0 SKYDD_DEMO=1 \
+	SECRET_KEY_FILE=$(LOCAL_KEYS)/secret_key PERSONNUMMER_HMAC_KEY_FILE=$(LOCAL_KEYS)/personnummer_hmac_key \
+	SITE_URL=http://$(HOST):$(PORT) ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost \
+	SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 \
+	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+
 run: system-deps deps
 	@mkdir -p var/static
-	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput -v0
-	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --credentials-file var/demo-credentials.json
+	@$(PY) scripts/local_secrets.py $(LOCAL_KEYS)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(RUN_ENV) $(PY) manage.py seed_demo --credentials-file var/demo-credentials.json
 	@echo
 	@echo "Skydd körs på http://$(HOST):$(PORT)/  (Ctrl-C avslutar; e-post skrivs i terminalen)"
 	@# No beat without Redis: the outbox sweep runs every minute beside the server and
-	@# prints the e-mails to the console; it ends with the server.
-	DEBUG=$${DEBUG:-1} $(PY) manage.py send_notifications --every 60 & sweeper=$$!; \
+	@# prints the e-mails to the console; it ends with the server. The server warms the PDF
+	@# engine when it starts (skydd/wsgi.py), so the first PDF is as fast as the next.
+	$(RUN_ENV) $(PY) manage.py send_notifications --every 60 & sweeper=$$!; \
 	trap 'kill $$sweeper 2>/dev/null' EXIT; \
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 services-check: deps-dev
 	$(PY) scripts/check_services.py

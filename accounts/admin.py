@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.db.models import QuerySet
@@ -136,6 +137,21 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "municipality_name", "municipality_code"]
 
+
+# django-otp names its TOTP device model and fields in plain English, not marked for
+# translation. Wrapped here as lazy message ids, they read Swedish through the project's
+# catalogue (locale/sv/LC_MESSAGES/django.po) and are unchanged for migrations, which read
+# them with translation turned off. django-axes marks its names already; the catalogue
+# translates them too.
+TOTPDevice._meta.verbose_name = _("TOTP device")
+TOTPDevice._meta.verbose_name_plural = _("TOTP devices")
+for _field_name in ("user", "name", "confirmed", "created_at", "last_used_at"):
+    _field = TOTPDevice._meta.get_field(_field_name)
+    _field.verbose_name = _(str(_field.verbose_name))  # type: ignore[union-attr]
+for _label in ("axes", "otp_totp"):
+    if apps.is_installed(_label) or _label in apps.app_configs:
+        _config = apps.get_app_config(_label)
+        _config.verbose_name = _(str(_config.verbose_name))
 
 # django-otp's own admin shows the secret key and a QR code: replaced by a view-only list.
 if admin.site.is_registered(TOTPDevice):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from alarms import hooks, loans
 from alarms.models import AlarmEvent, Loan
 from cases.access import CaseAccess
@@ -43,6 +45,8 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     )
     return {
         "template": "alarms/_case_panel.html",
+        "anchor": "alarms-heading",
+        "title": _("Larm"),
         "case": case_access.case,
         "active": active,
         "ended": [loan for loan in rows if not loan.is_active][:5],

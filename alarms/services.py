@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db import transaction
 from django.db.models import (
     BooleanField,
     DateTimeField,
+    DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -81,14 +84,25 @@ def _require_unit(actor: User, unit_id: int) -> None:
 # --- readiness -------------------------------------------------------------------------------
 
 
+class Days(Func):
+    """A whole number of days as a duration, on PostgreSQL and on SQLite (the local
+    `make run` database, where an integer times a duration is refused)."""
+
+    output_field = DurationField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="make_interval(days => %(expressions)s)")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite keeps durations as microseconds.
+        return self.as_sql(compiler, connection, template="(%(expressions)s * 86400000000)")
+
+
 def checks_overdue(now: datetime | None = None) -> Exists:
     """True for a device with a required check whose last pass is older than the check's
     interval, or added to the kind after the last pass (so never checked), or never checked."""
     now = now or timezone.now()
-    cutoff = ExpressionWrapper(
-        Value(now) - F("interval_days") * Value(timedelta(days=1)),
-        output_field=DateTimeField(),
-    )
+    cutoff = ExpressionWrapper(Value(now) - Days(F("interval_days")), output_field=DateTimeField())
     stale = (
         CheckDefinition.objects.filter(kind=OuterRef("kind"), active=True)
         .annotate(cutoff=cutoff)

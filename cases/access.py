@@ -28,11 +28,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Membership, Organisation, User
 from cases import errors
+from cases.breakglass import reason_problem
 from cases.models import (
     AccessLogEntry,
     BreakGlassAccess,
@@ -42,6 +42,7 @@ from cases.models import (
     SecretDwelling,
 )
 from cases.models.disclosure import SCOPE_FIELDS
+from cases.readlog import read_recently
 
 BREAK_GLASS_HOURS = 24
 VIEW_PERM = "cases.view_protectioncase"
@@ -406,7 +407,7 @@ def get_case_for_user(
         if log:
             record_access(user, case=case, channel=channel, granted=False, what=what)
         raise Http404
-    if log:
+    if log and not read_recently(user, case, channel, resolved.via):
         record_access(
             user,
             case=case,
@@ -423,11 +424,11 @@ def get_case_for_user(
 def break_the_glass(actor: User, case: ProtectionCase, *, reason: str) -> BreakGlassAccess:
     """Grant a unit colleague read access for BREAK_GLASS_HOURS with a stated reason.
 
-    Raises ``errors.Invalid`` (field ``reason``) without a reason and ``errors.NotAllowed``
-    for anyone outside the case's police unit or on a restricted case (answered 404)."""
+    Raises ``errors.Invalid`` (field ``reason``) for a reason without substance (breakglass
+    .reason_problem) and ``errors.NotAllowed`` outside the unit or on a restricted case."""
     reason = reason.strip()
-    if not reason:
-        raise errors.Invalid(_("Ange varför du behöver öppna ärendet."), field="reason")
+    if problem := reason_problem(reason):
+        raise errors.Invalid(problem, field="reason")
     if case.unit_id not in police_unit_ids(actor) or case.restricted:
         raise errors.NotAllowed()
     with transaction.atomic():

@@ -18,6 +18,10 @@ The points:
   ended or stays in force when the case is closed (shown on the closing page).
 - ``case_flags``: ``(list[int] case ids) -> dict[int, list[str]]`` – short flags for case
   lists and the case header (e.g. "Larm utlånat"); one query for the whole page of cases.
+- ``case_risk_levels``: ``(list[int] case ids, cases.listing.ListReader) -> dict[int,
+  list[cases.listing.RiskLevel]]`` – the latest risk level(s) of each case as this reader
+  may see them (one entry per threat actor once assessments name one); a fixed number of
+  queries whatever the number of cases. Shown by case lists and the case header.
 - ``notification_rules``: rule objects read by ``notifications`` (see that app).
 - ``purge_hooks``: ``(ProtectionCase) -> dict[str, int]`` – called by the retention purge
   (cases/casework/retention.py) inside its transaction, just before the case is deleted:
@@ -76,6 +80,9 @@ closing_blockers: ExtensionPoint[Callable[[Any], list[str]]] = ExtensionPoint("c
 closing_notices: ExtensionPoint[Callable[[Any], list[str]]] = ExtensionPoint("closing_notices")
 case_flags: ExtensionPoint[Callable[[list[int]], dict[int, list[str]]]] = ExtensionPoint(
     "case_flags"
+)
+case_risk_levels: ExtensionPoint[Callable[[list[int], Any], Mapping[int, list[Any]]]] = (
+    ExtensionPoint("case_risk_levels")
 )
 notification_rules: ExtensionPoint[Any] = ExtensionPoint("notification_rules")
 purge_hooks: ExtensionPoint[Callable[[Any], dict[str, int]]] = ExtensionPoint("purge_hooks")

@@ -237,8 +237,11 @@ class ParticipantForm(forms.Form):
 
     NEW = ""
 
+    # No default: the role is chosen, never assumed (a relative saved as "Skyddsperson").
     role = forms.ChoiceField(
-        label=_("Roll"), choices=Participant.Role.choices, error_messages={**REQUIRED, **CHOICE}
+        label=_("Roll"),
+        choices=[("", _("Välj roll …")), *Participant.Role.choices],
+        error_messages={**REQUIRED, **CHOICE},
     )
     existing = forms.ChoiceField(
         label=_("Person"),

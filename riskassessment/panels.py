@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from cases.access import CaseAccess, received_scopes
 from cases.models import Participant
 from riskassessment import services
@@ -24,6 +26,8 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     return {
         "risk_levels": _risk_levels(case_access),
         "template": "riskassessment/_case_panel.html",
+        "anchor": "ra-panel-heading",
+        "title": _("Riskbedömning"),
         # The latest risk level belongs at the top of the case page (issue 5).
         "top": True,
         "latest": latest,

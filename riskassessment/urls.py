@@ -15,6 +15,11 @@ urlpatterns = [
         name="edit",
     ),
     path(
+        "arenden/<uuid:key>/bedomningar/<int:pk>/slutfor/",
+        views.assessment_finalise,
+        name="finalise",
+    ),
+    path(
         "arenden/<uuid:key>/bedomningar/<int:pk>/omprovning/",
         views.assessment_reassess,
         name="reassess",

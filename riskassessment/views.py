@@ -242,21 +242,75 @@ def assessment_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> H
     if "finalise" not in request.POST:
         messages.success(request, _("Utkastet är sparat."))
         return redirect(_edit_url(case_access, assessment.pk))
-    try:
-        services.finalise(user, assessment, expected_version=assessment.version)
-    except services.MissingJudgements as exc:
-        form.add_missing(exc.definitions)
+    missing = services.missing_judgements(assessment, structure)
+    if missing:
+        form.add_missing(missing)
         return _render_form(
             request,
             case_access,
             assessment,
             form,
-            problem=exc.message + " " + _("Allt du skrivit är sparat som utkast."),
+            problem=services.MissingJudgements(missing).message
+            + " "
+            + _("Allt du skrivit är sparat som utkast."),
         )
-    except services.AssessmentError as exc:
-        return _render_form(request, case_access, assessment, form, problem=exc.message)
-    messages.success(request, _("Bedömningen är slutförd."))
-    return redirect("cases:detail", key=case_access.case.key)
+    # Finalising cannot be undone: the draft is saved, the confirmation page asks first.
+    return redirect("riskassessment:finalise", key=case_access.case.key, pk=assessment.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@with_case(what="slutför riskbedömning")
+def assessment_finalise(request: HttpRequest, case_access: CaseAccess, pk: int) -> HttpResponse:
+    """The confirmation page of "Slutför bedömningen": what is final, and what follows."""
+    try:
+        row = services.get_visible(case_access, pk, need="full")
+    except services.NotAllowed as exc:
+        raise Http404 from exc
+    assessment = row.assessment
+    if not services.owns(case_access, assessment) or not services.may_assess(case_access):
+        raise Http404
+    if assessment.is_final:
+        messages.info(request, _("Bedömningen är redan slutförd."))
+        return redirect(_detail_url(case_access, assessment.pk))
+    if request.method == "POST":
+        try:
+            services.finalise(
+                user_for_request(request), assessment, expected_version=_version(request)
+            )
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+            return redirect(_edit_url(case_access, assessment.pk))
+        except services.AssessmentError as exc:
+            messages.error(request, exc.message)
+            return redirect(_edit_url(case_access, assessment.pk))
+        messages.success(request, _("Bedömningen är slutförd."))
+        return redirect("cases:detail", key=case_access.case.key)
+    structure = services.load_structure(assessment.instrument)
+    data = services.input_from(assessment, structure)
+    unrated = len(structure.factors) * len(structure.frames) - len(data.ratings)
+    return render(
+        request,
+        "riskassessment/assessment_finalise.html",
+        {
+            "access": case_access,
+            "case": case_access.case,
+            "assessment": assessment,
+            "row": row,
+            "unrated": max(unrated, 0),
+            "measures": list(assessment.recommended_measures.order_by("name")),
+            "irreversible": [
+                _(
+                    "En slutförd bedömning kan aldrig ändras. Vill du ändra något efteråt gör "
+                    "du en omprövning, som blir en ny bedömning."
+                ),
+                _(
+                    "Bedömningen visas direkt i ärendet och, om riskbedömningen har lämnats "
+                    "ut, för den andra parten."
+                ),
+            ],
+        },
+    )
 
 
 @login_required

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skydd.settings")
 
 app = Celery("skydd")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def warm_pdf_engine(**_kwargs: Any) -> None:
+    """Each worker process renders a tiny PDF when it starts, so that the first plan or
+    receipt it renders is as fast as the next (fonts and Pango loaded once)."""
+    from skydd.pdf import warm
+
+    warm()
+
 
 app.conf.beat_schedule = {
     "clear-expired-sessions": {

@@ -164,3 +164,10 @@ def render_pdf(html: str, *, title: str, secrecy_marking: str | None = None) -> 
     pdf = document.write_pdf(finisher=_set_producer)
     assert pdf is not None  # write_pdf returns bytes when no target is given
     return pdf
+
+
+def warm() -> None:
+    """Render a one-line document once, so that the first real PDF after a start does not
+    pay for loading fonts, Pango and WeasyPrint's style sheets (seconds on a cold process).
+    Called when a Celery worker process starts and when the web process starts."""
+    render_pdf("<p>Skydd</p>", title="Skydd")

@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.access import CaseAccess
 from cases.casework import services
@@ -25,6 +26,7 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
         return {}
     context = panel_context(case_access, full=False)
     context["template"] = "cases/casework/_panel.html"
+    context["anchor"], context["title"] = "casework-heading", _("Åtgärder och uppföljning")
     return context
 
 

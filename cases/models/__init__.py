@@ -3,6 +3,7 @@
 from cases.models.accesslog import AccessLogEntry
 from cases.models.cases import (
     BreakGlassAccess,
+    BreakGlassReview,
     JournalEntry,
     Participant,
     ProtectionCase,
@@ -30,6 +31,7 @@ from cases.models.plan import PlanConfirmation, ProtectionPlan
 __all__ = [
     "AccessLogEntry",
     "BreakGlassAccess",
+    "BreakGlassReview",
     "CaseClosure",
     "ContactBan",
     "ContactBanBreach",

@@ -32,6 +32,7 @@ class AccessLogEntry(models.Model):
         EXPORT = "export", _("Export")
         PART = "part", _("Del av ärendet")
         EMAIL = "email", _("E-post")
+        LOG = "log", _("Åtkomstlogg")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -236,3 +237,30 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"Nödåtkomst {self.pk}"
+
+
+class BreakGlassReview(models.Model):
+    """The head's review of one break-the-glass opening: who, when, and a comment. Written
+    once (cases/breakglass.py), never edited; the opening's access-log rows stay as they are."""
+
+    grant = models.OneToOneField(
+        BreakGlassAccess,
+        on_delete=models.CASCADE,
+        related_name="review",
+        verbose_name=_("nödåtkomst"),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("granskad av"),
+    )
+    reviewed_at = models.DateTimeField(_("granskad"), default=timezone.now, editable=False)
+    comment = models.TextField(_("kommentar"))
+
+    class Meta:
+        verbose_name = _("granskning av nödåtkomst")
+        verbose_name_plural = _("granskningar av nödåtkomst")
+
+    def __str__(self) -> str:
+        return f"Granskning {self.pk}"

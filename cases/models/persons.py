@@ -112,7 +112,10 @@ class SecretDwelling(models.Model):
     police_only = models.BooleanField(
         _("känt endast av tilldelad polispersonal"),
         default=False,
-        help_text=_("Då ser inte ens andra polisanvändare uppgiften (bilaga 3, seed 003)."),
+        help_text=_(
+            "Då ser inte ens andra polisanvändare var personen bor – bara de handläggare som "
+            "är tilldelade ärendet."
+        ),
     )
     valid_from = models.DateField(_("gäller från"), null=True, blank=True)
     valid_until = models.DateField(_("gäller till"), null=True, blank=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from cases.access import CaseAccess
 from cases.models import Party, ProtectionPlan
 from cases.plan import services
@@ -23,6 +25,8 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     previous = versions[1] if plan is not None and plan.is_draft and len(versions) > 1 else None
     return {
         "template": "cases/plan/_panel.html",
+        "anchor": "plan-panel-heading",
+        "title": _("Skyddsplan"),
         "case": case,
         "plan": plan,
         "previous": previous,

@@ -221,13 +221,39 @@ def plan_edit(request: HttpRequest, case_access: CaseAccess, number: int) -> Htt
     return render(request, "cases/plan/plan_edit.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @plan_case(action="bekräfta")
 def plan_confirm(request: HttpRequest, case_access: CaseAccess, number: int) -> HttpResponse:
-    if services.party_of(case_access) is None:
+    """GET: the confirmation page (the wording confirmed, and what cannot be undone); POST:
+    the confirmation of the version shown."""
+    party = services.party_of(case_access)
+    if party is None:
         raise Http404
     plan = _version(case_access, number)
     key = case_access.case.key
+    if request.method == "GET":
+        standing = services.standing_confirmations(plan)
+        if not plan.is_draft or party in standing:
+            return redirect("cases:plan_version", key=key, number=number)
+        context = {
+            "case": case_access.case,
+            "plan": plan,
+            "party": party,
+            "doc": build_document(case_access, plan),
+            "completes": bool(standing),
+            "confirm_form": ConfirmForm(initial={"version": plan.version}),
+            "irreversible": [
+                _(
+                    "Du bekräftar för din organisation att planen ska gälla med exakt den "
+                    "lydelse som står här."
+                ),
+                _(
+                    "När båda parter har bekräftat är versionen överenskommen och kan aldrig "
+                    "ändras; en ändring görs i en ny version."
+                ),
+            ],
+        }
+        return render(request, "cases/plan/plan_confirm.html", context)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bekräftelsen kunde inte registreras. Ladda om sidan."))

@@ -11,12 +11,10 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from cases import guard
 from cases.models import JournalEntry, ProtectionCase
-from cases.services.common import _edit_access
 
 
 def journal(
@@ -48,10 +46,15 @@ def add_journal_entry(
     text: str,
     visibility: str,
 ) -> JournalEntry:
-    """A handler's own note. Only police who may edit write in the journal, and only while the
-    case is open."""
-    case_access = _edit_access(actor, case)
-    guard.require(case_access.is_police, _("Bara polisens handläggare skriver i ärendets journal."))
+    """A handler's own note, while the case is open. Police who may edit write internal or
+    shared notes; a social-services handler with an active disclosure writes in the shared
+    journal only (read by the police and by their own organisation, never by another
+    recipient: cases.views.detail._journal)."""
+    case_access = guard.access_for_change(actor, case)
+    if case_access.is_police:
+        guard.require(case_access.may_edit)
+    else:
+        visibility = JournalEntry.Visibility.SHARED
     with transaction.atomic():
         guard.ensure_open(case, lock=True)
         return JournalEntry.objects.create(

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from cases.breakglass import reason_problem
 from cases.formfields import date_field
-from cases.models import Disclosure
+from cases.models import AccessLogEntry, Disclosure
 from cases.models.disclosure import SCOPE_FIELDS
 
 if TYPE_CHECKING:
@@ -138,6 +139,26 @@ class BreakGlassForm(forms.Form):
         },
     )
 
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"]
+        problem = reason_problem(reason)
+        if problem:
+            raise forms.ValidationError(problem)
+        return reason.strip()
+
+
+class BreakGlassReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Kommentar till granskningen"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("T.ex. ”Skälet stämmer med jourrapporten 2026-11-30.”"),
+        error_messages={
+            "required": _("Skriv en kommentar till granskningen."),
+            "max_length": _("Högst 1000 tecken."),
+        },
+    )
+
 
 class DisclosureHandlersForm(forms.Form):
     handlers = forms.ModelMultipleChoiceField(
@@ -156,19 +177,23 @@ class DisclosureHandlersForm(forms.Form):
 
 
 class AccessReportForm(forms.Form):
-    """Per-user report for a head: one user's reads of the unit's cases in a period."""
+    """The unit's access log for a head: by person (or everyone), period and channel."""
 
     user = forms.ModelChoiceField(
-        label=_("Användare"),
+        label=_("Person"),
         queryset=User.objects.none(),
-        empty_label=_("Välj användare"),
-        error_messages={
-            "required": _("Välj vems åtkomster du vill se."),
-            "invalid_choice": _("Välj en användare i listan."),
-        },
+        required=False,
+        empty_label=_("Alla"),
+        error_messages={"invalid_choice": _("Välj en person i listan.")},
     )
     date_from = _date_field(_("Från och med"), required=True)
     date_to = _date_field(_("Till och med"), required=True)
+    channel = forms.ChoiceField(
+        label=_("Kanal"),
+        required=False,
+        choices=[("", _("Alla")), *AccessLogEntry.Channel.choices],
+        error_messages={"invalid_choice": _("Välj en kanal i listan.")},
+    )
 
     def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

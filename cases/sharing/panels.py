@@ -71,6 +71,8 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
         rows = disclosure_rows(case_access.disclosures, with_handlers=False)
     return {
         "template": "cases/sharing/_panel.html",
+        "anchor": "sharing-heading",
+        "title": _("Utlämnande"),
         "case_key": case.key,
         "rows": rows,
         "is_police": case_access.is_police,

@@ -3,7 +3,7 @@ cases by their random key, disclosures by their number."""
 
 from django.urls import path
 
-from cases.sharing import views
+from cases.sharing import logviews, views
 
 urlpatterns = [
     path(
@@ -22,8 +22,13 @@ urlpatterns = [
         name="disclosure_handlers",
     ),
     path("arenden/<uuid:key>/nodatkomst/", views.break_glass, name="break_glass"),
-    path("arenden/<uuid:key>/atkomstlogg/", views.case_access_log, name="access_log"),
+    path("arenden/<uuid:key>/atkomstlogg/", logviews.case_access_log, name="access_log"),
     path("delade-arenden/", views.shared_cases, name="shared_cases"),
-    path("atkomstlogg/", views.access_report, name="access_report"),
-    path("atkomstlogg/nodatkomster/", views.break_glass_list, name="break_glass_list"),
+    path("atkomstlogg/", logviews.access_report, name="access_report"),
+    path("atkomstlogg/nodatkomster/", logviews.break_glass_list, name="break_glass_list"),
+    path(
+        "atkomstlogg/nodatkomster/<int:pk>/granska/",
+        logviews.break_glass_review,
+        name="break_glass_review",
+    ),
 ]

@@ -1,19 +1,15 @@
-"""Pages for sharing cases, breaking the glass and reading the access log.
+"""Pages for sharing cases and breaking the glass (the access-log pages: logviews.py).
 
 Every view touching a case resolves it through cases.access first (directly or through
-cases.viewutils.with_case). The access-log pages are not case reads and are not logged as
-such; a denied attempt on them is recorded like any other denial.
+cases.viewutils.with_case).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,14 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import user_for_request
-from accounts.models import Membership, User
-from cases import access, errors
+from cases import access, errors, listing
 from cases.access import CaseAccess
-from cases.models import AccessLogEntry, BreakGlassAccess, Disclosure, ProtectionCase
+from cases.breakglass import MIN_REASON_LENGTH
+from cases.models import Disclosure, ProtectionCase
 from cases.services import ConflictError
 from cases.sharing import policy, services
 from cases.sharing.forms import (
-    AccessReportForm,
     BreakGlassForm,
     DisclosureForm,
     DisclosureHandlersForm,
@@ -139,6 +134,7 @@ def shared_cases(request: HttpRequest) -> HttpResponse:
         .order_by("case__reference", "pk")
     )
     headed = set(access.headed_social_org_ids(user))
+    listing.summarise(user, [d.case for d in disclosures])
     rows = disclosure_rows(disclosures)
     for row in rows:
         row.headed = row.disclosure.recipient_id in headed
@@ -228,135 +224,17 @@ def break_glass(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     form = BreakGlassForm(request.POST)
     if not form.is_valid():
-        return render(request, "cases/break_glass.html", {"case": case, "form": form})
+        context = {"case": case, "form": form, "min_length": MIN_REASON_LENGTH}
+        return render(request, "cases/break_glass.html", context)
     try:
         grant = access.break_the_glass(user, case, reason=form.cleaned_data["reason"])
     except errors.Invalid as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return render(request, "cases/break_glass.html", {"case": case, "form": form})
+        context = {"case": case, "form": form, "min_length": MIN_REASON_LENGTH}
+        return render(request, "cases/break_glass.html", context)
     messages.warning(
         request,
         _("Nödåtkomsten gäller till %(until)s. Den är loggad och visas för enhetschefen.")
         % {"until": timezone.localtime(grant.expires_at).strftime("%Y-%m-%d %H:%M")},
     )
     return redirect("cases:detail", key=case.key)
-
-
-# --- Access log pages (police: head and responsible handlers) ------------------------------
-
-
-def _log_manager_access(user: User, key: str) -> CaseAccess:
-    """The case if the user may read its access log (head, responsible handler), else 404.
-
-    Not logged as a read of the case; a refusal is recorded as a denied attempt."""
-    case_access: CaseAccess | None
-    try:
-        case_access = access.get_case_for_user(user, key, what=ACCESS_LOG_WHAT, log=False)
-    except (Http404, access.BreakGlassRequired):
-        case_access = None
-    if case_access is None or not policy.may_read_access_log(case_access):
-        access.record_access(
-            user,
-            case=ProtectionCase.objects.filter(key=key).first(),
-            channel=access.Channel.PART,
-            granted=False,
-            what=ACCESS_LOG_WHAT,
-        )
-        raise Http404
-    return case_access
-
-
-def _via_labels() -> dict[str, str]:
-    return {
-        "assigned": _("ansvarig handläggare"),
-        "head": _("enhetschef"),
-        "break_glass": _("nödåtkomst"),
-        "disclosure": _("utlämnande"),
-    }
-
-
-def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, LOG_PAGE_SIZE).get_page(request.GET.get("sida"))
-
-
-@login_required
-@require_GET
-def case_access_log(request: HttpRequest, key: str) -> HttpResponse:
-    """ "Vem har sett ärendet": every read and denied attempt on one case."""
-    case_access = _log_manager_access(user_for_request(request), key)
-    entries = AccessLogEntry.objects.filter(case=case_access.case).select_related(
-        "user", "organisation"
-    )
-    context = {
-        "case": case_access.case,
-        "page": _page(request, entries.order_by("-at", "-pk")),
-        "via_labels": _via_labels(),
-    }
-    return render(request, "cases/sharing/case_access_log.html", context)
-
-
-def _headed_units_or_404(user: User) -> list[int]:
-    units = access.headed_unit_ids(user)
-    if not units:
-        raise Http404
-    return units
-
-
-def report_candidates(units: list[int]) -> Any:
-    """Users of the units, and anyone else who has touched the units' cases."""
-    members = Membership.objects.filter(organisation_id__in=units, is_active=True)
-    readers = AccessLogEntry.objects.filter(case__unit_id__in=units).values("user_id")
-    return User.objects.filter(Q(pk__in=members.values("user_id")) | Q(pk__in=readers)).order_by(
-        "full_name", "pk"
-    )
-
-
-@login_required
-@require_GET
-def access_report(request: HttpRequest) -> HttpResponse:
-    """Per-user report for heads: one user's reads of the unit's cases in a period."""
-    units = _headed_units_or_404(user_for_request(request))
-    today = timezone.localdate()
-    initial = {"date_from": today - timedelta(days=30), "date_to": today}
-    data = request.GET if "user" in request.GET else None
-    form = AccessReportForm(data, candidates=report_candidates(units), initial=initial)
-    page = None
-    if form.is_valid():
-        entries = (
-            AccessLogEntry.objects.filter(
-                user=form.cleaned_data["user"],
-                case__unit_id__in=units,
-                at__date__gte=form.cleaned_data["date_from"],
-                at__date__lte=form.cleaned_data["date_to"],
-            )
-            .select_related("organisation", "case")
-            .order_by("-at", "-pk")
-        )
-        page = _page(request, entries)
-    query = request.GET.copy()
-    query.pop("sida", None)
-    context = {
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
-        "via_labels": _via_labels(),
-    }
-    return render(request, "cases/sharing/access_report.html", context)
-
-
-@login_required
-@require_GET
-def break_glass_list(request: HttpRequest) -> HttpResponse:
-    """Active and recent break-the-glass accesses to the unit's cases, for the head."""
-    units = _headed_units_or_404(user_for_request(request))
-    now = timezone.now()
-    grants = (
-        BreakGlassAccess.objects.filter(case__unit_id__in=units)
-        .filter(
-            Q(expires_at__gt=now) | Q(granted_at__gte=now - timedelta(days=BREAK_GLASS_RECENT_DAYS))
-        )
-        .select_related("user", "case")
-        .order_by("-granted_at", "-pk")
-    )
-    context = {"page": _page(request, grants), "now": now, "days": BREAK_GLASS_RECENT_DAYS}
-    return render(request, "cases/sharing/break_glass_list.html", context)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.http import user_for_request
-from cases import access, services
+from accounts.models import Organisation
+from cases import access, listing, services
 from cases.access import CaseAccess
+from cases.breakglass import MIN_REASON_LENGTH
 from cases.forms import AssignHandlerForm
 from cases.models import (
     JournalEntry,
@@ -74,8 +77,14 @@ def _journal(case_access: CaseAccess) -> QuerySet[JournalEntry]:
         # those written while one of their own disclosures was valid: an earlier note may
         # say where the person lived before (and so where they moved from).
         earliest = min(d.valid_from for d in case_access.disclosures)
+        # Notes of social services are read by the police and by the writer's own
+        # organisation, never by another recipient of the case.
         entries = entries.filter(
             visibility=JournalEntry.Visibility.SHARED, created_at__date__gte=earliest
+        ).filter(
+            Q(author_organisation__isnull=True)
+            | Q(author_organisation__kind=Organisation.Kind.POLICE_UNIT)
+            | Q(author_organisation=case_access.organisation)
         )
     return entries
 
@@ -88,6 +97,24 @@ def _split_panels(panels: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]
     }
 
 
+def _sections(panels: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The section navigation of the case page, in page order: the fixed sections and each
+    panel that names its ``anchor`` and ``title``."""
+
+    def nav(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        return [(p["anchor"], str(p["title"])) for p in items if p.get("anchor")]
+
+    split = _split_panels(panels)
+    return [
+        ("facts-heading", _("Ärendet")),
+        *nav(split["top_panels"]),
+        ("responsible-heading", _("Ansvariga")),
+        ("people-heading", _("Personer")),
+        *nav(split["panels"]),
+        ("journal-heading", _("Journal")),
+    ]
+
+
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, key: str) -> HttpResponse:
@@ -95,7 +122,8 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     try:
         case_access = access.get_case_for_user(user, key, channel=access.Channel.DETAIL)
     except access.BreakGlassRequired as exc:
-        return render(request, "cases/break_glass.html", {"case": exc.case}, status=200)
+        context = {"case": exc.case, "min_length": MIN_REASON_LENGTH}
+        return render(request, "cases/break_glass.html", context, status=200)
     case = case_access.case
     responsible = services.responsible_handlers(case)
     assign_form = None
@@ -106,8 +134,11 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
             u for u in services.unit_handlers([case.unit_id]) if u not in set(responsible)
         ]
         assign_form = AssignHandlerForm(candidates=candidates) if candidates else None
+    listing.summarise(user, [case])
+    panels = case_panels(case_access)
     context = {
         "access": case_access,
+        "sections": _sections(panels),
         "case": case,
         "can_edit": can_edit,
         "shows_persons": case_access.shows("scope_persons"),
@@ -125,6 +156,6 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
         "responsible": responsible,
         "assign_form": assign_form,
         "journal_entries": _journal(case_access),
-        **_split_panels(case_panels(case_access)),
+        **_split_panels(panels),
     }
     return render(request, "cases/case_detail.html", context)

@@ -21,7 +21,7 @@ from cases.forms import (
     CaseEditForm,
     JournalForm,
 )
-from cases.models import Person
+from cases.models import JournalEntry, Person
 from cases.viewutils import with_case
 
 # --- editing the case -----------------------------------------------------------------------
@@ -112,15 +112,27 @@ def case_history(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@with_case(need="edit", what="ny journalanteckning")
+@with_case(what="ny journalanteckning")
 def journal_add(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
+    """Police who may edit, and social-services handlers within an active disclosure (their
+    notes are always shared); the service decides (a break-the-glass reader gets 404)."""
     case = case_access.case
+    if case_access.is_police and not case_access.may_edit:
+        raise Http404
+    if not case.is_open:
+        messages.error(request, _("Ärendet är avslutat och kan inte ändras."))
+        return redirect("cases:detail", key=case.key)
+    shared_only = not case_access.is_police
     if request.method == "POST":
-        form = JournalForm(request.POST)
+        data = request.POST.copy()
+        if shared_only:
+            data["visibility"] = JournalEntry.Visibility.SHARED
+        form = JournalForm(data)
         if form.is_valid():
             services.add_journal_entry(case_access.user, case, **form.cleaned_data)
             messages.success(request, _("Journalanteckningen har sparats."))
             return redirect("cases:detail", key=case.key)
     else:
         form = JournalForm(initial={"occurred_on": timezone.localdate()})
-    return render(request, "cases/journal_form.html", {"case": case, "form": form})
+    context = {"case": case, "form": form, "shared_only": shared_only}
+    return render(request, "cases/journal_form.html", context)

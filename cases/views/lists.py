@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import user_for_request
 from accounts.models import Organisation, User
-from cases import access, errors, services
+from cases import access, errors, listing, services
 from cases.casework.services import case_ids_with_contact_ban, is_contact_ban_term
 from cases.forms import (
     CaseFilterForm,
@@ -71,6 +71,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             cases = cases.filter(pk__in=access.assigned_cases(user).values("pk"))
     cases = cast(ProtectionCaseQuerySet, cases).with_responsible().order_by("-opened_on", "-number")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
+    rows = listing.summarise(user, page.object_list)
     query = request.GET.copy()
     query.pop("sida", None)
     name_form, pnr_form = _search_forms()
@@ -80,7 +81,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "cases": page.object_list,
+            "cases": rows,
             "query": query.urlencode(),
             "may_open_cases": bool(access.police_unit_ids(user)),
             "name_form": name_form,

@@ -1,6 +1,8 @@
 // Risk assessment form: autosave of the draft (progressive enhancement; the form works
 // without it). Posts the same form with the header X-Skydd-Autosave and gets JSON back with
 // the new version, so that the optimistic lock stays in step with the server.
+// Saved shortly after every change (a rating at once, typing when it pauses) and when the
+// page is left; while something is not saved yet, leaving the page asks first.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -9,7 +11,9 @@ document.addEventListener("DOMContentLoaded", () => {
     return;
   }
   const status = document.getElementById("ra-autosave-status");
-  const INTERVAL_MS = 30000;
+  const CHANGE_DELAY_MS = 400; // a rating, a checkbox, a choice
+  const TYPING_DELAY_MS = 1500; // text: when typing pauses
+  let timer = null;
   let dirty = false;
   let busy = false;
   let stopped = false;
@@ -26,7 +30,11 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   };
 
-  const save = async () => {
+  const save = async (leaving = false) => {
+    if (timer) {
+      window.clearTimeout(timer);
+      timer = null;
+    }
     if (!dirty || busy || stopped) {
       return;
     }
@@ -39,6 +47,7 @@ document.addEventListener("DOMContentLoaded", () => {
         headers: { "X-Skydd-Autosave": "1" },
         credentials: "same-origin",
         redirect: "error", // an expired session answers with a redirect to the login page
+        keepalive: leaving, // the request outlives the page that is being left
       });
       const data = await response.json();
       if (response.ok) {
@@ -66,8 +75,16 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   };
 
-  form.addEventListener("input", () => {
+  const schedule = (delay) => {
     dirty = true;
+    if (timer) {
+      window.clearTimeout(timer);
+    }
+    timer = window.setTimeout(() => save(), delay);
+  };
+  form.addEventListener("input", (event) => {
+    const typing = event.target.matches("textarea, input[type=text], input:not([type])");
+    schedule(typing ? TYPING_DELAY_MS : CHANGE_DELAY_MS);
   });
   // The "N ratings not made yet" note follows what has been answered.
   const unrated = document.getElementById("ra-unrated");
@@ -93,7 +110,7 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   };
   form.addEventListener("change", () => {
-    dirty = true;
+    schedule(CHANGE_DELAY_MS);
     countUnrated();
   });
   form.addEventListener("submit", (event) => {
@@ -105,10 +122,17 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     stopped = true;
   });
-  window.setInterval(save, INTERVAL_MS);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") {
-      save();
+      save(true);
+    }
+  });
+  window.addEventListener("pagehide", () => save(true));
+  window.addEventListener("beforeunload", (event) => {
+    if (!stopped && (dirty || busy)) {
+      save(true);
+      event.preventDefault();
+      event.returnValue = ""; // older browsers need a value to ask
     }
   });
 });

@@ -2,6 +2,40 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
+  // After a failed submit, focus goes to the error summary (its links lead to the fields),
+  // not back to the top of the page.
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+
+  // A page with unsaved changes asks before it is left. Forms that save themselves
+  // (data-autosave), searches and one-button forms (data-no-unsaved-warning, .inline-form)
+  // are left out; submitting the form is not leaving it.
+  const watched = Array.from(document.querySelectorAll("form[method=post]")).filter(
+    (form) =>
+      !form.matches("[data-autosave], [data-no-unsaved-warning], .inline-form") &&
+      form.querySelector("input:not([type=hidden]):not([type=submit]), textarea, select")
+  );
+  let unsaved = false;
+  watched.forEach((form) => {
+    form.addEventListener("input", () => {
+      unsaved = true;
+    });
+    form.addEventListener("change", () => {
+      unsaved = true;
+    });
+    form.addEventListener("submit", () => {
+      unsaved = false;
+    });
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = ""; // older browsers need a value to ask
+    }
+  });
+
   // Ask before destructive actions (buttons with data-confirm="…").
   document.querySelectorAll("[data-confirm]").forEach((element) => {
     element.addEventListener("click", (event) => {

@@ -1,7 +1,7 @@
 """Sharing and access: disclosures by legal basis, consents withdrawn, break-the-glass.
 
-The share of break-the-glass openings that a head has reviewed needs the review of issue 15;
-until ``BreakGlassAccess`` has a ``reviewed_at`` field the row says so instead of a figure.
+The share of break-the-glass openings that a head has reviewed counts the openings that have
+a ``BreakGlassReview`` (cases/breakglass.py).
 """
 
 from __future__ import annotations
@@ -12,13 +12,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from cases.models import BreakGlassAccess, Disclosure
-from stats.figures import NOT_AVAILABLE, Row, Section, Table, Value, count, share
+from stats.figures import Row, Section, Table, Value, count, share
 from stats.indicators import during
 from stats.registry import Context
-
-
-def review_field_exists() -> bool:
-    return any(f.name == "reviewed_at" for f in BreakGlassAccess._meta.get_fields())
 
 
 def build(ctx: Context) -> Section:
@@ -36,19 +32,15 @@ def build(ctx: Context) -> Section:
         cur=Count("pk", filter=during("withdrawn_at", ctx.current)),
         prev=Count("pk", filter=during("withdrawn_at", ctx.previous)),
     )
-    reviewed = review_field_exists()
     glass: dict[str, Count] = {}
     for tag, period in ctx.periods():
         glass[f"opened_{tag}"] = Count("pk", filter=during("granted_at", period))
-        if reviewed:
-            glass[f"reviewed_{tag}"] = Count(
-                "pk", filter=during("granted_at", period) & Q(reviewed_at__isnull=False)
-            )
+        glass[f"reviewed_{tag}"] = Count(
+            "pk", filter=during("granted_at", period) & Q(review__isnull=False)
+        )
     openings = BreakGlassAccess.objects.filter(ctx.cases("case__")).aggregate(**glass)
 
     def reviewed_share(tag: str) -> Value:
-        if not reviewed:
-            return NOT_AVAILABLE
         return share(openings[f"reviewed_{tag}"], openings[f"opened_{tag}"])
 
     bases = Table(
@@ -95,12 +87,7 @@ def build(ctx: Context) -> Section:
             Row(
                 _("Andel nödåtkomster som granskats"),
                 [(reviewed_share("cur"), reviewed_share("prev"))],
-                _(
-                    "Andel av periodens nödåtkomster som enhetschefen har granskat."
-                    if reviewed
-                    else "Andel av periodens nödåtkomster som enhetschefen har granskat; "
-                    "granskningen finns ännu inte i Skydd och visas när den har införts."
-                ),
+                _("Andel av periodens nödåtkomster som enhetschefen har granskat."),
             ),
         ],
     )

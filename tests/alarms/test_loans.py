@@ -144,7 +144,7 @@ def test_only_police_with_edit_rights_lend(handler, colleague, social, koping, c
 
     make_disclosure(case, koping, handlers=[social])
     row = device(handler)
-    access.break_the_glass(colleague, case, reason="Test")
+    access.break_the_glass(colleague, case, reason="Test – skyddspersonen ringde jourtid")
     for user in (colleague, social):
         with pytest.raises(NotAllowed):
             lend(user, case, row)

@@ -39,7 +39,7 @@ def test_colleague_lists_but_must_break_the_glass(handler, colleague) -> None:
 
 def test_break_the_glass_lasts_24_hours(handler, colleague) -> None:
     case = make_case(handler)
-    grant = access.break_the_glass(colleague, case, reason="Akut larm")
+    grant = access.break_the_glass(colleague, case, reason="Akut larm, ansvarig ledig")
     grant.expires_at = timezone.now() - timedelta(seconds=1)
     grant.save()
     with pytest.raises(access.BreakGlassRequired):
@@ -53,13 +53,13 @@ def test_break_the_glass_refuses_with_domain_errors_and_writes_nothing(
     restricted = make_case(handler, restricted=True)
     before = (BreakGlassAccess.objects.count(), AccessLogEntry.objects.count())
     with pytest.raises(errors.Invalid) as blank:
-        access.break_the_glass(colleague, case, reason="   ")
+        access.break_the_glass(colleague, case, reason="    ")
     assert blank.value.field == "reason"
     assert blank.value.message == "Ange varför du behöver öppna ärendet."
     with pytest.raises(errors.NotAllowed):
-        access.break_the_glass(other_police, case, reason="Akut")
+        access.break_the_glass(other_police, case, reason="Akut – skyddspersonen ringde jourtid")
     with pytest.raises(errors.NotAllowed):
-        access.break_the_glass(colleague, restricted, reason="Akut")
+        access.break_the_glass(colleague, restricted, reason="Akut – skyddspersonen ringde jourtid")
     assert (BreakGlassAccess.objects.count(), AccessLogEntry.objects.count()) == before
 
 

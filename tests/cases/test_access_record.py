@@ -62,7 +62,7 @@ def test_no_code_outside_cases_access_makes_or_copies_one() -> None:
 def test_sharing_policy_for_each_reader(handler, head, colleague, social, social_head, koping):
     case = make_case(handler)
     disclosure = make_disclosure(case, koping, handlers=[social])
-    access.break_the_glass(colleague, case, reason="Akut")
+    access.break_the_glass(colleague, case, reason="Akut – skyddspersonen ringde jourtid")
     readers = {
         name: access.get_case_for_user(user, case.key, log=False)
         for name, user in {
@@ -106,7 +106,7 @@ def test_closed_case_may_not_be_disclosed_but_withdrawn(handler, koping) -> None
 def test_services_ask_the_same_policy(handler, colleague, social, social_head, koping) -> None:
     case = make_case(handler)
     disclosure = make_disclosure(case, koping, handlers=[social])
-    access.break_the_glass(colleague, case, reason="Akut")
+    access.break_the_glass(colleague, case, reason="Akut – skyddspersonen ringde jourtid")
     before = Disclosure.objects.count()
     with pytest.raises(errors.NotAllowed):
         sharing.create_disclosure(

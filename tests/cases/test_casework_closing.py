@@ -123,6 +123,16 @@ def test_closing_is_refused_while_follow_ups_are_open_and_allowed_after(
         {"done_on": TODAY().isoformat(), "outcome": "Sista samtalet", "version": 1},
     )
     response = client.post(url("case_close", case), CLOSE)
+    # A valid form first shows the confirmation page: nothing is closed yet.
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Det här går inte att ångra" in body and "Ja, avsluta ärendet" in body
+    case.refresh_from_db()
+    assert case.is_open
+    back = client.post(url("case_close", case), {**CLOSE, "back": "1"})
+    assert "Hotet har upphört enligt ny bedömning." in back.content.decode()
+    assert "Ja, avsluta ärendet" not in back.content.decode()
+    response = client.post(url("case_close", case), {**CLOSE, "confirmed": "1"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "closed" and case.closed_on == TODAY()
@@ -216,7 +226,7 @@ def test_closing_ends_planned_and_active_measures(login, handler, case) -> None:
     client = login(handler)
     form = client.get(url("case_close", case)).content.decode()
     assert "markeras som avslutade" in form and "Medling" in form
-    assert client.post(url("case_close", case), CLOSE).status_code == 302
+    assert client.post(url("case_close", case), {**CLOSE, "confirmed": "1"}).status_code == 302
     for measure in (active, planned, declined):
         measure.refresh_from_db()
     assert active.status == "ended" and active.end_date == TODAY()

@@ -299,7 +299,7 @@ def test_colleague_with_break_the_glass_cannot_edit_or_read_history(login, handl
     from cases import access
 
     case = make_case(handler)
-    access.break_the_glass(colleague, case, reason="Akut")
+    access.break_the_glass(colleague, case, reason="Akut – skyddspersonen ringde jourtid")
     client = login(colleague)
     for name in ("cases:edit", "cases:history"):
         assert client.get(reverse(name, kwargs={"key": case.key})).status_code == 404

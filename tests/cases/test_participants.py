@@ -207,14 +207,37 @@ def test_journal_entry_errors(login, handler) -> None:
     assert "Välj ett av alternativen." in response.text and "Kvar" in response.text
 
 
-def test_social_services_cannot_write_in_the_journal(login, handler, social, koping) -> None:
+def test_social_services_write_shared_notes_read_by_police_and_own_org_only(
+    login, handler, social, social_other, koping, sala
+) -> None:
     case = make_case(handler)
     make_disclosure(case, koping, handlers=[social])
+    make_disclosure(case, sala, handlers=[social_other])
     response = login(social).post(
         u("cases:journal_add", case),
-        {"occurred_on": "2026-01-05", "visibility": "shared", "text": "x"},
+        {"occurred_on": "2026-01-05", "visibility": "police", "text": "Hembesök gjort"},
     )
-    assert response.status_code == 404
+    assert response.status_code == 302
+    entry = JournalEntry.objects.get(case=case, kind="note")
+    # Always in the shared journal, whatever was posted; written by Köping.
+    assert (entry.visibility, entry.author, entry.author_organisation) == ("shared", social, koping)
+    detail = reverse("cases:detail", kwargs={"key": case.key})
+    assert "Hembesök gjort" in login(handler).get(detail).text
+    assert "Hembesök gjort" in login(social).get(detail).text
+    assert "Hembesök gjort" not in login(social_other).get(detail).text  # another recipient
+
+
+def test_social_services_without_disclosure_or_on_a_closed_case_cannot_write(
+    login, handler, social, koping
+) -> None:
+    case = make_case(handler)
+    post = {"occurred_on": "2026-01-05", "text": "x"}
+    assert login(social).post(u("cases:journal_add", case), post).status_code == 404
+    make_disclosure(case, koping, handlers=[social])
+    case.status = "closed"
+    case.save()
+    login(social).post(u("cases:journal_add", case), post)
+    assert not JournalEntry.objects.filter(case=case, kind="note").exists()
 
 
 def test_head_assigns_and_unassigns_a_handler(login, handler, colleague, head) -> None:
@@ -248,7 +271,7 @@ def test_case_page_offers_assignment_to_managers_only(login, handler, colleague,
     case = make_case(handler)
     page = login(head).get(reverse("cases:detail", kwargs={"key": case.key}))
     assert page.context["assign_form"] is not None
-    access.break_the_glass(colleague, case, reason="Akut")
+    access.break_the_glass(colleague, case, reason="Akut – skyddspersonen ringde jourtid")
     page = login(colleague).get(reverse("cases:detail", kwargs={"key": case.key}))
     assert page.context["assign_form"] is None
     assert (

@@ -40,7 +40,7 @@ def agree(handler, social, case) -> ProtectionPlan:
 def test_parties(handler, head, colleague, social, social_head, case) -> None:
     from cases import access
 
-    access.break_the_glass(colleague, case, reason="Test")
+    access.break_the_glass(colleague, case, reason="Test – skyddspersonen ringde jourtid")
     assert services.party_of(access_for(handler, case)) == Party.POLICE
     assert services.party_of(access_for(head, case)) == Party.POLICE
     assert services.party_of(access_for(colleague, case)) is None  # break-the-glass: read only
@@ -147,7 +147,7 @@ def test_break_the_glass_colleague_cannot_write(handler, colleague, case) -> Non
     from cases import access
 
     plan = services.start_version(handler, case)
-    access.break_the_glass(colleague, case, reason="Test")
+    access.break_the_glass(colleague, case, reason="Test – skyddspersonen ringde jourtid")
     with pytest.raises(errors.NotAllowed):
         services.update_texts(colleague, plan, expected_version=1, changes={"introduction": "x"})
 

@@ -94,7 +94,7 @@ def test_others_get_404_on_the_form(who, request, login, case, koping) -> None:
 def test_break_glass_colleague_may_read_but_not_disclose(login, colleague, case, koping):
     from cases import access
 
-    access.break_the_glass(colleague, case, reason="Akut")
+    access.break_the_glass(colleague, case, reason="Akut – skyddspersonen ringde jourtid")
     client = login(colleague)
     assert client.get(create_url(case)).status_code == 404
     assert client.post(create_url(case), valid_post(koping)).status_code == 404

@@ -114,6 +114,13 @@ def test_handler_adds_measure_ban_and_follow_up_completes_it_and_closes_the_case
     page.get_by_label("Slutanteckning").fill("Hotet har upphört. Skyddspersonen är informerad.")
     check("close-form")
     page.get_by_role("button", name="Avsluta ärendet").click()
+    # Closing cannot be undone: a confirmation page asks first, and nothing is closed yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Avsluta ärende {case.reference}?")
+    expect(page.get_by_text("Det här går inte att ångra")).to_be_visible()
+    check("close-confirm")
+    case.refresh_from_db()
+    assert case.status == ProtectionCase.Status.OPEN
+    page.get_by_role("button", name="Ja, avsluta ärendet").click()
     expect(page.get_by_text("Ärendet är avslutat.")).to_be_visible()
     expect(page.get_by_role("link", name="Ny skyddsåtgärd")).to_have_count(0)
     check("closed-case")

@@ -150,6 +150,14 @@ def test_police_handler_completes_sara_with_the_keyboard_and_social_sees_the_sum
     _tab_until(page, lambda a: a["text"] == "Slutför bedömningen")
     page.keyboard.press("Space")
 
+    # Finalising cannot be undone: a confirmation page says so first.
+    page.wait_for_url(re.compile(r"/slutfor/(#.*)?$"))
+    expect(page.get_by_text("Det här går inte att ångra")).to_be_visible()
+    check("finalise-confirm")
+    assert Assessment.objects.get(case=case).status == Assessment.Status.DRAFT
+    _tab_until(page, lambda a: a["text"] == "Ja, slutför bedömningen")
+    page.keyboard.press("Enter")
+
     # (the browser keeps the #fragment of the error link across the redirect)
     page.wait_for_url(re.compile(rf"/arenden/{case.key}/(#.*)?$"))
     panel = page.locator(".ra-panel")

@@ -67,7 +67,12 @@ ROUTES = [
     Route("cases:search", no_kwargs, everyone(200), post_only=True),
     Route("cases:edit", case_key, EDIT),
     Route("cases:history", case_key, EDIT),
-    Route("cases:journal_add", case_key, EDIT),
+    # Social services within an active disclosure write in the shared journal too.
+    Route(
+        "cases:journal_add",
+        case_key,
+        everyone(404, handler=200, head=200, colleague=302, social=200),
+    ),
     Route("cases:participant_add", case_key, EDIT),
     Route("cases:participant_remove", participant, EDIT),
     Route("cases:person_edit", person, EDIT),

@@ -40,7 +40,7 @@ ROUTES = [
     Route("cases:plan_print", version_1, READ),
     Route("cases:plan_pdf", version_1, READ),
     Route("cases:plan_edit", version_1, WRITE),
-    Route("cases:plan_confirm", version_1, POST, post_only=True),
+    Route("cases:plan_confirm", version_1, WRITE),
     Route("cases:plan_new", case_key, POST, post_only=True),
 ]
 

@@ -53,6 +53,7 @@ ROUTES = [
     Route("riskassessment:compare", case_key, READ),
     Route("riskassessment:detail", final_kwargs, READ),
     Route("riskassessment:edit", draft_kwargs, EDIT_POLICE),
+    Route("riskassessment:finalise", draft_kwargs, EDIT_POLICE),
     Route("riskassessment:reassess", final_kwargs, POST_POLICE, post_only=True),
     Route("riskassessment:discard", draft_kwargs, POST_POLICE, post_only=True),
 ]

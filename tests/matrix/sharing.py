@@ -11,10 +11,15 @@ def build(world: World) -> None:
     # The world's first disclosures (others may add more to the same cases later).
     world.objects["disclosure"] = world.case.disclosures.order_by("pk").first()
     world.objects["withdrawn_disclosure"] = world.withdrawn_case.disclosures.order_by("pk").first()
+    world.objects["break_glass"] = world.case.break_glass.order_by("pk").first()
 
 
 def disclosure_kwargs(world: World) -> dict[str, Any]:
     return {"key": world.case.key, "pk": world.objects["disclosure"].pk}
+
+
+def break_glass_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": world.objects["break_glass"].pk}
 
 
 def withdrawn_disclosure_kwargs(world: World) -> dict[str, Any]:
@@ -44,6 +49,7 @@ ROUTES = [
     Route("cases:shared_cases", no_kwargs, SOCIAL_MEMBERS),
     Route("cases:access_report", no_kwargs, HEAD_ONLY),
     Route("cases:break_glass_list", no_kwargs, HEAD_ONLY),
+    Route("cases:break_glass_review", break_glass_kwargs, HEAD_ONLY),
 ]
 
 EXTRA = [

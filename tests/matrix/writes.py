@@ -181,7 +181,7 @@ def support(role: str) -> Write:
 def case_close(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
     world.case.follow_ups.update(done_on=timezone.localdate(), outcome="Klart")
     writes_alarms.return_active_loans(world)  # an alarm on loan blocks the closing
-    return {"reason": "threat_gone", "final_note": "Avslutat i matrisen"}
+    return {"reason": "threat_gone", "final_note": "Avslutat i matrisen", "confirmed": "1"}
 
 
 def legal_hold_remove(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
@@ -224,6 +224,23 @@ def ra_edit(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
     draft = world.objects["ra_draft"]
     draft.refresh_from_db()
     return {"version": draft.version, "assessed_on": _today(), "notes": "Matris"}
+
+
+def ra_finalise(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
+    """The draft with every judgement made, so that the confirmation page's POST finalises."""
+    from riskassessment import services
+
+    draft = world.objects["ra_draft"]
+    draft.refresh_from_db()
+    structure = services.load_structure(draft.instrument)
+    data = services.AssessmentInput(
+        judgements={
+            d.pk: services.JudgementInput(level="high", answer=True, text="Matris")
+            for d in structure.definitions
+        }
+    )
+    draft = services.save_draft(world.users["handler"], draft, data=data, expected_version=None)
+    return {"version": draft.version}
 
 
 def reason(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
@@ -273,11 +290,13 @@ WRITES: dict[str, Write] = {
     "cases:disclosure_withdraw": reason,
     "cases:disclosure_handlers": lambda w, p, k: {"handlers": [], "seen": ""},
     "cases:break_glass": reason,
+    "cases:break_glass_review": lambda w, p, k: {"comment": "Granskad i matrisen"},
     "cases:plan_edit": plan_edit,
     "cases:plan_confirm": plan_confirm,
     "cases:plan_new": plan_new,
     "riskassessment:start": ra_start,
     "riskassessment:edit": ra_edit,
+    "riskassessment:finalise": ra_finalise,
     "riskassessment:reassess": nothing,
     "riskassessment:discard": versioned("riskassessment.Assessment"),
     **writes_alarms.WRITES,

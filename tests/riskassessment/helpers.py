@@ -83,3 +83,14 @@ def form_post(
             data[f"jt_{definition.pk}"] = "Text"
     data.update(extra)
     return data
+
+
+def confirm_finalise(client: Any, assessment: Assessment) -> Any:
+    """POST the confirmation page of "Slutför bedömningen" (the form redirects there)."""
+    from django.urls import reverse
+
+    assessment.refresh_from_db()
+    url = reverse(
+        "riskassessment:finalise", kwargs={"key": assessment.case.key, "pk": assessment.pk}
+    )
+    return client.post(url, {"version": assessment.version})

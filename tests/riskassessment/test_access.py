@@ -90,7 +90,7 @@ def test_police_drafts_are_never_shown_to_social_services(handler, social, kopin
 def test_police_always_see_police_assessments_drafts_included(handler, colleague, head):
     case = make_case(handler)
     draft, _ = services.start_assessment(handler, case, instrument=sara())
-    access.break_the_glass(colleague, case, reason="Akut")
+    access.break_the_glass(colleague, case, reason="Akut – skyddspersonen ringde jourtid")
     for reader in (handler, head, colleague):
         assert services.visibility(case_access(reader, case), draft) == "full"
 

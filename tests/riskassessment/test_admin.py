@@ -12,7 +12,7 @@ from django.urls import reverse
 from riskassessment import services
 from riskassessment.models import Assessment, Factor, Instrument, InstrumentPart, RatingScale
 from tests.factories import make_case, make_disclosure
-from tests.riskassessment.helpers import final_assessment, form_post, sara
+from tests.riskassessment.helpers import confirm_finalise, final_assessment, form_post, sara
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +123,7 @@ def test_an_instrument_added_in_the_admin_works_end_to_end(login, admin, handler
     data[f"t_{factors[1].pk}"] = ["mot barnen"]
     response = client.post(edit, data)
     assert response.status_code == 302
+    assert confirm_finalise(client, assessment).status_code == 302
     assessment.refresh_from_db()
     assert assessment.is_final and assessment.organisation == koping
     assert assessment.ratings.filter(rating="J").count() == 2

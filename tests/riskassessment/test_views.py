@@ -12,7 +12,13 @@ from cases.models import AccessLogEntry, FollowUp, MeasureKind, ProtectiveMeasur
 from riskassessment import services
 from riskassessment.models import Assessment
 from tests.factories import make_case, make_disclosure
-from tests.riskassessment.helpers import final_assessment, form_post, instrument, sara
+from tests.riskassessment.helpers import (
+    confirm_finalise,
+    final_assessment,
+    form_post,
+    instrument,
+    sara,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +125,14 @@ def test_finalise_creates_measures_and_follow_up_and_the_case_page_shows_the_lev
         assessment, level="high", measures=[alarm.pk], next_reassessment_on=due, finalise="1"
     )
     response = client.post(_url("edit", case, assessment.pk), data)
+    # Saved as a draft; the confirmation page says what cannot be undone before finalising.
     assert response.status_code == 302
+    assert response["Location"] == _url("finalise", case, assessment.pk)
+    assessment.refresh_from_db()
+    assert not assessment.is_final
+    confirm = client.get(response["Location"]).content.decode()
+    assert "Det här går inte att ångra" in confirm and "Skyddslarm/larmtelefon" in confirm
+    response = confirm_finalise(client, assessment)
     assert response["Location"] == reverse("cases:detail", kwargs={"key": case.key})
     assessment.refresh_from_db()
     assert assessment.is_final
@@ -271,6 +284,7 @@ def test_social_services_record_their_own_assessment_in_the_ui(login, handler, s
         _url("edit", case, assessment.pk), form_post(assessment, level="medium", finalise="1")
     )
     assert response.status_code == 302
+    assert confirm_finalise(client, assessment).status_code == 302
     page = client.get(reverse("cases:detail", kwargs={"key": case.key})).content.decode()
     assert '<span class="badge badge--medium">Medel</span>' in page
     police = login(handler).get(reverse("cases:detail", kwargs={"key": case.key}))
@@ -282,7 +296,7 @@ def test_break_the_glass_colleague_reads_but_cannot_start(login, handler, collea
 
     case = make_case(handler)
     final = final_assessment(handler, case)
-    access.break_the_glass(colleague, case, reason="Akut")
+    access.break_the_glass(colleague, case, reason="Akut – skyddspersonen ringde jourtid")
     client = login(colleague)
     assert client.get(_url("detail", case, final.pk)).status_code == 200
     assert client.get(_url("start", case)).status_code == 404
@@ -319,11 +333,11 @@ def test_wrong_method_is_405(login, handler, name, method):
 
 # --- query counts -----------------------------------------------------------------------------
 
-# Session, user, OTP device, case, memberships, guardian check, access-log insert (with the
-# chain's advisory lock and head read); then the history itself: received scopes,
-# assessments, their judgements, the steps of their scales (the level labels are data);
-# the session save.
-LIST_QUERIES = 17
+# Session, user, OTP device, case, memberships, guardian check, the check that this read is
+# already logged (a visit within cases.readlog.READ_WINDOW writes no row); then the history
+# itself: received scopes, assessments, their judgements, the steps of their scales (the
+# level labels are data); the session save.
+LIST_QUERIES = 15
 
 
 def _count_queries(client, url) -> int:
@@ -373,6 +387,7 @@ def test_threat_analysis_has_no_factors_only_judgements(login, handler):
         _url("edit", case, assessment.pk), form_post(assessment, level="medium", finalise="1")
     )
     assert response.status_code == 302
+    assert confirm_finalise(client, assessment).status_code == 302
     detail = client.get(_url("detail", case, assessment.pk)).content.decode()
     assert "ra-factor-table" not in detail and "badge--medium" in detail
     older = final_assessment(handler, case, instrument("HOTBILD"), level="low")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import user_for_request
+from cases import extensions
 from cases.access import CaseAccess
 from cases.casework import forms, services
 from cases.casework.services import (
@@ -26,6 +27,7 @@ from cases.casework.views.common import (
     _render_form,
 )
 from cases.formpage import form_page, saved
+from cases.models import CaseClosure
 from cases.viewutils import with_case
 
 # --- support information -----------------------------------------------------------------------
@@ -105,7 +107,30 @@ def case_close(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
         return redirect(_case_url(case))
     form = forms.CloseCaseForm(_post(request))
     blockers = services.closing_blockers(case)
-    if request.method == "POST" and form.is_valid():
+    # "back" from the confirmation page: the form again, with what was typed.
+    ready = request.method == "POST" and form.is_valid() and "back" not in request.POST
+    if ready and not blockers and request.POST.get("confirmed") != "1":
+        # Closing cannot be undone by the handler: a page says so before anything is done.
+        return render(
+            request,
+            "cases/casework/close_confirm.html",
+            {
+                "case": case,
+                "form": form,
+                "reason_label": dict(CaseClosure.Reason.choices)[form.cleaned_data["reason"]],
+                "ending": list(services.measures_ending_on_close(case)),
+                "notices": [n for notice in extensions.closing_notices for n in notice(case)],
+                "irreversible": [
+                    _("Ärendet blir skrivskyddat: inget i det kan ändras eller läggas till."),
+                    _("Bara en enhetschef kan återöppna det, och återöppningen journalförs."),
+                    _(
+                        "Avslutade ärenden gallras när gallringsfristen har gått ut, om de inte "
+                        "har ett bevarandebeslut."
+                    ),
+                ],
+            },
+        )
+    if ready:
         try:
             services.close_case(user_for_request(request), case, **form.cleaned_data)
         except CaseClosedError:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import user_for_request
+from cases import listing
 from cases.access import CaseAccess
 from cases.casework import forms, services
 from cases.casework.views.common import (
@@ -196,5 +197,7 @@ def followup_complete(request: HttpRequest, case_access: CaseAccess, pk: int) ->
 @require_GET
 def todo(request: HttpRequest) -> HttpResponse:
     """All of the user's open follow-ups over cases they may open (one query)."""
-    items = services.todo_for(user_for_request(request), horizon_days=None)
+    user = user_for_request(request)
+    items = services.todo_for(user, horizon_days=None)
+    listing.summarise(user, [item.case for item in items])
     return render(request, "cases/casework/todo.html", {"todo": items})

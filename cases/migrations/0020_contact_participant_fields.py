@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0018_statistics_indexes")]
+    dependencies = [("cases", "0019_issue15_break_glass_review_log_channel")]
 
     operations = [
         migrations.AddField(

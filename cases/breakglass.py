@@ -1,0 +1,112 @@
+"""Break the glass with a reason that says something, and the head's review of each opening.
+
+A reason is the only thing that tells the head why a colleague opened a case: it must have
+substance (``reason_problem``: a minimum length, more than one word, not a placeholder such
+as "ok", "test", "asdf", "..." or one repeated character). The head of the case's unit marks
+each opening reviewed with a comment (``review``); the review is kept beside the opening
+and the opening's access-log rows are never touched. ``unreviewed_count`` is what the
+head's start page shows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, User
+from cases.errors import Conflict, Invalid, NotAllowed
+from cases.models import BreakGlassAccess, BreakGlassReview
+
+MIN_REASON_LENGTH = 15
+MIN_REVIEW_LENGTH = 3
+# Words that say nothing on their own (compared without case, spaces and punctuation).
+PLACEHOLDERS = frozenset(
+    {
+        "ok",
+        "okej",
+        "okay",
+        "test",
+        "testar",
+        "testing",
+        "asdf",
+        "qwerty",
+        "abc",
+        "xxx",
+        "hej",
+        "jobb",
+        "arbete",
+        "behov",
+        "behöver",
+        "nödåtkomst",
+        "nödläge",
+        "ärende",
+        "läsa",
+        "kolla",
+        "info",
+        "inget",
+        "vet ej",
+        "na",
+    }
+)
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why ``reason`` is not good enough, in Swedish, or None when it is."""
+    text = " ".join(reason.split())
+    letters = re.sub(r"[\W\d_]+", "", text.lower())
+    words = re.findall(r"\w{2,}", text.lower())
+    if not text:
+        return _("Ange varför du behöver öppna ärendet.")
+    placeholder = (
+        not letters
+        or letters in PLACEHOLDERS
+        or len(set(letters)) <= 2
+        or set(words) <= PLACEHOLDERS
+        or len(set(words)) == 1
+    )
+    if placeholder:
+        return _(
+            "Skriv det verkliga skälet, t.ex. ”Skyddspersonen ringde jourtid och ansvarig "
+            "handläggare nås inte”. Ett platshållarord räcker inte."
+        )
+    if len(text) < MIN_REASON_LENGTH or len(words) < 2:
+        return _(
+            "Skälet är för kort: beskriv med minst %(n)s tecken varför du behöver öppna ärendet nu."
+        ) % {"n": MIN_REASON_LENGTH}
+    return None
+
+
+def openings_for_head(user: User) -> QuerySet[BreakGlassAccess]:
+    """Break-the-glass openings of the cases of the police units the user heads."""
+    units = Membership.objects.filter(
+        user=user,
+        is_active=True,
+        role=Membership.Role.HEAD,
+        organisation__kind="police",
+        organisation__is_active=True,
+    ).values("organisation_id")
+    if user.is_staff or user.is_superuser:
+        return BreakGlassAccess.objects.none()
+    return BreakGlassAccess.objects.filter(case__unit_id__in=units)
+
+
+def unreviewed_count(user: User) -> int:
+    return openings_for_head(user).filter(review__isnull=True).count()
+
+
+def review(head: User, grant: BreakGlassAccess, *, comment: str) -> BreakGlassReview:
+    """Mark one opening reviewed. Only a head of the case's unit; once (a second review of
+    the same opening is a conflict, whoever saved first)."""
+    comment = comment.strip()
+    if not openings_for_head(head).filter(pk=grant.pk).exists():
+        raise NotAllowed(_("Bara enhetschefen granskar nödåtkomster."))
+    if len(comment) < MIN_REVIEW_LENGTH:
+        raise Invalid(_("Skriv en kommentar till granskningen."))
+    try:
+        with transaction.atomic():
+            return BreakGlassReview.objects.create(grant=grant, reviewed_by=head, comment=comment)
+    except IntegrityError as exc:
+        raise Conflict(_("Nödåtkomsten är redan granskad.")) from exc

@@ -1,0 +1,237 @@
+"""The access-log pages (police: head and responsible handlers) and the head's review of
+break-the-glass openings.
+
+Reading the log is itself logged (channel "Åtkomstlogg"): who looked at whose reads, once
+per page visit. The report filters by person, period and channel and sums up per user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.http import user_for_request
+from accounts.models import Membership, Organisation, User
+from cases import access, breakglass
+from cases.access import CaseAccess
+from cases.models import AccessLogEntry, ProtectionCase
+from cases.sharing import policy
+from cases.sharing.forms import AccessReportForm, BreakGlassReviewForm
+
+LOG_PAGE_SIZE = 50
+BREAK_GLASS_RECENT_DAYS = 30
+ACCESS_LOG_WHAT = "åtkomstlogg"
+
+
+def _log_page_read(
+    user: User, what: str, *, case: ProtectionCase | None = None, units: Sequence[int] = ()
+) -> None:
+    """A read of a log page: one row, in the head's (first headed) unit."""
+    organisation = Organisation.objects.filter(pk__in=units).order_by("pk").first()
+    access.record_access(
+        user,
+        case=case,
+        channel=access.Channel.LOG,
+        granted=True,
+        what=what,
+        organisation=organisation,
+    )
+
+
+def _log_manager_access(user: User, key: str) -> CaseAccess:
+    """The case if the user may read its access log (head, responsible handler), else 404.
+
+    Not logged as a read of the case; a refusal is recorded as a denied attempt."""
+    case_access: CaseAccess | None
+    try:
+        case_access = access.get_case_for_user(user, key, what=ACCESS_LOG_WHAT, log=False)
+    except (Http404, access.BreakGlassRequired):
+        case_access = None
+    if case_access is None or not policy.may_read_access_log(case_access):
+        access.record_access(
+            user,
+            case=ProtectionCase.objects.filter(key=key).first(),
+            channel=access.Channel.LOG,
+            granted=False,
+            what=ACCESS_LOG_WHAT,
+        )
+        raise Http404
+    return case_access
+
+
+def _via_labels() -> dict[str, str]:
+    return {
+        "assigned": _("ansvarig handläggare"),
+        "head": _("enhetschef"),
+        "break_glass": _("nödåtkomst"),
+        "disclosure": _("utlämnande"),
+    }
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, LOG_PAGE_SIZE).get_page(request.GET.get("sida"))
+
+
+@login_required
+@require_GET
+def case_access_log(request: HttpRequest, key: str) -> HttpResponse:
+    """ "Vem har sett ärendet": every read and denied attempt on one case."""
+    user = user_for_request(request)
+    case_access = _log_manager_access(user, key)
+    access.record_access(
+        user,
+        case=case_access.case,
+        channel=access.Channel.LOG,
+        granted=True,
+        what=ACCESS_LOG_WHAT,
+        via=case_access.via,
+        organisation=case_access.organisation,
+    )
+    entries = AccessLogEntry.objects.filter(case=case_access.case).select_related(
+        "user", "organisation"
+    )
+    context = {
+        "case": case_access.case,
+        "page": _page(request, entries.order_by("-at", "-pk")),
+        "via_labels": _via_labels(),
+    }
+    return render(request, "cases/sharing/case_access_log.html", context)
+
+
+def _headed_units_or_404(user: User) -> list[int]:
+    units = access.headed_unit_ids(user)
+    if not units:
+        raise Http404
+    return units
+
+
+def report_candidates(units: list[int]) -> QuerySet[User]:
+    """Users of the units, and anyone else who has touched the units' cases."""
+    members = Membership.objects.filter(organisation_id__in=units, is_active=True)
+    readers = AccessLogEntry.objects.filter(case__unit_id__in=units).values("user_id")
+    return User.objects.filter(Q(pk__in=members.values("user_id")) | Q(pk__in=readers)).order_by(
+        "full_name", "pk"
+    )
+
+
+def _unit_entries(units: list[int]) -> QuerySet[AccessLogEntry]:
+    """Reads of the units' cases, and the units' own reads of the log pages."""
+    return AccessLogEntry.objects.filter(
+        Q(case__unit_id__in=units)
+        | Q(case__isnull=True, channel=AccessLogEntry.Channel.LOG, organisation_id__in=units)
+    )
+
+
+@login_required
+@require_GET
+def access_report(request: HttpRequest) -> HttpResponse:
+    """The unit's access log for heads: filter by person, period and channel; a summary per
+    user over the same filter, then the rows."""
+    user = user_for_request(request)
+    units = _headed_units_or_404(user)
+    today = timezone.localdate()
+    data = request.GET.copy()
+    data.setdefault("date_from", (today - timedelta(days=30)).isoformat())
+    data.setdefault("date_to", today.isoformat())
+    form = AccessReportForm(data, candidates=report_candidates(units))
+    page = summary = None
+    if form.is_valid():
+        filters = form.cleaned_data
+        entries = _unit_entries(units).filter(
+            at__date__gte=filters["date_from"], at__date__lte=filters["date_to"]
+        )
+        if filters.get("user"):
+            entries = entries.filter(user=filters["user"])
+        if filters.get("channel"):
+            entries = entries.filter(channel=filters["channel"])
+        summary = list(
+            entries.order_by()
+            .values("user_id", "user__full_name")
+            .annotate(
+                reads=Count("pk", filter=Q(granted=True)),
+                cases=Count("case_id", distinct=True, filter=Q(granted=True)),
+                break_glass=Count("pk", filter=Q(via="break_glass")),
+                denied=Count("pk", filter=Q(granted=False)),
+            )
+            .order_by("user__full_name", "user_id")
+        )
+        page = _page(
+            request,
+            entries.select_related("organisation", "case", "user").order_by("-at", "-pk"),
+        )
+    _log_page_read(user, "åtkomstrapport", units=units)
+    query = data.copy()
+    query.pop("sida", None)
+    context = {
+        "form": form,
+        "page": page,
+        "summary": summary,
+        "query": query.urlencode(),
+        "via_labels": _via_labels(),
+    }
+    return render(request, "cases/sharing/access_report.html", context)
+
+
+@login_required
+@require_GET
+def break_glass_list(request: HttpRequest) -> HttpResponse:
+    """Unreviewed, active and recent break-the-glass openings of the unit's cases, for the
+    head, each with its review or a link to review it."""
+    user = user_for_request(request)
+    units = _headed_units_or_404(user)
+    now = timezone.now()
+    grants = (
+        breakglass.openings_for_head(user)
+        .filter(
+            Q(review__isnull=True)
+            | Q(expires_at__gt=now)
+            | Q(granted_at__gte=now - timedelta(days=BREAK_GLASS_RECENT_DAYS))
+        )
+        .select_related("user", "case", "review__reviewed_by")
+        .order_by("-granted_at", "-pk")
+    )
+    _log_page_read(user, "nödåtkomster", units=units)
+    context = {
+        "page": _page(request, grants),
+        "now": now,
+        "days": BREAK_GLASS_RECENT_DAYS,
+        "unreviewed": breakglass.unreviewed_count(user),
+    }
+    return render(request, "cases/sharing/break_glass_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The head marks one opening reviewed, with a comment (kept; never edited)."""
+    user = user_for_request(request)
+    units = _headed_units_or_404(user)
+    grant = get_object_or_404(
+        breakglass.openings_for_head(user).select_related("user", "case"), pk=pk
+    )
+    if hasattr(grant, "review"):
+        messages.info(request, _("Nödåtkomsten är redan granskad."))
+        return redirect("cases:break_glass_list")
+    form = BreakGlassReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        breakglass.review(user, grant, comment=form.cleaned_data["comment"])
+        messages.success(
+            request,
+            _("Nödåtkomsten i %(ref)s är markerad som granskad.") % {"ref": grant.case.reference},
+        )
+        return redirect("cases:break_glass_list")
+    if request.method == "GET":
+        _log_page_read(user, "granska nödåtkomst", case=grant.case, units=units)
+    context = {"grant": grant, "form": form}
+    return render(request, "cases/sharing/break_glass_review.html", context)
