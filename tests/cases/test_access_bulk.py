@@ -44,15 +44,21 @@ def world(handler, colleague, head, other_police, social, social_head, social_ot
     ended = make_case(handler)
     other_unit = make_case(other_police)
     handed_over = make_case(handler)
-    access.break_the_glass(colleague, glass, reason="Akut")
-    grant = access.break_the_glass(colleague, expired_glass, reason="Akut")
+    access.break_the_glass(
+        colleague, glass, reason="Skyddspersonen ringde jourtid och ansvarig handläggare nås inte"
+    )
+    grant = access.break_the_glass(
+        colleague,
+        expired_glass,
+        reason="Skyddspersonen ringde jourtid och ansvarig handläggare nås inte",
+    )
     grant.expires_at = timezone.now() - timedelta(seconds=1)
     grant.save()
     # A grant on a case made restricted afterwards opens nothing.
     BreakGlassAccess.objects.create(
         case=restricted,
         user=colleague,
-        reason="Akut",
+        reason="Skyddspersonen ringde jourtid och ansvarig handläggare nås inte",
         expires_at=timezone.now() + timedelta(hours=1),
     )
     make_disclosure(disclosed, koping, handlers=[social])

@@ -60,7 +60,8 @@ def test_closing_ends_the_disclosure_and_social_services_get_404(
     social_client = login(social)
     assert social_client.get(_url("cases:detail", shared)).status_code == 200
     response = login(handler).post(
-        _url("cases:case_close", shared), {"reason": "threat_gone", "final_note": "Klart"}
+        _url("cases:case_close", shared),
+        {"reason": "threat_gone", "final_note": "Klart", "confirmed": "1"},
     )
     assert response.status_code == 302
     disclosure = Disclosure.objects.get(case=shared)

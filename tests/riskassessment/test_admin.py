@@ -243,6 +243,7 @@ def test_an_instrument_with_a_scale_of_its_own_added_in_the_admin(login, admin, 
     # Finalising gives an unrated factor this scale's own "uppgift saknas" step.
     data = form_post(assessment, rating="", level="high", finalise="1")
     assert police.post(edit, data).status_code == 302
+    assert confirm_finalise(police, assessment).status_code == 302
     assessment.refresh_from_db()
     assert assessment.is_final
     assert set(assessment.ratings.values_list("rating", flat=True)) == {"?"}
