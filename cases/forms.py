@@ -17,6 +17,7 @@ from cases import personnummer as pnr
 from cases.formfields import REQUIRED as REQUIRED_MESSAGE
 from cases.formfields import (
     SHORT_TEXT_LIMIT,
+    TOO_LONG,
     IdMultipleChoiceField,
     TextDateInput,
     date_field,
@@ -44,6 +45,7 @@ def _contact_field(name: str, widget: forms.Widget | None = None) -> forms.CharF
         max_length=model_field.max_length,
         required=False,
         widget=widget or forms.TextInput(),
+        error_messages={"max_length": TOO_LONG},
     )
 
 

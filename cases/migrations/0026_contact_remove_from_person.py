@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0021_contact_copy_to_participants")]
+    dependencies = [("cases", "0025_contact_copy_to_participants")]
 
     operations = [
         migrations.RemoveField(model_name="person", name="phone"),

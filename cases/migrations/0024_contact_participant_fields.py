@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0019_issue15_break_glass_review_log_channel")]
+    dependencies = [("cases", "0023_confirmation_per_organisation")]
 
     operations = [
         migrations.AddField(

@@ -31,6 +31,6 @@ def copy_back(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0020_contact_participant_fields")]
+    dependencies = [("cases", "0024_contact_participant_fields")]
 
     operations = [migrations.RunPython(copy_to_participants, copy_back)]
