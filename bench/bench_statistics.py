@@ -119,14 +119,16 @@ INSERT INTO cases_breakglassaccess (reason, granted_at, expires_at, user_id, cas
 SELECT 'Bench', (c.opened_on + 5)::timestamptz, (c.opened_on + 6)::timestamptz, %(assessor)s, c.id
 FROM cases_protectioncase c WHERE c.id %% 25 = 0;
 
-INSERT INTO cases_person (key, first_name, last_name, personnummer, personnummer_hmac, phone,
-        street_address, postal_code, city, protection, version, created_at, updated_at)
-SELECT gen_random_uuid(), 'Bench', 'Person ' || c.id || '-' || r, '', '', '', '', '', '',
+INSERT INTO cases_person (key, first_name, last_name, personnummer, personnummer_hmac,
+        protection, version, created_at, updated_at)
+SELECT gen_random_uuid(), 'Bench', 'Person ' || c.id || '-' || r, '', '',
        'none', 1, now(), now()
 FROM cases_protectioncase c, generate_series(1, 2) AS r WHERE c.id %% 10 = 0;
 
-INSERT INTO cases_participant (role, note, created_at, person_id, case_id)
-SELECT CASE WHEN p.last_name LIKE '%%-1' THEN 'protected' ELSE 'threat_actor' END, '', now(),
+INSERT INTO cases_participant (role, note, phone, street_address, postal_code, city,
+        contact_version, created_at, person_id, case_id)
+SELECT CASE WHEN p.last_name LIKE '%%-1' THEN 'protected' ELSE 'threat_actor' END, '',
+       '', '', '', '', 1, now(),
        p.id, split_part(split_part(p.last_name, ' ', 2), '-', 1)::bigint
 FROM cases_person p WHERE p.first_name = 'Bench';
 

@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
@@ -15,6 +17,7 @@ from cases import personnummer as pnr
 from cases.formfields import REQUIRED as REQUIRED_MESSAGE
 from cases.formfields import (
     SHORT_TEXT_LIMIT,
+    TOO_LONG,
     IdMultipleChoiceField,
     TextDateInput,
     date_field,
@@ -30,6 +33,19 @@ CHOICE = {"invalid_choice": _("Välj ett av alternativen.")}
 def _date_field(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
     return date_field(
         label, required=required, help_text=help_text or _("ÅÅÅÅ-MM-DD"), widget=TextDateInput()
+    )
+
+
+def _contact_field(name: str, widget: forms.Widget | None = None) -> forms.CharField:
+    """A contact field as the participant row defines it (label, length)."""
+    model_field = Participant._meta.get_field(name)
+    assert isinstance(model_field, models.CharField)
+    return forms.CharField(
+        label=capfirst(model_field.verbose_name),
+        max_length=model_field.max_length,
+        required=False,
+        widget=widget or forms.TextInput(),
+        error_messages={"max_length": TOO_LONG},
     )
 
 
@@ -50,6 +66,13 @@ class PersonForm(forms.ModelForm):
     date_of_birth = _date_field(
         _("Födelsedatum"), help_text=_("Bara om personnummer saknas. ÅÅÅÅ-MM-DD.")
     )
+    # The contact details are the case's (cases.models.Participant), not the person's: the
+    # form carries them beside the person's fields and the service puts them on the row of
+    # this case only.
+    phone = _contact_field("phone", forms.TextInput(attrs={"type": "tel"}))
+    street_address = _contact_field("street_address")
+    postal_code = _contact_field("postal_code")
+    city = _contact_field("city")
 
     class Meta:
         model = Person
@@ -64,7 +87,6 @@ class PersonForm(forms.ModelForm):
             "city",
             "protection",
         ]
-        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})}
         error_messages = {
             "first_name": REQUIRED,
             "last_name": REQUIRED,
@@ -73,7 +95,7 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name", "street_address", "postal_code", "city"):
+        for name in ("first_name", "last_name", "phone", "street_address", "postal_code", "city"):
             self.fields[name].widget.attrs.setdefault("autocomplete", "off")
 
     def clean_personnummer(self) -> str:
@@ -117,7 +139,11 @@ class PersonForm(forms.ModelForm):
 
 
 class PersonEditForm(PersonForm):
+    """A person in one case: the identity (the person's, ``version``) and this case's contact
+    details (``contact_version``), each with its own version check."""
+
     version = version_field(required=True)
+    contact_version = version_field(required=True)
 
 
 class IntakeForm(forms.Form):

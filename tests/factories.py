@@ -65,10 +65,25 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     first_name = factory.Sequence(lambda n: f"Förnamn{n}")
     last_name = factory.Sequence(lambda n: f"Efternamn{n}")
-    phone = "070-000 00 00"
-    street_address = factory.Sequence(lambda n: f"Testgatan {n}")
-    postal_code = "731 30"
-    city = "Köping"
+
+
+_contact_numbers = iter(range(1, 10**9))
+
+
+def contact(**values: str) -> dict[str, str]:
+    """Contact details for a participant row (they are the case's, not the person's)."""
+    return {
+        "phone": "070-000 00 00",
+        "street_address": f"Testgatan {next(_contact_numbers)}",
+        "postal_code": "731 30",
+        "city": "Köping",
+        **values,
+    }
+
+
+def set_contact(case: ProtectionCase, person: Person, **values: str) -> None:
+    """Change the person's contact details in ``case`` (every role of theirs there)."""
+    Participant.objects.filter(case=case, person=person).update(**values)
 
 
 def make_case(
@@ -79,9 +94,11 @@ def make_case(
     category: str = ProtectionCase.Category.CLOSE_RELATIONSHIP,
     threat_picture: str = "Hotbild (test)",
     protected: Person | None = None,
+    protected_contact: dict[str, str] | None = None,
 ) -> ProtectionCase:
     """A case opened through the service, with ``handler`` responsible and a protected
-    person and a threat actor."""
+    person and a threat actor (each with this case's contact details: ``contact()``,
+    ``protected_contact`` overriding the protected person's)."""
     from cases import services
 
     unit = unit or handler.memberships.get().organisation
@@ -93,10 +110,13 @@ def make_case(
         restricted=restricted,
     )
     Participant.objects.create(
-        case=case, person=protected or PersonFactory(), role=Participant.Role.PROTECTED
+        case=case,
+        person=protected or PersonFactory(),
+        role=Participant.Role.PROTECTED,
+        **contact(**(protected_contact or {})),
     )
     Participant.objects.create(
-        case=case, person=PersonFactory(), role=Participant.Role.THREAT_ACTOR
+        case=case, person=PersonFactory(), role=Participant.Role.THREAT_ACTOR, **contact()
     )
     return case
 

@@ -57,14 +57,16 @@ def test_the_printed_routes_are_found_and_all_in_the_matrix() -> None:
 
 def _plant(world: World) -> None:
     case = world.case
-    protected = case.participants.get(role=Participant.Role.PROTECTED).person
+    row = case.participants.get(role=Participant.Role.PROTECTED)
+    protected = row.person
     protected.protection = Person.Protection.SKYDDAD_FOLKBOKFORING
-    protected.street_address = PROTECTED_ADDRESS
     protected.save()
-    relative = PersonFactory(
-        protection=Person.Protection.SEKRETESSMARKERING, street_address=MARKED_ADDRESS
+    row.street_address = PROTECTED_ADDRESS
+    row.save()
+    relative = PersonFactory(protection=Person.Protection.SEKRETESSMARKERING)
+    Participant.objects.create(
+        case=case, person=relative, role=Participant.Role.RELATIVE, street_address=MARKED_ADDRESS
     )
-    Participant.objects.create(case=case, person=relative, role=Participant.Role.RELATIVE)
     SecretDwelling.objects.create(
         case=case,
         person=protected,

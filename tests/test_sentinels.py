@@ -34,7 +34,6 @@ from cases.models import (
     Disclosure,
     JournalEntry,
     Participant,
-    Person,
     SecretDwelling,
 )
 from cases.models.disclosure import SCOPE_FIELDS
@@ -61,21 +60,24 @@ def _pnr_forms(pnr: str) -> list[str]:
     return [pnr, digits, digits[2:], f"{digits[2:8]}-{digits[8:]}"]
 
 
-def _plant_person(person: Person, tag: str, pnr: str = "") -> dict[str, str | None]:
+def _plant_person(row: Participant, tag: str, pnr: str = "") -> dict[str, str | None]:
+    """Sentinels in the person (identity) and in this case's row (contact details)."""
+    person = row.person
     person.first_name = f"SNTLFIRST{tag}"
     person.last_name = f"SNTLLAST{tag}"
-    person.phone = f"SNTLPHONE{tag}"
-    person.street_address = f"SNTLSTREET{tag}"
-    person.postal_code = f"SP{tag}"[:10]
-    person.city = f"SNTLCITY{tag}"
     person.personnummer = pnr
     person.save()
+    row.phone = f"SNTLPHONE{tag}"
+    row.street_address = f"SNTLSTREET{tag}"
+    row.postal_code = f"SP{tag}"[:10]
+    row.city = f"SNTLCITY{tag}"
+    row.save()
     planted = {
         person.first_name: "scope_persons",
         person.last_name: "scope_persons",
-        person.phone: "scope_persons",
-        person.street_address: "scope_persons",
-        person.city: "scope_persons",
+        row.phone: "scope_persons",
+        row.street_address: "scope_persons",
+        row.city: "scope_persons",
     }
     if pnr:
         planted.update(dict.fromkeys(_pnr_forms(pnr), "scope_persons"))
@@ -98,8 +100,8 @@ def plant(world: World) -> dict[str, str | None]:
     protected.note = "SNTLPARTICIPANTNOTE"
     protected.save()
     planted["SNTLPARTICIPANTNOTE"] = "scope_persons"
-    planted |= _plant_person(protected.person, "PROT", PNR_PROTECTED)
-    planted |= _plant_person(threat.person, "THREAT", PNR_THREAT)
+    planted |= _plant_person(protected, "PROT", PNR_PROTECTED)
+    planted |= _plant_person(threat, "THREAT", PNR_THREAT)
 
     # Police-internal notes: never for social services.
     JournalEntry.objects.create(
@@ -165,8 +167,8 @@ def plant(world: World) -> dict[str, str | None]:
         other.threat_picture = f"SNTLTHREAT{tag}"
         other.save()
         planted[f"SNTLTHREAT{tag}"] = NEVER
-        person = other.participants.get(role=Participant.Role.PROTECTED).person
-        planted |= dict.fromkeys(_plant_person(person, tag), NEVER)
+        row = other.participants.get(role=Participant.Role.PROTECTED)
+        planted |= dict.fromkeys(_plant_person(row, tag), NEVER)
     return planted
 
 

@@ -160,6 +160,7 @@ CALLS: dict[str, Call] = {
         w.case,
         w.protected.person,
         version=w.protected.person.version,
+        contact_version=w.protected.contact_version,
         data={"first_name": "Ny", "last_name": "Person"},
     ),
     "add_participant": lambda actor, w: case_services.add_participant(

@@ -148,6 +148,16 @@ class Participant(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    # Contact details belong to the person's role in this case, not to the person: one
+    # person (one personnummer) can be in cases of units that may not open each other's
+    # cases, and what one unit registered must never show in another's case. The rows of
+    # one person in one case (several roles) are kept alike (cases.services.persons).
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    street_address = models.CharField(_("gatuadress"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=10, blank=True)
+    city = models.CharField(_("ort"), max_length=100, blank=True)
+    # Optimistic locking of the contact details (the person's identity has its own version).
+    contact_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

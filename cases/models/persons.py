@@ -19,11 +19,10 @@ PERSON_PROTECTED_FIELDS = [
     "personnummer",
     "personnummer_hmac",
     "date_of_birth",
-    "phone",
-    "street_address",
-    "postal_code",
-    "city",
 ]
+# The contact details (phone, address) are not the person's: they are the case's, on
+# cases.models.Participant (a person can be in cases that may not open each other).
+CONTACT_FIELDS = ("phone", "street_address", "postal_code", "city")
 
 
 def personnummer_hmac(normalised: str) -> str:
@@ -51,10 +50,6 @@ class Person(models.Model):
     )
     personnummer_hmac = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     date_of_birth = models.DateField(_("födelsedatum"), null=True, blank=True)
-    phone = models.CharField(_("telefon"), max_length=40, blank=True)
-    street_address = models.CharField(_("gatuadress"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postnummer"), max_length=10, blank=True)
-    city = models.CharField(_("ort"), max_length=100, blank=True)
     protection = models.CharField(
         _("skyddade personuppgifter"),
         max_length=30,

@@ -48,11 +48,12 @@ def _iso(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _address(person: Person) -> str:
+def _address(person: Person, contact: Participant) -> str:
+    """This case's address of the person (``contact``: the person's row in this case)."""
     if person.address_is_suppressed:
         return ""  # never gathered, so it can never be printed or frozen
-    postal = " ".join(part for part in (person.postal_code, person.city) if part)
-    return ", ".join(part for part in (person.street_address, postal) if part)
+    postal = " ".join(part for part in (contact.postal_code, contact.city) if part)
+    return ", ".join(part for part in (contact.street_address, postal) if part)
 
 
 def _current_dwelling(dwelling: SecretDwelling, today: date) -> bool:
@@ -83,9 +84,9 @@ def _persons(case: ProtectionCase, today: date) -> list[dict[str, Any]]:
                 "name": person.full_name,
                 "personnummer": person.personnummer,
                 "date_of_birth": _iso(person.date_of_birth),
-                "phone": person.phone,
+                "phone": participant.phone,
                 "protection": person.protection,
-                "address": _address(person),
+                "address": _address(person, participant),
                 "address_suppressed": person.address_is_suppressed,
                 "dwellings": [
                     {

@@ -24,7 +24,7 @@ from django.db.models import Count
 from accounts.models import User
 from cases import access
 from cases.models import Participant, Person, ProtectionCase
-from cases.models.persons import personnummer_hmac
+from cases.models.persons import CONTACT_FIELDS, personnummer_hmac
 from cases.services.common import _stamp
 
 # Weakest first: a registration may raise a person's level, never lower it.
@@ -171,6 +171,12 @@ def _fold(keep: Person, drop: Person) -> None:
             participant.person = keep
             participant.save(update_fields=["person"])
         else:
+            # The same role in the same case twice: one row, blanks filled from the other
+            # (both rows are this case's own details).
+            for name in CONTACT_FIELDS:
+                if not getattr(twin, name) and getattr(participant, name):
+                    setattr(twin, name, getattr(participant, name))
+            twin.save()
             _repoint(Participant, twin, participant)
             participant.delete()
     _repoint(Person, keep, drop)
@@ -179,7 +185,8 @@ def _fold(keep: Person, drop: Person) -> None:
 
 def merge_duplicates(actor: User | None = None) -> MergeReport:
     """Fold every set of persons sharing a personnummer hash into the oldest record, with
-    the highest protection level of the set, blanks filled from the others. Idempotent."""
+    the highest protection level of the set, a missing date of birth filled from the others
+    (the contact details stay on each case's participant rows). Idempotent."""
     report = MergeReport()
     digests = (
         Person.objects.exclude(personnummer_hmac="")
@@ -194,12 +201,11 @@ def merge_duplicates(actor: User | None = None) -> MergeReport:
                 Person.objects.select_for_update().filter(personnummer_hmac=digest).order_by("pk")
             )
             keep, others = persons[0], persons[1:]
-            for name in ("phone", "street_address", "postal_code", "city", "date_of_birth"):
-                if not getattr(keep, name):
-                    for other in others:
-                        if getattr(other, name):
-                            setattr(keep, name, getattr(other, name))
-                            break
+            # Contact details are the cases' own (on the participant rows), not merged here.
+            if not keep.date_of_birth:
+                keep.date_of_birth = next(
+                    (other.date_of_birth for other in others if other.date_of_birth), None
+                )
             keep.protection = strongest_protection([p.protection for p in persons])
             keep.version += 1
             _stamp(keep, actor, "Dubbletter sammanslagna (samma personnummer)")

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
@@ -17,7 +17,7 @@ from cases.models import (
     ProtectionCase,
     SecretDwelling,
 )
-from cases.models.persons import personnummer_hmac
+from cases.models.persons import CONTACT_FIELDS, personnummer_hmac
 from cases.services.common import (
     CASE_OTHER_LABELS,
     CASE_PROTECTED_LABELS,
@@ -35,15 +35,13 @@ from cases.services.removal import removal_of
 
 # --- persons --------------------------------------------------------------------------------
 
+# The person's own fields: identity and protection level, the same in every case. The
+# contact details (CONTACT_FIELDS) are the case's, on the participant row.
 PERSON_FIELDS = (
     "first_name",
     "last_name",
     "personnummer",
     "date_of_birth",
-    "phone",
-    "street_address",
-    "postal_code",
-    "city",
     "protection",
 )
 
@@ -55,6 +53,11 @@ def _person_values(data: dict[str, Any]) -> dict[str, Any]:
         if values[name] is None and name != "date_of_birth":
             values[name] = "" if name != "protection" else Person.Protection.NONE
     return values
+
+
+def contact_values(data: dict[str, Any]) -> dict[str, str]:
+    """The contact details typed for this case (never taken from another case's row)."""
+    return {name: (data.get(name) or "").strip() for name in CONTACT_FIELDS}
 
 
 def _person_for(
@@ -147,7 +150,9 @@ def open_case(
                     _("Samma personnummer kan inte vara både skyddsperson och hotutövare."),
                     field="personnummer",
                 )
-            Participant.objects.create(case=case, person=person, role=role)
+            # What the handler typed, for this case only: a matched person's details in
+            # another case are neither shown nor copied.
+            Participant.objects.create(case=case, person=person, role=role, **contact_values(data))
         if others:
             names = ", ".join(u.full_name for u in others)
             journal.record(case, user, "handlers_named", organisation=unit, names=names)
@@ -196,45 +201,72 @@ def _check_participant(case: ProtectionCase, person: Person) -> None:
 
 
 def update_person(
-    actor: User, case: ProtectionCase, person: Person, *, version: int, data: dict[str, Any]
+    actor: User,
+    case: ProtectionCase,
+    person: Person,
+    *,
+    version: int,
+    contact_version: int,
+    data: dict[str, Any],
 ) -> Person:
-    """Edit a person through one of their cases (optimistic locking, history without values)."""
+    """Edit a person through one of their cases (optimistic locking, history without values).
+
+    The identity (name, number, date of birth, level) is the person's, in every case, checked
+    against ``version``; the contact details are this case's (every role of the person here),
+    checked against ``contact_version``, and never touch another case's rows."""
     _edit_access(actor, case)
     _check_participant(case, person)
     values = _person_values(data)
+    contact = contact_values(data)
     with transaction.atomic():
         guard.ensure_open(case, lock=True)
         current = Person.objects.select_for_update().get(pk=person.pk)
-        if current.version != version:
+        rows = list(
+            Participant.objects.select_for_update().filter(case=case, person=current).order_by("pk")
+        )
+        if current.version != version or rows[0].contact_version != contact_version:
             raise ConflictError(current=current)
         changed = [name for name, value in values.items() if getattr(current, name) != value]
-        if not changed:
+        contact_changed = [
+            name for name, value in contact.items() if getattr(rows[0], name) != value
+        ]
+        if not changed and not contact_changed:
             return current
-        for name, value in values.items():
-            setattr(current, name, value)
-        current.personnummer_hmac = (
-            personnummer_hmac(current.personnummer) if current.personnummer else ""
-        )
-        if (
-            current.personnummer_hmac
-            and Person.objects.filter(personnummer_hmac=current.personnummer_hmac)
-            .exclude(pk=current.pk)
-            .exists()
-        ):
-            # Said without naming who holds the number (need to know).
-            raise errors.Invalid(
-                _("Personnumret är redan registrerat på en annan person."), field="personnummer"
+        if changed:
+            for name, value in values.items():
+                setattr(current, name, value)
+            current.personnummer_hmac = (
+                personnummer_hmac(current.personnummer) if current.personnummer else ""
             )
-        current.version += 1
-        reason = change_reason(changed, PERSON_PROTECTED_LABELS, PERSON_OTHER_LABELS)
-        _stamp(current, actor, reason)
-        current.save()
+            if (
+                current.personnummer_hmac
+                and Person.objects.filter(personnummer_hmac=current.personnummer_hmac)
+                .exclude(pk=current.pk)
+                .exists()
+            ):
+                # Said without naming who holds the number (need to know).
+                raise errors.Invalid(
+                    _("Personnumret är redan registrerat på en annan person."),
+                    field="personnummer",
+                )
+            current.version += 1
+            # The person's history (seen from every case of the person) names only the
+            # person's own fields: a contact change in this case is no news to another.
+            reason = change_reason(changed, PERSON_PROTECTED_LABELS, PERSON_OTHER_LABELS)
+            _stamp(current, actor, reason)
+            current.save()
+        if contact_changed:
+            Participant.objects.filter(pk__in=[row.pk for row in rows]).update(
+                **contact, contact_version=F("contact_version") + 1
+            )
         journal.record(
             case,
             actor,
             "person_saved",
             organisation=case.unit,
-            changes=changed_labels(changed, PERSON_PROTECTED_LABELS, PERSON_OTHER_LABELS),
+            changes=changed_labels(
+                changed + contact_changed, PERSON_PROTECTED_LABELS, PERSON_OTHER_LABELS
+            ),
         )
     return current
 
@@ -257,9 +289,11 @@ def add_participant(
     _edit_access(actor, case)
     with transaction.atomic():
         guard.ensure_open(case, lock=True)
+        contact: dict[str, str] = {}
         if person is not None:
             _check_participant(case, person)
         elif person_data is not None:
+            contact = contact_values(person_data)
             proposed = proposed_protection(case, role)
             chosen = person_data.get("protection") or Person.Protection.NONE
             person = _person_for(actor, case, person_data, role, matches)
@@ -277,7 +311,17 @@ def add_participant(
             raise errors.Invalid(_("Välj en person eller fyll i uppgifter om en ny person."))
         if Participant.objects.filter(case=case, person=person, role=role).exists():
             raise errors.Invalid(_("Personen har redan den rollen i ärendet."), field="role")
-        participant = Participant.objects.create(case=case, person=person, role=role, note=note)
+        # One person's roles in one case share the contact details: a new role starts from
+        # this case's row (never another case's); typed details become this case's details.
+        here = Participant.objects.filter(case=case, person=person)
+        if not any(contact.values()):
+            first = here.order_by("pk").first()
+            contact = {name: getattr(first, name) for name in CONTACT_FIELDS} if first else {}
+        elif here.exists():
+            here.update(**contact, contact_version=F("contact_version") + 1)
+        participant = Participant.objects.create(
+            case=case, person=person, role=role, note=note, **contact
+        )
         journal.record(case, actor, "participant_added", organisation=case.unit, role=role)
     return participant
 

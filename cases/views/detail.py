@@ -56,6 +56,8 @@ def _people(case_access: CaseAccess) -> list[dict[str, Any]]:
             person = participant.person
             entry = people[participant.person_id] = {
                 "person": person,
+                # This case's contact details (the person's rows here are kept alike).
+                "contact": participant,
                 "participants": [],
                 "dwellings": [
                     d for d in person.secret_dwellings.all() if case_access.sees_dwelling(d)

@@ -28,6 +28,7 @@ from cases.models import (
     ProtectionCase,
     SecretDwelling,
 )
+from cases.models.persons import CONTACT_FIELDS
 from cases.views.common import _role_ordering, tell_person_matches
 from cases.viewutils import with_case
 
@@ -136,28 +137,49 @@ def participant_remove(
 
 def _case_person(case: ProtectionCase, person_key: str) -> tuple[Person, list[Participant]]:
     participants = list(
-        Participant.objects.filter(case=case, person__key=person_key).select_related("person")
+        Participant.objects.filter(case=case, person__key=person_key)
+        .select_related("person")
+        .order_by("pk")
     )
     if not participants:
         raise Http404
     return participants[0].person, participants
 
 
+def _contact_initial(row: Participant) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in CONTACT_FIELDS}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @with_case(need="edit", what="ändra person")
 def person_edit(request: HttpRequest, case_access: CaseAccess, person_key: str) -> HttpResponse:
+    """The person's identity (shared by every case of theirs) and THIS case's contact
+    details (the participant rows here; another case's details are never loaded)."""
     case = case_access.case
     person, participants = _case_person(case, person_key)
-    instance = {"row": person}  # after a conflict the form is built on the saved row
+    # After a conflict the form is built on the saved rows.
+    instance: dict[str, Any] = {"row": person, "contact": participants[0], "reloaded": False}
 
     def make_form(data: Any) -> PersonEditForm:
         if data is None:
-            return PersonEditForm(instance=person, initial={"version": person.version})
+            initial = {
+                "version": person.version,
+                "contact_version": participants[0].contact_version,
+                **_contact_initial(participants[0]),
+            }
+            return PersonEditForm(instance=person, initial=initial)
+        if instance["reloaded"]:
+            data = data.copy()
+            data["contact_version"] = str(instance["contact"].contact_version)
         return PersonEditForm(data, instance=instance["row"])
 
     def reload(exc: errors.Conflict) -> Person:
         instance["row"] = exc.current
+        instance["contact"] = (
+            Participant.objects.filter(case=case, person=exc.current).order_by("pk").first()
+        )
+        instance["reloaded"] = True
         return exc.current  # type: ignore[no-any-return]
 
     def show(form: PersonEditForm, current: Person | None) -> HttpResponse:
@@ -167,6 +189,7 @@ def person_edit(request: HttpRequest, case_access: CaseAccess, person_key: str) 
             "participants": participants,
             "form": form,
             "saved": current,
+            "saved_contact": instance["contact"] if current else None,
         }
         return render(request, "cases/person_edit.html", context)
 
@@ -178,6 +201,7 @@ def person_edit(request: HttpRequest, case_access: CaseAccess, person_key: str) 
             case,
             person,
             version=form.cleaned_data["version"],
+            contact_version=form.cleaned_data["contact_version"],
             data=form.cleaned_data,
         ),
         show=show,

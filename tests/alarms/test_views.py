@@ -114,7 +114,7 @@ def test_receipt_pdf_is_logged_marked_and_holds_no_address(login, handler, case)
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert row.serial in text and "Larmtelefon med GPS" in text
     assert "SEKRETESS enligt 35 kap. 1 § OSL" in text and "Sida 1 av" in text
-    assert "Hemliga vägen 7" not in text and person.street_address not in text
+    assert "Hemliga vägen 7" not in text and protected(case).street_address not in text
     assert reader.metadata["/Title"] == f"Kvittens larmutrustning {case.reference}"
     assert AccessLogEntry.objects.filter(case=case, channel="print").count() == before + 1
     assert AccessLogEntry.objects.filter(case=case, what="larmkvittens pdf", granted=True).exists()

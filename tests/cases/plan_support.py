@@ -81,18 +81,22 @@ def rich_case(handler: User) -> RichCase:
         first_name="Zelmira",
         last_name=NAME,
         personnummer=PNR,
-        phone=PHONE,
-        street_address=ADDRESS,
         protection=Person.Protection.SEKRETESSMARKERING,
     )
-    case = make_case(handler, threat_picture=THREAT_PICTURE, protected=protected)
+    case = make_case(
+        handler,
+        threat_picture=THREAT_PICTURE,
+        protected=protected,
+        protected_contact={"phone": PHONE, "street_address": ADDRESS},
+    )
     child = PersonFactory(
         first_name=CHILD_NAME,
         last_name=NAME,
-        street_address=SUPPRESSED_ADDRESS,
         protection=Person.Protection.SKYDDAD_FOLKBOKFORING,
     )
-    Participant.objects.create(case=case, person=child, role=Participant.Role.CHILD)
+    Participant.objects.create(
+        case=case, person=child, role=Participant.Role.CHILD, street_address=SUPPRESSED_ADDRESS
+    )
     SecretDwelling.objects.create(
         case=case, person=protected, description="Tillfälligt hemligt boende", address=DWELLING
     )

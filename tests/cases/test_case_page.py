@@ -21,10 +21,14 @@ def case(handler):
     protected = PersonFactory(
         first_name="Sigrid",
         last_name="Skyddad",
-        street_address="Verkligagatan 12",
         protection=Person.Protection.SKYDDAD_FOLKBOKFORING,
     )
-    case = make_case(handler, protected=protected, threat_picture="Hotbild-sentinel-1")
+    case = make_case(
+        handler,
+        protected=protected,
+        protected_contact={"street_address": "Verkligagatan 12"},
+        threat_picture="Hotbild-sentinel-1",
+    )
     services.add_journal_entry(
         handler,
         case,
@@ -117,7 +121,7 @@ def test_social_services_see_the_limited_view(login, social, koping, case) -> No
 def test_social_services_see_the_address_of_an_unprotected_person(
     login, social, koping, handler
 ) -> None:
-    case = make_case(handler, protected=PersonFactory(street_address="Öppnagatan 3"))
+    case = make_case(handler, protected_contact={"street_address": "Öppnagatan 3"})
     make_disclosure(case, koping, handlers=[social])
     assert "Öppnagatan 3" in login(social).get(url(case)).text
 

@@ -37,11 +37,8 @@ def test_the_municipalitys_organisations_are_offered_first(handler, case) -> Non
 
 
 def test_without_a_disclosure_the_protected_persons_city_decides(handler) -> None:
-    case = make_case(handler)  # PersonFactory lives in Köping
-    Participant.objects.filter(case=case, role="protected").update()
-    person = participants(case)["protected"].person
-    person.city = "Sala"
-    person.save()
+    case = make_case(handler)  # factories.contact() lives in Köping
+    Participant.objects.filter(case=case, role="protected").update(city="Sala")
     label, first, _secondary = services.offered_organisations(case, referral=False)[0]
     assert "Sala" in label and all(org.municipality_name == "Sala" for org in first)
 

@@ -76,7 +76,8 @@ def test_closing_ends_the_disclosure_and_social_services_get_404(
 def test_the_recipients_head_is_told_once_without_personal_data(
     handler, social_head, shared, settings
 ) -> None:
-    person = shared.participants.get(role=Participant.Role.PROTECTED).person
+    row = shared.participants.get(role=Participant.Role.PROTECTED)
+    person = row.person
     services.close_case(handler, shared, reason="threat_gone", final_note="Hemlig anteckning")
     sweep.sweep(timezone.now())
     sweep.sweep(timezone.now())
@@ -88,7 +89,7 @@ def test_the_recipients_head_is_told_once_without_personal_data(
     assert sent
     text = "".join(m.message().as_bytes().decode("utf-8", "replace") for m in sent)
     assert shared.reference in text and "Ett delat ärende har avslutats" in text
-    for secret in (person.first_name, person.last_name, person.street_address, "Hemlig"):
+    for secret in (person.first_name, person.last_name, row.street_address, "Hemlig"):
         assert secret not in text
     # The handler who closed it is not told about their own act; other recipients are not.
     assert not any(handler.email in m.to for m in sent)

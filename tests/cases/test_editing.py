@@ -24,6 +24,11 @@ def person_url(case, person) -> str:
     return reverse("cases:person_edit", kwargs={"key": case.key, "person_key": person.key})
 
 
+def contact_of(case, person) -> Participant:
+    """The person's contact details in ``case`` (the case's, not the person's)."""
+    return Participant.objects.filter(case=case, person=person).order_by("pk").first()
+
+
 def case_post(version: int, **overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
         "version": version,
@@ -84,8 +89,11 @@ def test_case_edit_errors_keep_the_text(login, handler) -> None:
 
 
 def test_handler_edits_a_person(login, handler) -> None:
-    person = PersonFactory(phone="070-1", street_address="Gamla gatan 1")
-    case = make_case(handler, protected=person)
+    person = PersonFactory()
+    case = make_case(
+        handler, protected=person, protected_contact={"phone": "070-1", "street_address": "G 1"}
+    )
+    old = contact_of(case, person)
     number = valid_personnummer(date(1991, 1, 2))
     response = login(handler).post(
         person_url(case, person),
@@ -97,36 +105,65 @@ def test_handler_edits_a_person(login, handler) -> None:
                 street_address="Nya gatan 2",
                 first_name=person.first_name,
                 last_name=person.last_name,
-                postal_code=person.postal_code,
-                city=person.city,
+                postal_code=old.postal_code,
+                city=old.city,
             ),
             "version": 1,
+            "contact_version": 1,
         },
     )
     assert response.status_code == 302
     person.refresh_from_db()
-    assert person.street_address == "Nya gatan 2" and person.version == 2
+    row = contact_of(case, person)
+    assert (row.phone, row.street_address, row.contact_version) == ("070-2", "Nya gatan 2", 2)
+    assert person.version == 2
     assert person.personnummer_hmac == personnummer_hmac(number)
-    row = person.history.first()
-    assert row.history_user == handler
-    assert row.history_change_reason == (
-        "Ändrade skyddade uppgifter: personnummer, födelsedatum, telefon, adress"
-    )
+    history = person.history.first()
+    assert history.history_user == handler
+    # The person's history (read from every case of theirs) names the person's own fields;
+    # the case's journal names the contact details changed in this case too.
+    assert history.history_change_reason == "Ändrade skyddade uppgifter: personnummer, födelsedatum"
+    entry = JournalEntry.objects.get(case=case, event="person_saved")
+    assert entry.author == handler
+    assert entry.params["changes"]["protected"] == [
+        "personnummer",
+        "födelsedatum",
+        "telefon",
+        "adress",
+    ]
+    assert "070-2" not in entry.text and "Nya gatan" not in entry.text
 
 
 def test_second_save_of_a_person_gets_a_conflict(login, handler, head) -> None:
     person = PersonFactory()
     case = make_case(handler, protected=person)
     base = person_post(first_name=person.first_name, last_name=person.last_name)
-    login(handler).post(person_url(case, person), {**base, "phone": "070-999", "version": 1})
+    versions = {"version": 1, "contact_version": 1}
+    login(handler).post(person_url(case, person), {**base, "phone": "070-999", **versions})
     response = login(head).post(
-        person_url(case, person), {**base, "street_address": "Chefens gata 5", "version": 1}
+        person_url(case, person), {**base, "street_address": "Chefens gata 5", **versions}
     )
     assert response.status_code == 200
     assert "Någon annan har sparat ändringar" in response.text
     assert "Chefens gata 5" in response.text and "070-999" in response.text
+    row = contact_of(case, person)
+    assert row.phone == "070-999" and row.street_address == "Hemliggatan 7"
+    # The form now carries both saved versions: saving again is a deliberate overwrite.
+    form = response.context["form"]
+    assert (form["version"].value(), form["contact_version"].value()) == ("2", "2")
+
+
+def test_a_contact_only_edit_is_version_checked_too(login, handler, head) -> None:
+    person = PersonFactory()
+    case = make_case(handler, protected=person)
+    base = person_post(first_name=person.first_name, last_name=person.last_name, date_of_birth="")
+    versions = {"version": 1, "contact_version": 1}
+    assert login(handler).post(person_url(case, person), {**base, **versions}).status_code == 302
     person.refresh_from_db()
-    assert person.phone == "070-999" and person.street_address == "Hemliggatan 7"
+    assert person.version == 1  # only this case's contact details changed
+    response = login(head).post(person_url(case, person), {**base, "phone": "070-3", **versions})
+    assert response.status_code == 200 and "Någon annan har sparat ändringar" in response.text
+    assert contact_of(case, person).phone == "070-111 22 33"
 
 
 def test_bad_personnummer_on_edit_keeps_the_other_fields(login, handler) -> None:
@@ -134,7 +171,11 @@ def test_bad_personnummer_on_edit_keeps_the_other_fields(login, handler) -> None
     case = make_case(handler, protected=person)
     response = login(handler).post(
         person_url(case, person),
-        {**person_post(personnummer="19900101-0000", city="Arboga"), "version": 1},
+        {
+            **person_post(personnummer="19900101-0000", city="Arboga"),
+            "version": 1,
+            "contact_version": 1,
+        },
     )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["personnummer"]
@@ -161,22 +202,34 @@ def _history_rows() -> str:
 
 
 def test_history_records_who_changed_the_address_never_the_address(login, handler) -> None:
-    person = PersonFactory(street_address="Gamla hemliga vägen 1", postal_code="111 11")
-    case = make_case(handler, protected=person, threat_picture="Hemlig hotbild A")
+    person = PersonFactory()
+    case = make_case(
+        handler,
+        protected=person,
+        protected_contact={"street_address": "Gamla hemliga vägen 1", "postal_code": "111 11"},
+        threat_picture="Hemlig hotbild A",
+    )
+    old = contact_of(case, person)
     base = person_post(
         first_name=person.first_name,
         last_name=person.last_name,
         date_of_birth="",
-        phone=person.phone,
-        city=person.city,
+        phone=old.phone,
+        city=old.city,
     )
     login(handler).post(
         person_url(case, person),
-        {**base, "street_address": "Nya hemliga vägen 2", "postal_code": "222 22", "version": 1},
+        {
+            **base,
+            "street_address": "Nya hemliga vägen 2",
+            "postal_code": "222 22",
+            "date_of_birth": "1990-05-17",
+            "version": 1,
+            "contact_version": 1,
+        },
     )
     login(handler).post(edit_url(case), case_post(1, threat_picture="Hemlig hotbild B"))
-    person.refresh_from_db()
-    assert person.street_address == "Nya hemliga vägen 2"
+    assert contact_of(case, person).street_address == "Nya hemliga vägen 2"
 
     rows = _history_rows()
     for secret in (
@@ -187,19 +240,24 @@ def test_history_records_who_changed_the_address_never_the_address(login, handle
         "Hemlig hotbild",
         person.first_name,
         person.last_name,
-        person.phone,
+        old.phone,
+        "1990-05-17",
     ):
         assert secret not in rows, secret
     change = person.history.filter(history_type="~").get()
     assert change.history_user == handler
-    assert change.history_change_reason == "Ändrade skyddade uppgifter: adress"
+    # The address is this case's: the person's history names only the person's field.
+    assert change.history_change_reason == "Ändrade skyddade uppgifter: födelsedatum"
+    entry = JournalEntry.objects.get(case=case, event="person_saved")
+    assert entry.params["changes"]["protected"] == ["födelsedatum", "adress"]
+    assert "hemliga vägen" not in entry.text and "222 22" not in entry.text
 
 
 def test_history_page_lists_who_changed_what(login, handler, head) -> None:
     person = PersonFactory()
     case = make_case(handler, protected=person)
     base = person_post(first_name=person.first_name, last_name=person.last_name)
-    login(handler).post(person_url(case, person), {**base, "version": 1})
+    login(handler).post(person_url(case, person), {**base, "version": 1, "contact_version": 1})
     page = login(head).get(reverse("cases:history", kwargs={"key": case.key}))
     assert page.status_code == 200
     assert "Ändrade skyddade uppgifter:" in page.text and "Hanna Handläggare" in page.text
@@ -213,12 +271,25 @@ def test_history_hides_names_of_staff_outside_the_unit(login, handler, other_pol
     case = make_case(handler, protected=person)
     other_case = make_case(other_police)
     Participant.objects.create(case=other_case, person=person, role="relative")
+    identity = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     services.update_person(
         other_police,
         other_case,
         person,
         version=1,
-        data={**{f: getattr(person, f) for f in services.PERSON_FIELDS}, "phone": "070-5"},
+        contact_version=1,
+        data={**identity, "phone": "070-5"},
+    )
+    page = login(handler).get(reverse("cases:history", kwargs={"key": case.key})).text
+    # A change of the other case's contact details is no part of this case's history.
+    assert "Användare utanför enheten" not in page
+    services.update_person(
+        other_police,
+        other_case,
+        person,
+        version=1,
+        contact_version=2,
+        data={**identity, "phone": "070-5", "date_of_birth": date(1980, 1, 1)},
     )
     page = login(handler).get(reverse("cases:history", kwargs={"key": case.key})).text
     assert "Användare utanför enheten" in page and "Olle Annan" not in page
@@ -245,7 +316,13 @@ def test_a_new_personnummer_replaces_the_date_derived_from_the_old_one(login, ha
     base = person_post(first_name=person.first_name, last_name=person.last_name)
     response = login(handler).post(
         person_url(case, person),
-        {**base, "personnummer": new, "date_of_birth": "1980-01-01", "version": 1},
+        {
+            **base,
+            "personnummer": new,
+            "date_of_birth": "1980-01-01",
+            "version": 1,
+            "contact_version": 1,
+        },
     )
     assert response.status_code == 302
     person.refresh_from_db()

@@ -37,9 +37,8 @@ def test_a_failed_submit_shows_a_summary_linking_to_the_fields(login, handler) -
 
 
 def test_a_city_only_address_has_no_leading_comma(login, handler) -> None:
-    from tests.factories import PersonFactory
-
-    person = PersonFactory(street_address="", postal_code="", city="Västerås")
-    case = make_case(handler, protected=person)
+    case = make_case(
+        handler, protected_contact={"street_address": "", "postal_code": "", "city": "Västerås"}
+    )
     body = login(handler).get(reverse("cases:detail", kwargs={"key": case.key})).text
     assert "<dd>Västerås" in body and ", Västerås" not in body

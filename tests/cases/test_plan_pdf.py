@@ -148,8 +148,9 @@ def test_hostile_text_in_every_field_fetches_nothing_and_embeds_nothing(
         disclose(rich.case, koping, social, scope_secret_dwelling=True)
         # Hostile text in the persons' fields and the organisation names too, not only in
         # the plan's own texts.
-        Person.objects.filter(pk=rich.protected.pk).update(
-            first_name=HOSTILE[0], phone=HOSTILE[0], street_address=hostile[:200]
+        Person.objects.filter(pk=rich.protected.pk).update(first_name=HOSTILE[0])
+        rich.case.participants.filter(person=rich.protected).update(
+            phone=HOSTILE[0], street_address=hostile[:200]
         )
         rich.protected.secret_dwellings.update(address=hostile, description=hostile[:200])
         rich.case.unit.__class__.objects.filter(pk=rich.case.unit_id).update(

@@ -51,10 +51,11 @@ def test_police_and_social_services_agree_a_plan_and_print_it(new_page, tmp_path
         first_name="Kim",
         last_name="Exempelsson (demo)",
         personnummer="19850312-2398",
-        street_address="Exempelgatan 1",
         protection=Person.Protection.SEKRETESSMARKERING,
     )
-    case = make_case(anna, unit=unit, protected=protected)
+    case = make_case(
+        anna, unit=unit, protected=protected, protected_contact={"street_address": "Exempelgatan 1"}
+    )
     make_disclosure(case, koping, handlers=[eva])  # the plan is in scope by default
     # Transactional tests start without the migrations' catalogue rows.
     alarm, _ = MeasureKind.objects.get_or_create(

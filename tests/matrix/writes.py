@@ -56,10 +56,16 @@ def participant_add(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
 
 
 def person_edit(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
-    from cases.models import Person
+    from cases.models import Participant, Person
 
     person = Person.objects.get(key=kwargs["person_key"])
-    return {"version": person.version, **person_post(first_name="Ändrad")}
+    # This case's contact details (none when the route puts a person under another case).
+    row = Participant.objects.filter(person=person, case__key=kwargs["key"]).order_by("pk").first()
+    return {
+        "version": person.version,
+        "contact_version": row.contact_version if row else 1,
+        **person_post(first_name="Ändrad"),
+    }
 
 
 def participant_remove(world: World, persona: str, kwargs: dict[str, Any]) -> Data:

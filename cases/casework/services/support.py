@@ -44,7 +44,7 @@ def local_municipalities(case: ProtectionCase) -> tuple[set[str], set[str]]:
         city.strip().lower()
         for city in Participant.objects.filter(
             case=case, role=Participant.Role.PROTECTED
-        ).values_list("person__city", flat=True)
+        ).values_list("city", flat=True)
         if city and city.strip()
     }
     return codes, cities
