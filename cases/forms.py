@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, User
 from cases import personnummer as pnr
 from cases.formfields import REQUIRED as REQUIRED_MESSAGE
-from cases.formfields import TextDateInput, date_field, version_field
+from cases.formfields import date_field, version_field
 from cases.models import JournalEntry, Participant, Person, ProtectionCase, SecretDwelling
 
 REQUIRED = {"required": REQUIRED_MESSAGE}
@@ -21,9 +21,7 @@ CHOICE = {"invalid_choice": _("Välj ett av alternativen.")}
 
 
 def _date_field(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return date_field(
-        label, required=required, help_text=help_text or _("ÅÅÅÅ-MM-DD"), widget=TextDateInput()
-    )
+    return date_field(label, required=required, help_text=help_text)
 
 
 class PersonForm(forms.ModelForm):
@@ -40,9 +38,7 @@ class PersonForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
         error_messages={"max_length": _("Numret är för långt.")},
     )
-    date_of_birth = _date_field(
-        _("Födelsedatum"), help_text=_("Bara om personnummer saknas. ÅÅÅÅ-MM-DD.")
-    )
+    date_of_birth = _date_field(_("Födelsedatum"), help_text=_("Bara om personnummer saknas."))
 
     class Meta:
         model = Person
