@@ -12,6 +12,7 @@ class AlarmsConfig(AppConfig):
         extensions.journal_events.register(journal.EVENTS)
         extensions.case_panels.register(panels.case_panel, order=25)
         extensions.closing_blockers.register(hooks.active_loans_block_closing, order=20)
+        extensions.participant_blockers.register(hooks.loans_name_the_participant, order=20)
         extensions.case_flags.register(hooks.case_flags, order=20)
         extensions.purge_hooks.register(hooks.purge_case, order=20)
         rules.register_all()

@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from alarms.models import AlarmEvent, Loan, LoanDecision
-from cases.models import ProtectionCase
+from cases.models import Participant, ProtectionCase
 from riskassessment.models import Assessment
 
 PURGED = "(gallrad)"
@@ -102,3 +102,17 @@ def purge_case(case: ProtectionCase) -> dict[str, int]:
     AlarmEvent.objects.filter(loan_id__in=loan_ids).update(note="", follow_up=None)
     AlarmEvent.history.filter(loan_id__in=loan_ids).update(note="", follow_up_id=None)
     return counts
+
+
+def loans_name_the_participant(participant: Participant) -> list[str]:
+    """A participant who carries (or carried) an alarm in the case is named by the loan: the
+    loan's history would lose its carrier."""
+    loans = Loan.objects.filter(carrier=participant).select_related("device__kind")
+    return [
+        _(
+            "Personen är bärare av larmet ”%(kind)s” (utlånat %(start)s). Lånet nämner "
+            "personen och tas inte bort."
+        )
+        % {"kind": loan.device.kind.name, "start": loan.started_on.isoformat()}
+        for loan in loans.order_by("started_on", "pk")
+    ]

@@ -88,3 +88,7 @@ notification_rules: ExtensionPoint[Any] = ExtensionPoint("notification_rules")
 purge_hooks: ExtensionPoint[Callable[[Any], dict[str, int]]] = ExtensionPoint("purge_hooks")
 journal_events: ExtensionPoint[Mapping[str, Any]] = ExtensionPoint("journal_events")
 plan_sources: ExtensionPoint[Any] = ExtensionPoint("plan_sources")
+# Why a participant cannot be removed yet (e.g. an alarm loan names them): sentences.
+participant_blockers: ExtensionPoint[Callable[[Any], list[str]]] = ExtensionPoint(
+    "participant_blockers"
+)

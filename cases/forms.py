@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, User
 from cases import personnummer as pnr
 from cases.formfields import REQUIRED as REQUIRED_MESSAGE
-from cases.formfields import date_field, version_field
+from cases.formfields import (
+    SHORT_TEXT_LIMIT,
+    IdMultipleChoiceField,
+    date_field,
+    text_area,
+    version_field,
+)
 from cases.models import JournalEntry, Participant, Person, ProtectionCase, SecretDwelling
 
 REQUIRED = {"required": REQUIRED_MESSAGE}
@@ -123,10 +129,9 @@ class IntakeForm(forms.Form):
         choices=[("", _("– välj –")), *ProtectionCase.Category.choices],
         error_messages={**REQUIRED, **CHOICE},
     )
-    threat_picture = forms.CharField(
-        label=_("Hotbild"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+    threat_picture = text_area(
+        _("Hotbild"),
+        rows=5,
         help_text=_("Kort beskrivning av hotbilden. Visas bara för polisen."),
     )
     restricted = forms.BooleanField(
@@ -134,7 +139,7 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("Ärendet syns då bara för tilldelade handläggare och enhetschef."),
     )
-    responsible = forms.ModelMultipleChoiceField(
+    responsible = IdMultipleChoiceField(
         label=_("Fler ansvariga handläggare"),
         queryset=User.objects.none(),
         required=False,
@@ -191,12 +196,7 @@ class CaseEditForm(forms.Form):
         choices=ProtectionCase.Category.choices,
         error_messages={**REQUIRED, **CHOICE},
     )
-    threat_picture = forms.CharField(
-        label=_("Hotbild"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Visas bara för polisen."),
-    )
+    threat_picture = text_area(_("Hotbild"), rows=8, help_text=_("Visas bara för polisen."))
     restricted = forms.BooleanField(
         label=_("Särskilt personsäkerhetsarbete"),
         required=False,
@@ -246,11 +246,7 @@ class JournalForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={**REQUIRED, **CHOICE},
     )
-    text = forms.CharField(
-        label=_("Anteckning"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages=REQUIRED,
-    )
+    text = text_area(_("Anteckning"), required=True, rows=6)
 
     def clean_occurred_on(self) -> date:
         day: date = self.cleaned_data["occurred_on"]
@@ -262,11 +258,13 @@ class JournalForm(forms.Form):
 class DwellingForm(forms.ModelForm):
     valid_from = _date_field(_("Gäller från"))
     valid_until = _date_field(_("Gäller till"))
+    address = text_area(
+        _("Adress och uppgifter"), required=True, rows=3, max_length=SHORT_TEXT_LIMIT
+    )
 
     class Meta:
         model = SecretDwelling
         fields = ["description", "address", "police_only", "valid_from", "valid_until"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
         error_messages = {"description": REQUIRED, "address": REQUIRED}
 
     def __init__(self, *args: Any, may_mark_police_only: bool, **kwargs: Any) -> None:
@@ -303,7 +301,8 @@ class AssignHandlerForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    """GET filters of the case list. Never a name or a personnummer: those go by POST."""
+    """Filters of the case list. The form posts (its keyword is free text: a name typed
+    there must never enter a URL); a GET link may carry only the choice filters."""
 
     reference = forms.CharField(
         label=_("Diarienummer eller sökord"),

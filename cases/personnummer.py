@@ -13,6 +13,7 @@ was typed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +24,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 from stdnum.se import personnummer as stdnum_personnummer
 
 SAMORDNING_DAY_OFFSET = 60
+_FORMAT = re.compile(r"(?:[0-9]{2})?[0-9]{6}[-+][0-9]{4}", re.ASCII)
 
 
 class InvalidPersonnummer(ValueError):
@@ -40,11 +42,9 @@ def parse(raw: str) -> Identity:
     """Validate a personnummer or samordningsnummer (10 or 12 digits, with or without
     separator). Raises InvalidPersonnummer with a Swedish message."""
     compact = stdnum_personnummer.compact(raw or "")
-    if (
-        len(compact) not in (11, 13)
-        or compact[-5] not in "-+"
-        or not (compact[:-5] + compact[-4:]).isdigit()
-    ):
+    # ASCII digits only: str.isdigit() also accepts superscripts ("197712¹⁷-4056"), which
+    # int() then refuses, and int() accepts Arabic-Indic and fullwidth digits.
+    if not _FORMAT.fullmatch(compact):
         raise InvalidPersonnummer(
             _(
                 "Ange personnummer eller samordningsnummer med 10 eller 12 siffror, "

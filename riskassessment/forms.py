@@ -12,7 +12,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.formfields import TextDateInput, date_field
+from cases.formfields import (
+    SHORT_TEXT_LIMIT,
+    IdMultipleChoiceField,
+    TextDateInput,
+    date_field,
+    text_area,
+    text_limits,
+)
 from cases.models import MeasureKind
 from riskassessment import services
 from riskassessment.models import Instrument, SummaryJudgementDefinition, TimeFrame
@@ -84,7 +91,7 @@ class AssessmentForm(forms.Form):
         widget=_date_input(),
         help_text=_("Skapar en uppföljning i ärendet när bedömningen slutförs."),
     )
-    measures = forms.ModelMultipleChoiceField(
+    measures = IdMultipleChoiceField(
         label=_("Rekommenderade åtgärder"),
         queryset=MeasureKind.objects.none(),
         required=False,
@@ -92,11 +99,7 @@ class AssessmentForm(forms.Form):
         help_text=_("Blir planerade skyddsåtgärder i ärendet när bedömningen slutförs."),
         error_messages={"invalid_choice": _("Välj åtgärder ur listan.")},
     )
-    notes = forms.CharField(
-        label=_("Övrigt"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    notes = text_area(_("Övrigt"))
 
     def __init__(self, *args: Any, structure: services.InstrumentStructure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,6 +123,7 @@ class AssessmentForm(forms.Form):
                 label=_("Underlag för faktor %(code)s") % {"code": factor.code},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1, "class": "ra-evidence__input"}),
+                **text_limits(SHORT_TEXT_LIMIT),
             )
             if factor.ticks:
                 self.fields[f"t_{factor.pk}"] = forms.MultipleChoiceField(
@@ -155,6 +159,7 @@ class AssessmentForm(forms.Form):
                     else _("Motivering"),
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 2}),
+                    **text_limits(),
                 )
 
     @staticmethod

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import user_for_request
 from cases.access import CaseAccess
+from cases.formfields import parse_id
 from cases.models import Participant
 from cases.services import ConflictError
 from cases.viewutils import with_case
@@ -27,11 +28,12 @@ from riskassessment.models import Assessment
 AUTOSAVE_HEADER = "HTTP_X_SKYDD_AUTOSAVE"
 
 
-def _version(request: HttpRequest) -> int | None:
-    """The version the form was loaded with; None (no check) only if absent, never on junk."""
+def _version(request: HttpRequest) -> int:
+    """The version the form was loaded with. Missing or junk never matches: a POST that
+    does not say which version it changes is a conflict, never a silent overwrite."""
     raw = request.POST.get("version", "")
     if not raw:
-        return None
+        return -1
     try:
         return int(raw)
     except ValueError:
@@ -338,7 +340,7 @@ def assessment_discard(request: HttpRequest, case_access: CaseAccess, pk: int) -
         services.discard_draft(
             user_for_request(request),
             row.assessment,
-            expected_version=_version(request) if "version" in request.POST else -1,
+            expected_version=_version(request),
         )
     except services.NotAllowed as exc:
         raise Http404 from exc
@@ -384,11 +386,12 @@ def assessment_compare(request: HttpRequest, case_access: CaseAccess) -> HttpRes
         "selected": (default_first, default_second),
     }
     if first or second:
-        if not (first.isdigit() and second.isdigit()) or first == second:
+        first_id, second_id = parse_id(first), parse_id(second)
+        if first_id is None or second_id is None or first_id == second_id:
             context["problem"] = _("Välj två olika bedömningar att jämföra.")
         else:
             try:
-                context["comparison"] = services.compare(case_access, int(first), int(second))
+                context["comparison"] = services.compare(case_access, first_id, second_id)
             except services.NotAllowed as exc:
                 raise Http404 from exc
             except services.AssessmentError as exc:

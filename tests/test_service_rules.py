@@ -261,7 +261,9 @@ CALLS: dict[str, Call] = {
         actor, w.case, reason=CaseClosure.Reason.THREAT_GONE, final_note="Klart"
     ),
     "reopen_case": lambda actor, w: casework.reopen_case(actor, w.case, reason="Nytt hot"),
-    "set_legal_hold": lambda actor, w: casework.set_legal_hold(actor, w.case, reason="Tvist"),
+    "set_legal_hold": lambda actor, w: casework.set_legal_hold(
+        actor, w.case, reason="Tvist", expected_version=0
+    ),
     "add_closing_note": lambda actor, w: casework.add_closing_note(actor, w.case, text="Efteråt"),
     "remove_legal_hold": lambda actor, w: casework.remove_legal_hold(actor, w.case),
     # sharing

@@ -12,11 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from cases.access import CaseAccess
 from cases.casework import services
+from cases.casework.notefields import note_fields, note_shared_field
 from cases.formfields import (
     END_BEFORE_START,
     IN_FUTURE,
     PAST_DUE,
+    IdMultipleChoiceField,
     VersionedForm,
     date_field,
     text_area,
@@ -60,6 +63,7 @@ class MeasureForm(VersionedForm):
     start_date = date_field(_("Startdatum"))
     end_date = date_field(_("Slutdatum"))
     note = text_area(_("Anteckning"))
+    note_shared = note_shared_field()
     statement_date = date_field(
         _("Datum för utlåtandet"),
         help_text=_("Endast för skyddade personuppgifter: när utlåtandet lämnades."),
@@ -74,9 +78,12 @@ class MeasureForm(VersionedForm):
         *args: Any,
         parties: list[str],
         current_kind: MeasureKind | None = None,
+        police: bool = True,
+        note_visible: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        note_fields(self, police=police, note_visible=note_visible)
         kinds = list(MeasureKind.objects.filter(active=True))
         if current_kind is not None and current_kind not in kinds:
             kinds.append(current_kind)
@@ -244,6 +251,7 @@ class FollowUpForm(VersionedForm):
         error_messages={"required": _("Välj vem som ansvarar för uppföljningen.")},
     )
     note = text_area(_("Anteckning"))
+    note_shared = note_shared_field()
 
     def __init__(
         self,
@@ -252,16 +260,23 @@ class FollowUpForm(VersionedForm):
         parties: list[str],
         actor: User,
         current_due: date | None = None,
+        case_access: CaseAccess | None = None,
+        note_visible: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        note_fields(
+            self,
+            police=case_access is None or case_access.is_police,
+            note_visible=note_visible,
+        )
         self.current_due = current_due
         party_field = self.fields["responsible_party"]
         assert isinstance(party_field, forms.ChoiceField)
         party_field.choices = _party_choices(parties)
         self.assignees = {
             party: users
-            for party, users in services.assignee_choices(case).items()
+            for party, users in services.assignee_choices(case, case_access).items()
             if party in parties
         }
         assignee_field = self.fields["assignee"]
@@ -335,7 +350,7 @@ class CompleteFollowUpForm(VersionedForm):
 # --- support information -----------------------------------------------------------------------
 
 
-class OrganisationChoiceField(forms.ModelMultipleChoiceField):
+class OrganisationChoiceField(IdMultipleChoiceField):
     """Checkboxes labelled with name, phone and opening hours."""
 
     def label_from_instance(self, obj: Any) -> str:
@@ -465,7 +480,7 @@ class ReopenCaseForm(forms.Form):
     reason = text_area(_("Skäl för att återöppna ärendet"), required=True, rows=4)
 
 
-class LegalHoldForm(forms.Form):
+class LegalHoldForm(VersionedForm):
     reason = text_area(
         _("Skäl för bevarande"),
         required=True,

@@ -39,14 +39,14 @@ def panel_context(case_access: CaseAccess, *, full: bool) -> dict[str, Any]:
     open_follow_ups = [f for f in follow_ups if f.done_on is None]
     done_follow_ups = [f for f in follow_ups if f.done_on is not None]
     for follow_up in follow_ups:
-        follow_up.can_edit = is_open and services.may_edit_party(  # type: ignore[attr-defined]
-            case_access, follow_up.responsible_party
+        follow_up.can_edit = is_open and services.may_change_row(  # type: ignore[attr-defined]
+            case_access, follow_up
         )
 
     measures = list(services.measures_for(case))
     for measure in measures:
-        measure.can_edit = is_open and services.may_edit_party(  # type: ignore[attr-defined]
-            case_access, measure.responsible_party
+        measure.can_edit = is_open and services.may_change_row(  # type: ignore[attr-defined]
+            case_access, measure
         )
     current_measures = [m for m in measures if m.status in CURRENT_MEASURE_STATUSES]
     past_measures = [m for m in measures if m.status not in CURRENT_MEASURE_STATUSES]

@@ -90,8 +90,23 @@ class ProtectiveMeasure(models.Model):
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
     end_date = models.DateField(_("slutdatum"), null=True, blank=True)
     note = models.TextField(_("anteckning"), blank=True)
+    note_shared = models.BooleanField(
+        _("delad med socialtjänsten"),
+        default=False,
+        help_text=_("Polisens anteckning visas för socialtjänsten bara om den är delad."),
+    )
     statement_date = models.DateField(_("datum för utlåtande"), null=True, blank=True)
     statement_text = models.TextField(_("utlåtande"), blank=True)
+    # The recipient organisation (social services) that wrote the row: only it – and the
+    # police – may change it. None: written by the police.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skriven av organisation"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -243,8 +258,23 @@ class FollowUp(models.Model):
         _("ansvarig part"), max_length=10, choices=Party.choices, default=Party.POLICE
     )
     note = models.TextField(_("anteckning"), blank=True)
+    note_shared = models.BooleanField(
+        _("delad med socialtjänsten"),
+        default=False,
+        help_text=_("Polisens anteckning visas för socialtjänsten bara om den är delad."),
+    )
     done_on = models.DateField(_("utförd"), null=True, blank=True)
     outcome = models.TextField(_("resultat"), blank=True)
+    # The recipient organisation (social services) that wrote the row: only it – and the
+    # police – may change it. None: written by the police.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skriven av organisation"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -389,6 +419,9 @@ class LegalHold(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     set_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking like every other edit: a second save of the reason from a stale
+    # page is a conflict, not a silent overwrite.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("bevarandebeslut")

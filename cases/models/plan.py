@@ -151,10 +151,12 @@ class PlanConfirmation(models.Model):
         verbose_name_plural = _("bekräftelser av skyddsplan")
         ordering = ["confirmed_at", "pk"]
         constraints = [
+            # One standing confirmation per organisation: the police unit, and each
+            # recipient organisation for its own part (issue 10).
             models.UniqueConstraint(
-                fields=["plan", "party"],
+                fields=["plan", "party", "organisation"],
                 condition=Q(cleared_at__isnull=True),
-                name="one_standing_confirmation_per_party",
+                name="one_standing_confirmation_per_organisation",
             )
         ]
 

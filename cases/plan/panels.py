@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cases.access import CaseAccess
-from cases.models import Party, ProtectionPlan
+from cases.models import ProtectionPlan
 from cases.plan import services
 
 
@@ -19,7 +19,7 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     versions = list(ProtectionPlan.objects.filter(case=case).order_by("-number")[:2])
     plan = versions[0] if versions else None
     party = services.party_of(case_access)
-    standing = services.standing_confirmations(plan) if plan is not None else {}
+    standing = services.standing_confirmations(plan) if plan is not None else []
     # While a new version is being drafted, the version agreed before it is still the last
     # agreed word: point to it.
     previous = versions[1] if plan is not None and plan.is_draft and len(versions) > 1 else None
@@ -30,8 +30,8 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
         "case": case,
         "plan": plan,
         "previous": previous,
-        "standing": [standing[p] for p in (Party.POLICE, Party.SOCIAL) if p in standing],
-        "waiting_for": [label for value, label in Party.choices if value not in standing],
+        "standing": standing,
+        "waiting_for": services.waiting_for(case_access, plan) if plan is not None else [],
         "may_start": party is not None and case.is_open and (plan is None or not plan.is_draft),
         "may_edit": party is not None and case.is_open and plan is not None and plan.is_draft,
     }

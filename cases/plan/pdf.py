@@ -20,6 +20,7 @@ from cases.access import CaseAccess
 from cases.models import ProtectionPlan
 from cases.models.plan import PLAN_TEXT_FIELDS
 from cases.plan import sources
+from cases.recipients import OTHER_RECIPIENT, shows_confirmation
 
 PDF_TEMPLATE = "cases/plan/plan_pdf.html"
 
@@ -70,15 +71,17 @@ def build_document(
         # protection of persons and dwellings allows.
         assert plan.snapshot is not None
         data = sources.under_current_protection(plan.snapshot)
+    # Another recipient organisation's confirmation: that it exists, never who or where.
     confirmations = [
         {
             "party": c.party,
             "party_label": c.get_party_display(),
-            "name": c.user_name,
-            "organisation": c.organisation_name,
+            "name": c.user_name if shown else str(OTHER_RECIPIENT),
+            "organisation": c.organisation_name if shown else str(OTHER_RECIPIENT),
             "at": c.confirmed_at,
         }
-        for c in plan.confirmations.filter(cleared_at__isnull=True).order_by("party")
+        for c in plan.confirmations.filter(cleared_at__isnull=True).order_by("party", "pk")
+        for shown in [shows_confirmation(case_access, c.party, c.organisation_id)]
     ]
     return PlanDocument(
         reference=case.reference,

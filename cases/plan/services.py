@@ -21,10 +21,18 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import errors, guard, journal
 from cases.access import CaseAccess
-from cases.models import JournalEntry, Party, PlanConfirmation, ProtectionCase, ProtectionPlan
+from cases.models import (
+    Disclosure,
+    JournalEntry,
+    Party,
+    PlanConfirmation,
+    ProtectionCase,
+    ProtectionPlan,
+)
 from cases.models.plan import PLAN_TEXT_FIELDS, FrozenPlanError
 from cases.plan import sources
 from cases.plan.policy import EDITABLE_BY, party_of
+from cases.recipients import OTHER_RECIPIENT, own_recipient_ids
 from cases.services import ConflictError
 
 __all__ = [
@@ -35,10 +43,14 @@ __all__ = [
     "TextUpdate",
     "confirm",
     "current_plan",
+    "has_confirmed",
+    "missing_confirmations",
     "party_of",
+    "plan_recipients",
     "standing_confirmations",
     "start_version",
     "update_texts",
+    "waiting_for",
 ]
 
 # Sorted in section order for the journal.
@@ -79,9 +91,66 @@ def current_plan(case: ProtectionCase) -> ProtectionPlan | None:
     return ProtectionPlan.objects.filter(case=case).order_by("-number").first()
 
 
-def standing_confirmations(plan: ProtectionPlan) -> dict[str, PlanConfirmation]:
-    """Confirmations that still count, by party."""
-    return {c.party: c for c in plan.confirmations.filter(cleared_at__isnull=True).order_by("pk")}
+def standing_confirmations(plan: ProtectionPlan) -> list[PlanConfirmation]:
+    """Confirmations that still count: the police's, and one per recipient organisation."""
+    return list(plan.confirmations.filter(cleared_at__isnull=True).order_by("party", "pk"))
+
+
+def plan_recipients(case: ProtectionCase) -> set[int]:
+    """The social-services organisations that take part in the plan now: recipients of an
+    active disclosure of the case whose scope includes the plan. Each confirms for itself;
+    one organisation's confirmation neither stands for nor locks out another (issue 10)."""
+    return set(
+        Disclosure.objects.active()
+        .filter(case=case, direction=Disclosure.Direction.TO_SOCIAL, scope_plan=True)
+        .values_list("recipient_id", flat=True)
+    )
+
+
+def has_confirmed(standing: list[PlanConfirmation], case_access: CaseAccess) -> bool:
+    """Has the reader's own party (police) or organisation (a recipient) confirmed?"""
+    party = party_of(case_access)
+    if party == Party.POLICE:
+        return any(c.party == Party.POLICE for c in standing)
+    return any(
+        c.party == Party.SOCIAL and c.organisation_id in own_recipient_ids(case_access)
+        for c in standing
+    )
+
+
+def missing_confirmations(
+    plan: ProtectionPlan, standing: list[PlanConfirmation]
+) -> tuple[bool, set[int]]:
+    """(police still to confirm, recipient organisations still to confirm). Without any
+    current recipient one social-services confirmation is enough (as before)."""
+    police_missing = not any(c.party == Party.POLICE for c in standing)
+    confirmed = {c.organisation_id for c in standing if c.party == Party.SOCIAL}
+    required = plan_recipients(plan.case)
+    if not required:
+        return police_missing, set() if confirmed else {0}
+    return police_missing, required - confirmed
+
+
+def waiting_for(case_access: CaseAccess, plan: ProtectionPlan) -> list[str]:
+    """Who is still to confirm, as this reader may be told: the police see the recipient
+    organisations by name; a recipient sees itself as "Socialtjänsten" and any other as
+    "annan mottagare"."""
+    from accounts.models import Organisation
+
+    standing = standing_confirmations(plan)
+    police_missing, missing = missing_confirmations(plan, standing)
+    labels = [str(Party.POLICE.label)] if police_missing else []
+    if 0 in missing:
+        return [*labels, str(Party.SOCIAL.label)]
+    if case_access.is_police:
+        names = Organisation.objects.filter(pk__in=missing).order_by("name")
+        return [*labels, *(org.name for org in names)]
+    own = own_recipient_ids(case_access)
+    if missing & own:
+        labels.append(str(Party.SOCIAL.label))
+    if missing - own:
+        labels.append(str(OTHER_RECIPIENT))
+    return labels
 
 
 def _locked_draft(plan: ProtectionPlan, expected_version: int) -> ProtectionPlan:
@@ -191,8 +260,10 @@ def confirm(actor: User, plan: ProtectionPlan, *, expected_version: int) -> Prot
     with transaction.atomic():
         guard.ensure_open(plan.case, lock=True)
         locked = _locked_draft(plan, expected_version)
-        if locked.confirmations.filter(party=party, cleared_at__isnull=True).exists():
-            raise PlanError(_("Er part har redan bekräftat den här versionen."))
+        if locked.confirmations.filter(
+            party=party, organisation=case_access.organisation, cleared_at__isnull=True
+        ).exists():
+            raise PlanError(_("Er organisation har redan bekräftat den här versionen."))
         PlanConfirmation.objects.create(
             plan=locked,
             party=party,
@@ -211,10 +282,8 @@ def confirm(actor: User, plan: ProtectionPlan, *, expected_version: int) -> Prot
             number=locked.number,
             party=party,
         )
-        parties = set(
-            locked.confirmations.filter(cleared_at__isnull=True).values_list("party", flat=True)
-        )
-        if parties >= {Party.POLICE, Party.SOCIAL}:
+        police_missing, missing = missing_confirmations(locked, standing_confirmations(locked))
+        if not police_missing and not missing:
             locked.status = ProtectionPlan.Status.AGREED
             locked.agreed_at = timezone.now()
             locked.snapshot = sources.collect(locked.case)

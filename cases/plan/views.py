@@ -95,9 +95,11 @@ def _page(
             doc=build_document(case_access, plan),
             standing=standing,
             may_edit=may_act and plan.is_draft,
-            may_confirm=may_act and plan.is_draft and party not in standing,
+            may_confirm=may_act
+            and plan.is_draft
+            and not services.has_confirmed(standing, case_access),
             confirm_form=ConfirmForm(initial={"version": plan.version}),
-            waiting_for=[label for value, label in Party.choices if value not in standing],
+            waiting_for=services.waiting_for(case_access, plan),
         )
     return render(request, "cases/plan/plan_detail.html", context)
 

@@ -43,6 +43,7 @@ from cases.services.persons import (
     update_case,
     update_person,
 )
+from cases.services.removal import Removal, removal_of
 from cases.services.search import (
     SEARCH_LIMIT,
     SearchHit,
@@ -59,6 +60,7 @@ __all__ = [
     "SEARCH_LIMIT",
     "ConflictError",
     "PersonMatch",
+    "Removal",
     "SearchHit",
     "add_dwelling",
     "add_journal_entry",
@@ -71,6 +73,7 @@ __all__ = [
     "next_reference",
     "open_case",
     "proposed_protection",
+    "removal_of",
     "remove_dwelling",
     "remove_participant",
     "responsible_handlers",

@@ -31,6 +31,7 @@ from cases.services.common import (
 )
 from cases.services.handlers import create_case, unit_handlers
 from cases.services.identity import PersonMatch, find_or_create_person, strongest_protection
+from cases.services.removal import removal_of
 
 # --- persons --------------------------------------------------------------------------------
 
@@ -282,32 +283,28 @@ def add_participant(
 
 
 def remove_participant(actor: User, case: ProtectionCase, participant: Participant) -> None:
-    """Remove a participant; a person left in no case is deleted with their dwellings."""
-    _edit_access(actor, case)
+    """Remove a participant; a person left in no case is deleted with their dwellings.
+    Refused (``errors.Invalid`` with the reasons) while anything still names them or a
+    dwelling would go that the actor cannot see (``cases.services.removal``)."""
+    case_access = _edit_access(actor, case)
     if participant.case_id != case.pk:
         raise errors.NotAllowed(_("Deltagaren hör till ett annat ärende."))
     with transaction.atomic():
         guard.ensure_open(case, lock=True)
-        if (
-            participant.role == Participant.Role.PROTECTED
-            and not case.participants.filter(role=Participant.Role.PROTECTED)
-            .exclude(pk=participant.pk)
-            .exists()
-        ):
-            raise errors.Invalid(_("Ärendet måste ha minst en skyddsperson."))
+        removal = removal_of(case_access, participant)
+        if not removal.allowed:
+            raise errors.Invalid(" ".join(removal.blockers))
         person = participant.person
         role = participant.role
         try:
             participant.delete()
-        except ProtectedError as exc:
+        except ProtectedError as exc:  # a record added since the check
             raise errors.Invalid(
-                _(
-                    "Personen är part i ett kontaktförbud i ärendet och kan inte tas bort "
-                    "som deltagare."
-                )
+                _("Personen nämns fortfarande i ärendet och kan inte tas bort som deltagare.")
             ) from exc
         if not person.participations.filter(case=case).exists():
-            # The dwellings this case registered for the person go with their last role here.
+            # The dwellings this case registered for the person go with their last role here
+            # (all visible to the actor: removal_of blocks otherwise).
             SecretDwelling.objects.filter(case=case, person=person).delete()
         if not person.participations.exists():
             # Nobody's case holds this person any more: keeping the data would keep personal

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from cases.breakglass import reason_problem
-from cases.formfields import date_field
+from cases.formfields import IdMultipleChoiceField, date_field, text_area
 from cases.models import AccessLogEntry, Disclosure
 from cases.models.disclosure import SCOPE_FIELDS
 
@@ -116,27 +116,23 @@ class DisclosureForm(forms.Form):
 
 
 class WithdrawalForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Skäl för återkallelsen"),
+    reason = text_area(
+        _("Skäl för återkallelsen"),
+        required=True,
+        rows=3,
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("T.ex. ”samtycket återkallat muntligt”. Skriv inga personuppgifter här."),
-        error_messages={
-            "required": _("Ange skälet till att utlämnandet återkallas."),
-            "max_length": _("Högst 300 tecken."),
-        },
+        error_messages={"required": _("Ange skälet till att utlämnandet återkallas.")},
     )
 
 
 class BreakGlassForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Skäl för att öppna ärendet"),
+    reason = text_area(
+        _("Skäl för att öppna ärendet"),
+        required=True,
+        rows=4,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": _("Ange varför du behöver öppna ärendet."),
-            "max_length": _("Högst 2000 tecken."),
-        },
+        error_messages={"required": _("Ange varför du behöver öppna ärendet.")},
     )
 
     def clean_reason(self) -> str:
@@ -161,7 +157,7 @@ class BreakGlassReviewForm(forms.Form):
 
 
 class DisclosureHandlersForm(forms.Form):
-    handlers = forms.ModelMultipleChoiceField(
+    handlers = IdMultipleChoiceField(
         label=_("Handläggare som får se ärendet"),
         queryset=User.objects.none(),
         required=False,

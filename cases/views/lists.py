@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import user_for_request
 from accounts.models import Organisation, User
@@ -40,14 +40,22 @@ def _search_forms(
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
     """The unit's cases (reference, category, status, responsible, next follow-up – never a
-    name: a colleague may list cases they may not open). Filters go in the URL; names and
-    personnummer never do (the person search posts)."""
+    name: a colleague may list cases they may not open).
+
+    The filter form posts, like the person search: its keyword field is free text, and a
+    name typed there must not enter a URL, a browser history or the server log. A GET keeps
+    the choice filters (status, category, responsible, mine) that links may carry, but never
+    reads a keyword from the query string."""
     user = user_for_request(request)
     handlers = services.unit_handlers(access.police_unit_ids(user))
-    form = CaseFilterForm(request.GET or None, handlers=handlers)
+    posted = request.method == "POST"
+    source: QueryDict = request.POST.copy() if posted else request.GET.copy()
+    if not posted:
+        source.pop("reference", None)
+    form = CaseFilterForm(source or None, handlers=handlers)
     cases = access.listable_cases(user)
     if form.is_valid():
         data = form.cleaned_data
@@ -70,10 +78,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         if data.get("mine"):
             cases = cases.filter(pk__in=access.assigned_cases(user).values("pk"))
     cases = cast(ProtectionCaseQuerySet, cases).with_responsible().order_by("-opened_on", "-number")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("sida"))
+    page = Paginator(cases, PAGE_SIZE).get_page(source.get("sida"))
     rows = listing.summarise(user, page.object_list)
-    query = request.GET.copy()
-    query.pop("sida", None)
+    query = source.copy()
+    for name in ("sida", "csrfmiddlewaretoken"):
+        query.pop(name, None)
     name_form, pnr_form = _search_forms()
     return render(
         request,
@@ -82,7 +91,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "cases": rows,
-            "query": query.urlencode(),
+            # A posted filter pages by POST too (its keyword stays out of the URL).
+            "posted": posted,
+            "query": "" if posted else query.urlencode(),
+            "carried": [(k, v) for k in query for v in query.getlist(k)] if posted else [],
             "may_open_cases": bool(access.police_unit_ids(user)),
             "name_form": name_form,
             "pnr_form": pnr_form,

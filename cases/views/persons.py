@@ -120,10 +120,17 @@ def participant_remove(
         else:
             messages.success(request, _("Deltagaren har tagits bort från ärendet."))
             return redirect("cases:detail", key=case.key)
+    removal = services.removal_of(case_access, participant)
     return render(
         request,
         "cases/participant_remove.html",
-        {"case": case, "participant": participant, "error": error},
+        {
+            "case": case,
+            "participant": participant,
+            "removal": removal,
+            "error": error if not removal.blockers else "",
+        },
+        status=200,
     )
 
 

@@ -93,7 +93,8 @@ def test_filters(login, handler, colleague) -> None:
     client = login(handler)
 
     def refs(**params) -> set[str]:
-        response = client.get(LIST, params)
+        response = client.post(LIST, params)
+        assert response.status_code == 200
         return {c.reference for c in response.context["cases"]}
 
     assert refs() == {mine.reference, theirs.reference, closed.reference}
@@ -119,8 +120,37 @@ def test_admin_lists_nothing(login, handler, admin) -> None:
     assert list(login(admin).get(LIST).context["cases"]) == []
 
 
-def test_list_refuses_post(login, handler) -> None:
-    assert login(handler).post(LIST).status_code == 405
+def test_list_refuses_other_methods(login, handler) -> None:
+    assert login(handler).delete(LIST).status_code == 405
+
+
+def test_keyword_filter_goes_by_post_and_never_into_a_url_or_the_log(
+    login, handler, caplog
+) -> None:
+    """Issue 10: a name typed into the keyword filter stays in the request body."""
+    mine = make_case(handler)
+    other = make_case(handler)
+    client = login(handler)
+    page = client.get(LIST).text
+    assert 'method="post" action="' + LIST + '"' in page
+    with caplog.at_level("DEBUG"):
+        response = client.post(LIST, {"reference": mine.reference, "status": "open"})
+    assert {c.reference for c in response.context["cases"]} == {mine.reference}
+    # A keyword in a query string is not read: nothing is filtered by it.
+    via_get = client.get(LIST, {"reference": mine.reference})
+    assert {c.reference for c in via_get.context["cases"]} == {mine.reference, other.reference}
+    assert mine.reference not in caplog.text
+
+
+def test_posted_filter_pages_by_post_keeping_the_keyword(login, handler, unit_a) -> None:
+    bulk_cases(unit_a, handler, 60)
+    client = login(handler)
+    first = client.post(LIST, {"reference": "BULK-10"})
+    assert first.context["page"].paginator.count == 60  # BULK-1000 … BULK-1059
+    html = first.text
+    assert 'name="sida" value="2"' in html and "?reference" not in html
+    second = client.post(LIST, {"reference": "BULK-10", "sida": "2"})
+    assert second.context["page"].number == 2
 
 
 # --- person search ---------------------------------------------------------------------------

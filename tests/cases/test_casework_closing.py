@@ -206,10 +206,35 @@ def test_only_the_head_reopens_with_a_reason(login, handler, head, case) -> None
 def test_head_sets_and_removes_a_legal_hold(login, head, handler, case) -> None:
     assert login(handler).post(url("legal_hold", case), {"reason": "x"}).status_code == 404
     client = login(head)
-    assert client.post(url("legal_hold", case), {"reason": "Pågående mål"}).status_code == 302
+    form = {"reason": "Pågående mål", "version": 0}
+    assert client.post(url("legal_hold", case), form).status_code == 302
     assert LegalHold.objects.get(case=case).set_by == head
     assert client.post(url("legal_hold_remove", case)).status_code == 302
     assert not LegalHold.objects.filter(case=case).exists()
+
+
+def test_a_stale_legal_hold_save_is_a_conflict_keeping_the_typed_reason(login, head, case) -> None:
+    """Issue 10: the second of two saves from the same page does not overwrite the first."""
+    client = login(head)
+    first = {"reason": "Pågående mål i tingsrätten", "version": 0}
+    assert client.post(url("legal_hold", case), first).status_code == 302
+    stale = {"reason": "Begäran från JO", "version": 0}
+    page = client.post(url("legal_hold", case), stale)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Någon annan har sparat ändringar" in html
+    assert "Begäran från JO" in html  # the typed text is kept
+    assert "Pågående mål i tingsrätten" in html  # and the saved one shown beside it
+    hold = LegalHold.objects.get(case=case)
+    assert hold.reason == "Pågående mål i tingsrätten" and hold.version == 1
+    # Without a version nothing is overwritten either.
+    assert client.post(url("legal_hold", case), {"reason": "Utan version"}).status_code == 200
+    assert LegalHold.objects.get(case=case).reason == "Pågående mål i tingsrätten"
+    # Saving again from the conflict page (current version) changes the reason.
+    again = {"reason": "Begäran från JO", "version": 1}
+    assert client.post(url("legal_hold", case), again).status_code == 302
+    hold.refresh_from_db()
+    assert hold.reason == "Begäran från JO" and hold.version == 2
 
 
 def test_closing_ends_planned_and_active_measures(login, handler, case) -> None:

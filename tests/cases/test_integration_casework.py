@@ -27,7 +27,7 @@ def test_both_words_find_cases_with_a_contact_ban(login, handler, term) -> None:
     with_ban = make_case(handler)
     _ban(with_ban)
     without = make_case(handler)
-    page = login(handler).get(reverse("cases:list"), {"reference": term}).text
+    page = login(handler).post(reverse("cases:list"), {"reference": term}).text
     assert with_ban.reference in page
     assert without.reference not in page
 

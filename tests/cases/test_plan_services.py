@@ -161,7 +161,7 @@ def test_an_edit_after_a_confirmation_clears_the_confirmations(handler, social, 
         social, plan, expected_version=1, changes={"social_commitments": "ändrat"}
     )
     assert result == services.TextUpdate(changed=True, cleared_confirmations=1)
-    assert services.standing_confirmations(plan) == {}
+    assert services.standing_confirmations(plan) == []
     cleared = PlanConfirmation.objects.get(plan=plan)
     assert cleared.cleared_at is not None and cleared.plan_version == 1
     assert JournalEntry.objects.filter(case=case, text__contains="nollställdes").exists()
@@ -181,7 +181,7 @@ def test_saving_unchanged_texts_keeps_the_confirmations(handler, case) -> None:
         handler, plan, expected_version=1, changes={"introduction": plan.introduction}
     )
     assert not result.changed
-    assert set(services.standing_confirmations(plan)) == {Party.POLICE}
+    assert {c.party for c in services.standing_confirmations(plan)} == {Party.POLICE}
 
 
 def test_stale_edit_is_a_conflict_and_changes_nothing(handler, head, case) -> None:

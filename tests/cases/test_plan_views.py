@@ -166,7 +166,7 @@ def test_saving_texts_and_the_notice_about_confirmations(login, handler, social,
     assert "Bekräftelserna är nollställda" in page
     plan.refresh_from_db()
     assert plan.social_commitments == "Socialtjänsten ordnar boende."
-    assert services.standing_confirmations(plan) == {}
+    assert services.standing_confirmations(plan) == []
     assert "Varje ändring i utkastet nollställer bekräftelserna" in page
 
 
@@ -367,7 +367,8 @@ def test_panel_points_to_the_superseded_version_while_drafting(handler, social, 
     panel = case_panel(police)
     assert panel["plan"].number == 2 and panel["previous"].number == 1
     assert [c.party for c in panel["standing"]] == []
-    assert panel["waiting_for"] == [Party.POLICE.label, Party.SOCIAL.label]
+    # The police see each recipient organisation that is still to confirm by name.
+    assert panel["waiting_for"] == [Party.POLICE.label, "Socialtjänsten Köping"]
 
 
 def test_plan_page_queries_do_not_grow_with_versions(

@@ -137,7 +137,7 @@ def test_a_case_under_legal_hold_stays_and_running_twice_is_safe(
     handler, head, koping, social
 ) -> None:
     held, _roles = closed_case_with_everything(handler, koping, social)
-    services.set_legal_hold(head, held, reason="Pågående rättegång")
+    services.set_legal_hold(head, held, reason="Pågående rättegång", expected_version=0)
     free = make_case(handler)
     services.close_case(handler, free, reason="moved", final_note="Flyttat.")
 
@@ -203,6 +203,6 @@ def test_purge_task_is_scheduled_nightly() -> None:
 
 def test_legal_hold_is_kept_in_the_database(handler, head) -> None:
     case = make_case(handler)
-    services.set_legal_hold(head, case, reason="Begäran från JO")
-    services.set_legal_hold(head, case, reason="Begäran från JO, ny dag")
+    services.set_legal_hold(head, case, reason="Begäran från JO", expected_version=0)
+    services.set_legal_hold(head, case, reason="Begäran från JO, ny dag", expected_version=1)
     assert LegalHold.objects.get(case=case).reason == "Begäran från JO, ny dag"

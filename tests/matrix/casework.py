@@ -107,3 +107,13 @@ EXTRA = [
     Route("cases:followup_edit", _with("follow_up_social"), EDIT_SOCIAL),
     Route("cases:followup_complete", _with("follow_up_social"), EDIT_SOCIAL),
 ]
+
+
+def sentinels(world: World) -> dict[str, str | None]:
+    """Issue 10: a police note on a measure is police-internal unless shared."""
+    internal, shared = world.objects["measure_police"], world.objects["measure_social"]
+    internal.note, internal.note_shared = "SNTLMEASURENOTEINTERNAL", False
+    internal.save(update_fields=["note", "note_shared"])
+    shared.note, shared.note_shared = "SNTLMEASURENOTESHARED", True
+    shared.save(update_fields=["note", "note_shared"])
+    return {"SNTLMEASURENOTEINTERNAL": None, "SNTLMEASURENOTESHARED": "scope_measures"}

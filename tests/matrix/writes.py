@@ -185,6 +185,10 @@ def legal_hold_remove(world: World, persona: str, kwargs: dict[str, Any]) -> Dat
     return {}
 
 
+def legal_hold(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
+    return {"reason": "Skäl angivet i matrisen", "version": 0}
+
+
 def disclosure_create(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
     from tests.cases.sharing_support import valid_post
 
@@ -278,7 +282,7 @@ WRITES: dict[str, Write] = {
     "cases:case_close": case_close,
     "cases:case_reopen": reason,
     "cases:closing_note_add": lambda w, p, k: {"text": "Anteckning i efterhand"},
-    "cases:legal_hold": reason,
+    "cases:legal_hold": legal_hold,
     "cases:legal_hold_remove": legal_hold_remove,
     "cases:disclosure_create": disclosure_create,
     "cases:disclosure_withdraw": reason,
@@ -298,8 +302,9 @@ WRITES: dict[str, Write] = {
 # Who actually writes where the route's expected status is not the whole story: breaking the
 # glass is for the colleague without access (the others are just sent to the case).
 WRITERS: dict[str, set[str]] = {"cases:break_glass": {"colleague"}, **writes_alarms.WRITERS}
-# POST routes that read only (a search), or write only the access log (a report).
-READ_ONLY_POSTS = {"cases:search", "cases:access_report"}
+# POST routes that read only (a search, the case-list filter), or write only the access log
+# (a report).
+READ_ONLY_POSTS = {"cases:search", "cases:access_report", "cases:list"}
 # POST routes outside the case data whose write is proven in their own tests: a password
 # change needs a live code of the second factor (tests/e2e/test_login_e2e.py).
 OWN_TESTS = {"accounts:password_change"}

@@ -171,6 +171,25 @@ def test_stale_version_rerenders_with_a_conflict_message_and_keeps_the_input(log
     assert assessment.ratings.filter(rating="J").count() == 0
 
 
+def test_a_draft_post_without_its_version_is_refused_not_overwritten(login, handler):
+    """Issue 10: the draft uses the version check like every other edit."""
+    case = make_case(handler)
+    client = login(handler)
+    assessment = _start(client, case)
+    data = form_post(assessment, rating="J")
+    del data["version"]
+    response = client.post(_url("edit", case, assessment.pk), data)
+    assert response.status_code == 200
+    assert "har sparats av någon annan" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.version == 1 and assessment.ratings.filter(rating="J").count() == 0
+    autosave = client.post(
+        _url("edit", case, assessment.pk), data, headers={"X-Skydd-Autosave": "1"}
+    )
+    assert autosave.status_code == 409
+    assert assessment.ratings.filter(rating="J").count() == 0
+
+
 def test_autosave_answers_json_with_the_new_version(login, handler):
     case = make_case(handler)
     client = login(handler)
@@ -393,3 +412,12 @@ def test_threat_analysis_has_no_factors_only_judgements(login, handler):
     older = final_assessment(handler, case, instrument("HOTBILD"), level="low")
     compare = client.get(_url("compare", case) + f"?a={older.pk}&b={assessment.pk}")
     assert compare.status_code == 200 and "Riskfaktorer som ändrats" not in compare.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "١", "9" * 40, "-1", "abc"])
+def test_compare_with_a_malformed_choice_says_so_in_swedish(login, handler, value):
+    """Issue 10: ``…/bedomningar/jamfor/?a=²`` was a 500."""
+    case = make_case(handler)
+    response = login(handler).get(_url("compare", case), {"a": value, "b": "1"})
+    assert response.status_code == 200
+    assert "Välj två olika bedömningar att jämföra." in response.content.decode()

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from cases.casework.policy import (
     editable_parties,
+    may_change_row,
     may_edit_party,
     may_edit_police_work,
     may_manage_legal_hold,
     may_plan_from_assessment,
     may_reopen,
     shows_casework,
+    shows_note,
 )
 from cases.casework.services.bans import (
     CONTACT_BAN_TERMS,
@@ -119,6 +121,7 @@ __all__ = [
     "is_contact_ban_term",
     "journal",
     "local_municipalities",
+    "may_change_row",
     "may_edit_party",
     "may_edit_police_work",
     "may_manage_legal_hold",
@@ -139,6 +142,7 @@ __all__ = [
     "set_legal_hold",
     "set_measure_status",
     "shows_casework",
+    "shows_note",
     "support_information_for",
     "todo_for",
     "update_contact_ban",

@@ -19,6 +19,7 @@ from cases.casework.policy import (
 from cases.casework.services.common import (
     ClosingBlockedError,
     _access,
+    _bump,
     _journal,
     _require,
     ensure_open,
@@ -211,16 +212,31 @@ def reopen_case(actor: User, case: ProtectionCase, *, reason: str) -> CaseClosur
     return closure
 
 
-def set_legal_hold(actor: User, case: ProtectionCase, *, reason: str) -> LegalHold:
-    """Stop the retention purge of the case (head of the unit). Replaces an earlier reason."""
+def set_legal_hold(
+    actor: User, case: ProtectionCase, *, reason: str, expected_version: int | None
+) -> LegalHold:
+    """Stop the retention purge of the case (head of the unit), or change its reason.
+
+    ``expected_version`` is the version of the hold the user loaded, 0 when there was none:
+    a hold set or changed by someone else since then is a ConflictError (nothing saved), as
+    is a save without a version."""
     case_access = _access(actor, case)
     _require(may_manage_legal_hold(case_access))
     if not reason.strip():
         raise errors.Invalid(_("Ange ett skäl."), field="reason")
+    if expected_version is None:
+        raise ConflictError
     with transaction.atomic():
-        hold, _created = LegalHold.objects.update_or_create(
-            case=case, defaults={"reason": reason, "set_by": actor}
-        )
+        # Lock the case row: two first holds cannot both be "version 0".
+        ProtectionCase.objects.select_for_update().filter(pk=case.pk).first()
+        hold = LegalHold.objects.filter(case=case).first()
+        if hold is None:
+            if expected_version != 0:
+                raise ConflictError
+            hold = LegalHold.objects.create(case=case, reason=reason, set_by=actor)
+        else:
+            _bump(LegalHold, hold.pk, expected_version, reason=reason, set_by=actor)
+            hold.refresh_from_db()
         _journal(case_access, "legal_hold_set")
     return hold
 

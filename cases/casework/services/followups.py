@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from cases import access, errors
-from cases.casework.policy import may_edit_party
+from cases.casework.policy import (
+    may_change_row,
+    may_edit_party,
+    note_to_save,
+    writing_organisation_id,
+)
 from cases.casework.services.common import (
     _access,
     _bump,
@@ -25,17 +30,24 @@ from cases.models import (
     Party,
     ProtectionCase,
 )
+from cases.recipients import own_recipient_ids
 from cases.services import ConflictError, responsible_handlers
 
 # "Att göra" on the start page: overdue follow-ups and those due within this many days.
 TODO_HORIZON_DAYS = 14
 
 
-def assignee_choices(case: ProtectionCase) -> dict[str, list[User]]:
+def assignee_choices(
+    case: ProtectionCase, case_access: access.CaseAccess | None = None
+) -> dict[str, list[User]]:
     """Who may be assigned a follow-up, per responsible party: for the police the case's
     responsible handlers and the unit's heads; for social services the handlers assigned to
     an active disclosure of the case and the heads of the receiving organisations — exactly
-    the people who can open the case, so the follow-up reaches their "Att göra"."""
+    the people who can open the case, so the follow-up reaches their "Att göra".
+
+    Read by a recipient (``case_access`` through a disclosure), the social services are
+    only its own organisation's: a recipient never sees – or assigns – another recipient's
+    staff (issue 10)."""
     police = {user.pk: user for user in responsible_handlers(case)}
     for membership in Membership.objects.filter(
         organisation_id=case.unit_id,
@@ -47,6 +59,8 @@ def assignee_choices(case: ProtectionCase) -> dict[str, list[User]]:
     disclosures = Disclosure.objects.active().filter(
         case=case, direction=Disclosure.Direction.TO_SOCIAL
     )
+    if case_access is not None and not case_access.is_police:
+        disclosures = disclosures.filter(recipient_id__in=own_recipient_ids(case_access))
     social_users = User.objects.filter(is_active=True).filter(
         Q(assigned_disclosures__in=disclosures)
         | Q(
@@ -62,9 +76,9 @@ def assignee_choices(case: ProtectionCase) -> dict[str, list[User]]:
     }
 
 
-def _check_assignee(case: ProtectionCase, party: str, assignee: User | None) -> None:
+def _check_assignee(case_access: access.CaseAccess, party: str, assignee: User | None) -> None:
     if assignee is not None and assignee.pk not in {
-        user.pk for user in assignee_choices(case)[party]
+        user.pk for user in assignee_choices(case_access.case, case_access)[party]
     }:
         raise errors.Invalid(
             _("Välj någon som kan öppna ärendet för den ansvariga parten."), field="assignee"
@@ -80,15 +94,18 @@ def add_follow_up(
     responsible_party: str = Party.POLICE,
     assignee: User | None = None,
     note: str = "",
+    note_shared: bool | None = None,
 ) -> FollowUp:
-    """Plan a follow-up. A new follow-up is never due in the past."""
+    """Plan a follow-up. A new follow-up is never due in the past. A police note is
+    police-internal unless ``note_shared``."""
     case_access = _access(actor, case)
     _require(may_edit_party(case_access, responsible_party))
     if due_date < timezone.localdate():
         raise errors.Invalid(
             _("Datumet har redan passerat. Välj dagens datum eller ett senare."), field="due_date"
         )
-    _check_assignee(case, responsible_party, assignee)
+    _check_assignee(case_access, responsible_party, assignee)
+    note, shared = note_to_save(case_access, None, note, note_shared)
     with transaction.atomic():
         ensure_open(case, lock=True)
         follow_up = FollowUp.objects.create(
@@ -98,6 +115,8 @@ def add_follow_up(
             responsible_party=responsible_party,
             assignee=assignee,
             note=note,
+            note_shared=shared,
+            organisation_id=writing_organisation_id(case_access, responsible_party),
             created_by=actor,
         )
         _journal(case_access, "follow_up_planned", kind=follow_up.kind, date=due_date.isoformat())
@@ -113,13 +132,14 @@ def update_follow_up(
     due_date: date,
     responsible_party: str,
     assignee: User | None,
-    note: str,
+    note: str | None = None,
+    note_shared: bool | None = None,
 ) -> FollowUp:
-    """Reschedule or reassign an open follow-up (a moved date may not be in the past)."""
+    """Reschedule or reassign an open follow-up (a moved date may not be in the past).
+    ``note`` None keeps the note."""
     case_access = _access(actor, follow_up.case)
     _require(
-        may_edit_party(case_access, follow_up.responsible_party)
-        and may_edit_party(case_access, responsible_party)
+        may_change_row(case_access, follow_up) and may_edit_party(case_access, responsible_party)
     )
     if follow_up.done_on is not None:
         raise errors.Invalid(_("Uppföljningen är redan utförd."))
@@ -127,7 +147,8 @@ def update_follow_up(
         raise errors.Invalid(
             _("Datumet har redan passerat. Välj dagens datum eller ett senare."), field="due_date"
         )
-    _check_assignee(follow_up.case, responsible_party, assignee)
+    _check_assignee(case_access, responsible_party, assignee)
+    note, shared = note_to_save(case_access, follow_up, note, note_shared)
     with transaction.atomic():
         ensure_open(follow_up.case, lock=True)
         _bump(
@@ -139,6 +160,7 @@ def update_follow_up(
             responsible_party=responsible_party,
             assignee=assignee,
             note=note,
+            note_shared=shared,
         )
         follow_up.refresh_from_db()
         _journal(case_access, "follow_up_changed", kind=follow_up.kind, date=due_date.isoformat())
@@ -158,7 +180,7 @@ def complete_follow_up(
     """Mark a follow-up done with its outcome; optionally plan the next one (same party and
     assignee) in the same step, so that the case keeps a next follow-up. Returns the next."""
     case_access = _access(actor, follow_up.case)
-    _require(may_edit_party(case_access, follow_up.responsible_party))
+    _require(may_change_row(case_access, follow_up))
     if done_on > timezone.localdate():
         raise errors.Invalid(_("Datumet kan inte ligga i framtiden."), field="done_on")
     if next_due_date is not None and next_due_date < timezone.localdate():
@@ -181,6 +203,7 @@ def complete_follow_up(
                 due_date=next_due_date,
                 responsible_party=follow_up.responsible_party,
                 assignee=follow_up.assignee,
+                organisation_id=follow_up.organisation_id,
                 created_by=actor,
             )
             _journal(

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import errors
-from cases.casework.policy import may_edit_party, may_plan_from_assessment
+from cases.casework.policy import (
+    may_change_row,
+    may_edit_party,
+    may_plan_from_assessment,
+    note_to_save,
+    writing_organisation_id,
+)
 from cases.casework.services.common import (
     _access,
     _bump,
@@ -44,12 +50,16 @@ def add_measure(
     note: str = "",
     statement_date: date | None = None,
     statement_text: str = "",
+    note_shared: bool | None = None,
 ) -> ProtectiveMeasure:
-    """Add a measure from the catalogue; the party defaults to the kind's default party."""
+    """Add a measure from the catalogue; the party defaults to the kind's default party.
+    A police note is police-internal unless ``note_shared``; a social-services note is
+    shared."""
     party = responsible_party or kind.default_party
     case_access = _access(actor, case)
     _require(may_edit_party(case_access, party))
     _check_measure_dates(start_date, end_date)
+    note, shared = note_to_save(case_access, None, note, note_shared)
     with transaction.atomic():
         ensure_open(case, lock=True)
         measure = ProtectiveMeasure.objects.create(
@@ -60,8 +70,10 @@ def add_measure(
             start_date=start_date,
             end_date=end_date,
             note=note,
+            note_shared=shared,
             statement_date=statement_date if kind.records_statement else None,
             statement_text=statement_text if kind.records_statement else "",
+            organisation_id=writing_organisation_id(case_access, party),
             created_by=actor,
         )
         _journal(
@@ -84,19 +96,21 @@ def update_measure(
     status: str,
     start_date: date | None,
     end_date: date | None,
-    note: str,
+    note: str | None = None,
     statement_date: date | None = None,
     statement_text: str = "",
+    note_shared: bool | None = None,
 ) -> ProtectiveMeasure:
-    """Change a measure. Raises ConflictError when someone else saved it meanwhile."""
+    """Change a measure. Raises ConflictError when someone else saved it meanwhile.
+    ``note`` None keeps the note (social services never see nor change a police-internal
+    one)."""
     case_access = _access(actor, measure.case)
     party = responsible_party or kind.default_party
-    # Social services may neither edit a police measure nor hand one of theirs to the police.
-    _require(
-        may_edit_party(case_access, measure.responsible_party)
-        and may_edit_party(case_access, party)
-    )
+    # Social services may neither edit a police measure (or another recipient's) nor hand
+    # one of theirs to the police.
+    _require(may_change_row(case_access, measure) and may_edit_party(case_access, party))
     _check_measure_dates(start_date, end_date)
+    note, shared = note_to_save(case_access, measure, note, note_shared)
     with transaction.atomic():
         ensure_open(measure.case, lock=True)
         _bump(
@@ -109,6 +123,7 @@ def update_measure(
             start_date=start_date,
             end_date=end_date,
             note=note,
+            note_shared=shared,
             statement_date=statement_date if kind.records_statement else None,
             statement_text=statement_text if kind.records_statement else "",
             updated_at=timezone.now(),
@@ -136,7 +151,7 @@ def set_measure_status(
     if status not in (ProtectiveMeasure.Status.ENDED, ProtectiveMeasure.Status.DECLINED):
         raise errors.Invalid(_("Okänd status."), field="status")
     case_access = _access(actor, measure.case)
-    _require(may_edit_party(case_access, measure.responsible_party))
+    _require(may_change_row(case_access, measure))
     values: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
     if status == ProtectiveMeasure.Status.ENDED and measure.end_date is None:
         end = on or timezone.localdate()
@@ -179,6 +194,8 @@ def plan_from_assessment(
                 responsible_party=kind.default_party,
                 status=ProtectiveMeasure.Status.PLANNED,
                 note=note,
+                note_shared=True,  # the system's own line, naming the instrument and date
+                organisation_id=writing_organisation_id(case_access, kind.default_party),
                 created_by=actor,
             )
             for kind in kinds
@@ -193,6 +210,8 @@ def plan_from_assessment(
                 responsible_party=party,
                 note=_("Omprövning av riskbedömning (%(instrument)s).")
                 % {"instrument": instrument},
+                note_shared=True,
+                organisation_id=writing_organisation_id(case_access, party),
                 created_by=actor,
             )
     return measures, follow_up

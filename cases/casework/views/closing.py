@@ -25,10 +25,17 @@ from cases.casework.views.common import (
     _ensure,
     _post,
     _render_form,
+    _saved_rows,
 )
 from cases.formpage import form_page, saved
-from cases.models import CaseClosure
+from cases.models import CaseClosure, LegalHold
 from cases.viewutils import with_case
+
+
+def _hold_version(hold: LegalHold | None) -> int:
+    """The version a legal-hold form carries: 0 while the case has no hold."""
+    return hold.version if hold else 0
+
 
 # --- support information -----------------------------------------------------------------------
 
@@ -224,23 +231,40 @@ def case_reopen(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
 def legal_hold(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     _ensure(services.may_manage_legal_hold(case_access))
     case = case_access.case
-    current = getattr(case, "legal_hold", None)
-    initial = {"reason": current.reason} if current else {}
-    form = forms.LegalHoldForm(_post(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.set_legal_hold(user_for_request(request), case, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Bevarandebeslutet är sparat: ärendet gallras inte."))
-        return redirect(_case_url(case, "bevarande"))
-    return _render_form(
+    current = LegalHold.objects.filter(case=case).first()
+    initial = {"reason": current.reason if current else "", "version": _hold_version(current)}
+
+    def reload(_exc: Exception) -> LegalHold:
+        # Removed meanwhile: saving again sets a new hold (version 0).
+        return LegalHold.objects.filter(case=case).first() or LegalHold(case=case, version=0)
+
+    return form_page(
         request,
-        case_access,
-        form,
-        title=_("Bevarandebeslut (stoppar gallring)"),
-        submit=_("Spara bevarandebeslutet"),
-        intro=_(
-            "Ett ärende med bevarandebeslut gallras inte när gallringsfristen har gått ut. "
-            "Häv beslutet när skälet inte längre finns."
+        make_form=lambda data: forms.LegalHoldForm(data, initial=initial),
+        save=lambda form: services.set_legal_hold(
+            user_for_request(request),
+            case,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.expected_version(),
         ),
+        show=lambda form, saved_hold: _render_form(
+            request,
+            case_access,
+            form,
+            title=_("Bevarandebeslut (stoppar gallring)"),
+            submit=_("Spara bevarandebeslutet"),
+            intro=_(
+                "Ett ärende med bevarandebeslut gallras inte när gallringsfristen har gått ut. "
+                "Häv beslutet när skälet inte längre finns."
+            ),
+            saved_rows=_saved_rows(saved_hold, ["reason"], case_access) if saved_hold else None,
+        ),
+        done=lambda _hold: saved(
+            request,
+            _("Bevarandebeslutet är sparat: ärendet gallras inte."),
+            _case_url(case, "bevarande"),
+        ),
+        reload=reload,
     )
 
 

@@ -22,6 +22,7 @@ from cases.models import (
     Participant,
     ProtectionCase,
 )
+from cases.recipients import shown_user
 
 GET_POST = ["GET", "POST"]
 
@@ -49,7 +50,7 @@ def _display(value: Any, case_access: CaseAccess) -> str:
     if isinstance(value, Participant):
         return services.participant_label(value, case_access)
     if isinstance(value, User):
-        return value.full_name
+        return shown_user(case_access, value)
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
     if isinstance(value, date):

@@ -51,7 +51,9 @@ def followup_add(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     actor = user_for_request(request)
     return form_page(
         request,
-        make_form=lambda data: forms.FollowUpForm(data, case=case, parties=parties, actor=actor),
+        make_form=lambda data: forms.FollowUpForm(
+            data, case=case, parties=parties, actor=actor, case_access=case_access
+        ),
         save=lambda form: services.add_follow_up(
             actor, case, **form.cleaned_data_without_version()
         ),
@@ -71,8 +73,14 @@ def _follow_up(case_access: CaseAccess, pk: int) -> FollowUp:
     follow_up = get_object_or_404(
         FollowUp.objects.select_related("assignee"), pk=pk, case=case_access.case
     )
-    _ensure(services.may_edit_party(case_access, follow_up.responsible_party))
+    _ensure(services.may_change_row(case_access, follow_up))
     return follow_up
+
+
+def _shown_fields(case_access: CaseAccess, follow_up: FollowUp) -> list[str]:
+    """The saved version beside a conflict: without a note the reader may not read."""
+    visible = services.shows_note(case_access, follow_up)
+    return [name for name in FOLLOW_UP_FIELDS if name != "note" or visible]
 
 
 @login_required
@@ -88,9 +96,13 @@ def followup_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> Htt
         return redirect(_case_url(case, "uppfoljningar"))
     actor = user_for_request(request)
     parties = services.editable_parties(case_access)
+    note_visible = services.shows_note(case_access, follow_up)
     initial = {name: getattr(follow_up, name) for name in FOLLOW_UP_FIELDS}
     initial["assignee"] = follow_up.assignee_id
     initial["version"] = follow_up.version
+    initial["note_shared"] = follow_up.note_shared
+    if not note_visible:
+        initial.pop("note")
     return form_page(
         request,
         make_form=lambda data: forms.FollowUpForm(
@@ -100,6 +112,8 @@ def followup_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> Htt
             parties=parties,
             actor=actor,
             current_due=follow_up.due_date,
+            case_access=case_access,
+            note_visible=note_visible,
         ),
         save=lambda form: services.update_follow_up(
             actor,
@@ -113,7 +127,11 @@ def followup_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> Htt
             form,
             title=_("Ändra uppföljning"),
             submit=_("Spara ändringarna"),
-            saved_rows=_saved_rows(current, FOLLOW_UP_FIELDS, case_access) if current else None,
+            saved_rows=(
+                _saved_rows(current, _shown_fields(case_access, current), case_access)
+                if current
+                else None
+            ),
         ),
         done=_done(request, case, _("Uppföljningen är ändrad.")),
         reload=lambda _exc: _follow_up(case_access, pk),
@@ -176,7 +194,11 @@ def followup_complete(request: HttpRequest, case_access: CaseAccess, pk: int) ->
                 (None, ["done_on", "outcome"]),
                 (_("Nästa uppföljning"), ["next_due_date", "next_kind"]),
             ),
-            saved_rows=_saved_rows(current, FOLLOW_UP_FIELDS, case_access) if current else None,
+            saved_rows=(
+                _saved_rows(current, _shown_fields(case_access, current), case_access)
+                if current
+                else None
+            ),
         )
 
     return form_page(

@@ -56,13 +56,14 @@ def casework_page(request: HttpRequest, case_access: CaseAccess) -> HttpResponse
 # --- measures ----------------------------------------------------------------------------------
 
 MEASURE_FIELDS = ["kind", "responsible_party", "status", "start_date", "end_date", "note"]
-MEASURE_FORM_FIELDS = [*MEASURE_FIELDS, "statement_date", "statement_text"]
+MEASURE_FORM_FIELDS = [*MEASURE_FIELDS, "note_shared", "statement_date", "statement_text"]
 
 
 def _measure_sections(form: forms.MeasureForm) -> list[dict[str, Any]]:
+    main = ["kind", "responsible_party", "status", "start_date", "end_date", "note", "note_shared"]
     return _sections(
         form,
-        (None, ["kind", "responsible_party", "status", "start_date", "end_date", "note"]),
+        (None, [name for name in main if name in form.fields]),
         (
             _("Skyddade personuppgifter: utlåtande till Skatteverket"),
             ["statement_date", "statement_text"],
@@ -71,7 +72,9 @@ def _measure_sections(form: forms.MeasureForm) -> list[dict[str, Any]]:
 
 
 def _measure_values(form: forms.MeasureForm) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in MEASURE_FORM_FIELDS}
+    """What the form holds: a social-services form has no "note_shared", and no "note"
+    when the note is police-internal (the service then keeps it)."""
+    return {name: form.cleaned_data[name] for name in MEASURE_FORM_FIELDS if name in form.fields}
 
 
 def _measure_page(
@@ -89,10 +92,17 @@ def _measure_page(
             title=title(current),
             submit=submit,
             sections=_measure_sections(form),
-            saved_rows=_saved_rows(current, MEASURE_FIELDS, case_access) if current else None,
+            saved_rows=_saved_rows(current, _shown_fields(case_access, current), case_access)
+            if current
+            else None,
         )
 
     return show
+
+
+def _shown_fields(case_access: CaseAccess, measure: ProtectiveMeasure) -> list[str]:
+    visible = services.shows_note(case_access, measure)
+    return [name for name in MEASURE_FIELDS if name != "note" or visible]
 
 
 @login_required
@@ -106,7 +116,9 @@ def measure_add(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
         return _closed(request, case)
     return form_page(
         request,
-        make_form=lambda data: forms.MeasureForm(data, parties=parties),
+        make_form=lambda data: forms.MeasureForm(
+            data, parties=parties, police=case_access.is_police
+        ),
         save=lambda form: services.add_measure(
             user_for_request(request), case, **_measure_values(form)
         ),
@@ -125,7 +137,7 @@ def _measure(case_access: CaseAccess, pk: int) -> ProtectiveMeasure:
     measure = get_object_or_404(
         ProtectiveMeasure.objects.select_related("kind"), pk=pk, case=case_access.case
     )
-    _ensure(services.may_edit_party(case_access, measure.responsible_party))
+    _ensure(services.may_change_row(case_access, measure))
     return measure
 
 
@@ -138,13 +150,21 @@ def measure_edit(request: HttpRequest, case_access: CaseAccess, pk: int) -> Http
     if not case.is_open:
         return _closed(request, case)
     parties = services.editable_parties(case_access)
+    note_visible = services.shows_note(case_access, measure)
     initial = {name: getattr(measure, name) for name in MEASURE_FORM_FIELDS}
     initial["kind"] = measure.kind_id
     initial["version"] = measure.version
+    if not note_visible:
+        initial.pop("note")
     return form_page(
         request,
         make_form=lambda data: forms.MeasureForm(
-            data, initial=initial, parties=parties, current_kind=measure.kind
+            data,
+            initial=initial,
+            parties=parties,
+            current_kind=measure.kind,
+            police=case_access.is_police,
+            note_visible=note_visible,
         ),
         save=lambda form: services.update_measure(
             user_for_request(request),
