@@ -204,6 +204,27 @@ class CaseEditForm(forms.Form):
     )
 
 
+def relationship_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Relation till skyddspersonen"),
+        required=False,
+        choices=[("", _("Ej angiven")), *Participant.Relationship.choices],
+        error_messages=CHOICE,
+    )
+
+
+def participant_note_field() -> forms.CharField:
+    return forms.CharField(label=_("Anteckning om deltagaren"), required=False, max_length=300)
+
+
+class ParticipantDetailsForm(forms.Form):
+    """At intake, what the threat actor's participation says beside the person: the
+    relationship to the protected person and a note (as when adding a participant)."""
+
+    relationship = relationship_field()
+    note = participant_note_field()
+
+
 class ParticipantForm(forms.Form):
     """Role plus either a person already in this case or a new person (PersonForm beside)."""
 
@@ -221,7 +242,8 @@ class ParticipantForm(forms.Form):
         help_text=_("En person som redan finns i ärendet, i en ny roll – eller en ny person."),
         error_messages=CHOICE,
     )
-    note = forms.CharField(label=_("Anteckning om deltagaren"), required=False, max_length=300)
+    relationship = relationship_field()
+    note = participant_note_field()
 
     def __init__(self, *args: Any, persons: list[tuple[Person, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
