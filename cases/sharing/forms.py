@@ -144,15 +144,13 @@ class BreakGlassForm(forms.Form):
 
 
 class BreakGlassReviewForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Kommentar till granskningen"),
+    comment = text_area(
+        _("Kommentar till granskningen"),
+        required=True,
+        rows=2,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("T.ex. ”Skälet stämmer med jourrapporten 2026-11-30.”"),
-        error_messages={
-            "required": _("Skriv en kommentar till granskningen."),
-            "max_length": _("Högst 1000 tecken."),
-        },
+        error_messages={"required": _("Skriv en kommentar till granskningen.")},
     )
 
 
