@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 REQUIRED = _("Fyll i fältet.")
@@ -72,24 +73,30 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)  # type: ignore[misc]
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker, always sending ÅÅÅÅ-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format=DATE_FORMAT)
+# The format as shown to the user: in the help text of every date field and as placeholder.
+DATE_HINT = _("ÅÅÅÅ-MM-DD")
 
 
 class TextDateInput(forms.DateInput):
-    """A text field showing ÅÅÅÅ-MM-DD everywhere: a native date input shows the browser's
-    locale format (MM/DD/YYYY on an English system), which some pages avoid."""
+    """The one date input of the app: a text field typed as ÅÅÅÅ-MM-DD in every browser and
+    language. A native date input shows the browser's locale format (MM/DD/YYYY on an English
+    system) and a picker that differs between browsers, so none is used."""
 
     input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        base = {"inputmode": "numeric", "maxlength": "10", "autocomplete": "off"}
+        base = {
+            "inputmode": "numeric",
+            "maxlength": "10",
+            "autocomplete": "off",
+            "placeholder": DATE_HINT,
+        }
         super().__init__(attrs={**base, **(attrs or {})}, format=DATE_FORMAT)
+
+
+def date_help(help_text: Any = "") -> Any:
+    """The field's help text, always starting with the format (ÅÅÅÅ-MM-DD)."""
+    return format_lazy("{}. {}", DATE_HINT, help_text) if help_text else DATE_HINT
 
 
 def year_in_bounds(value: date | None) -> None:
@@ -108,12 +115,15 @@ def date_field(
     widget: forms.Widget | None = None,
     **kwargs: Any,
 ) -> forms.DateField:
-    """A date typed as ÅÅÅÅ-MM-DD with a year within sensible bounds (see ``MIN_YEAR``)."""
+    """A date typed as ÅÅÅÅ-MM-DD with a year within sensible bounds (see ``MIN_YEAR``), in
+    the app's one date input (``TextDateInput``) with the format shown in the help text
+    (``help_text`` is what follows it)."""
     return forms.DateField(
         label=label,
         required=required,
         input_formats=[DATE_FORMAT],
-        widget=widget or DateInput(),
+        widget=widget or TextDateInput(),
+        help_text=date_help(kwargs.pop("help_text", "")),
         validators=[year_in_bounds, *kwargs.pop("validators", [])],
         error_messages={"required": required_message or REQUIRED, "invalid": INVALID_DATE},
         **kwargs,

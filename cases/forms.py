@@ -19,7 +19,6 @@ from cases.formfields import (
     SHORT_TEXT_LIMIT,
     TOO_LONG,
     IdMultipleChoiceField,
-    TextDateInput,
     date_field,
     text_area,
     version_field,
@@ -31,9 +30,7 @@ CHOICE = {"invalid_choice": _("Välj ett av alternativen.")}
 
 
 def _date_field(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return date_field(
-        label, required=required, help_text=help_text or _("ÅÅÅÅ-MM-DD"), widget=TextDateInput()
-    )
+    return date_field(label, required=required, help_text=help_text)
 
 
 def _contact_field(name: str, widget: forms.Widget | None = None) -> forms.CharField:
@@ -63,9 +60,7 @@ class PersonForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
         error_messages={"max_length": _("Numret är för långt.")},
     )
-    date_of_birth = _date_field(
-        _("Födelsedatum"), help_text=_("Bara om personnummer saknas. ÅÅÅÅ-MM-DD.")
-    )
+    date_of_birth = _date_field(_("Födelsedatum"), help_text=_("Bara om personnummer saknas."))
     # The contact details are the case's (cases.models.Participant), not the person's: the
     # form carries them beside the person's fields and the service puts them on the row of
     # this case only.
@@ -235,6 +230,27 @@ class CaseEditForm(forms.Form):
     )
 
 
+def relationship_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Relation till skyddspersonen"),
+        required=False,
+        choices=[("", _("Ej angiven")), *Participant.Relationship.choices],
+        error_messages=CHOICE,
+    )
+
+
+def participant_note_field() -> forms.CharField:
+    return forms.CharField(label=_("Anteckning om deltagaren"), required=False, max_length=300)
+
+
+class ParticipantDetailsForm(forms.Form):
+    """At intake, what the threat actor's participation says beside the person: the
+    relationship to the protected person and a note (as when adding a participant)."""
+
+    relationship = relationship_field()
+    note = participant_note_field()
+
+
 class ParticipantForm(forms.Form):
     """Role plus either a person already in this case or a new person (PersonForm beside)."""
 
@@ -252,7 +268,8 @@ class ParticipantForm(forms.Form):
         help_text=_("En person som redan finns i ärendet, i en ny roll – eller en ny person."),
         error_messages=CHOICE,
     )
-    note = forms.CharField(label=_("Anteckning om deltagaren"), required=False, max_length=300)
+    relationship = relationship_field()
+    note = participant_note_field()
 
     def __init__(self, *args: Any, persons: list[tuple[Person, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -84,13 +84,12 @@ class AssessmentForm(forms.Form):
         _("Bedömningsdatum"),
         required=True,
         required_message=_("Ange bedömningsdatum."),
-        help_text=_("ÅÅÅÅ-MM-DD"),
         widget=_date_input(),
     )
     next_reassessment_on = date_field(
         _("Nästa omprövning"),
         widget=_date_input(),
-        help_text=_("ÅÅÅÅ-MM-DD. Skapar en uppföljning i ärendet när bedömningen slutförs."),
+        help_text=_("Skapar en uppföljning i ärendet när bedömningen slutförs."),
     )
     measures = IdMultipleChoiceField(
         label=_("Rekommenderade åtgärder"),

@@ -144,9 +144,23 @@ class Participant(models.Model):
         CHILD = "child", _("Barn")
         THREAT_ACTOR = "threat_actor", _("Hotutövare")
 
+    class Relationship(models.TextChoices):
+        """How the participant is related to the protected person (for a threat actor: what
+        the threat grows from)."""
+
+        PARTNER = "partner", _("Partner (gift, sambo eller i en relation)")
+        FORMER_PARTNER = "former_partner", _("Tidigare partner")
+        FAMILY = "family", _("Familj eller släkt")
+        ACQUAINTANCE = "acquaintance", _("Bekant, granne eller kollega")
+        STRANGER = "stranger", _("Okänd för skyddspersonen")
+        OTHER = "other", _("Annan relation")
+
     case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    relationship = models.CharField(
+        _("relation till skyddspersonen"), max_length=20, choices=Relationship.choices, blank=True
+    )
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
     # Contact details belong to the person's role in this case, not to the person: one
     # person (one personnummer) can be in cases of units that may not open each other's

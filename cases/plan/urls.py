@@ -20,4 +20,9 @@ urlpatterns = [
         name="plan_print",
     ),
     path("arenden/<uuid:key>/skyddsplan/v<int:number>/pdf/", views.plan_pdf, name="plan_pdf"),
+    path(
+        "arenden/<uuid:key>/skyddsplan/v<int:number>/pdf/skapas/",
+        views.plan_pdf_wait,
+        name="plan_pdf_wait",
+    ),
 ]

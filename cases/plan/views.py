@@ -30,9 +30,10 @@ PlanView = Callable[..., HttpResponse]
 
 
 def plan_case(
-    *, channel: str = access.Channel.PART, action: str = ""
+    *, channel: str = access.Channel.PART, action: str = "", log: bool = True
 ) -> Callable[[PlanView], PlanView]:
-    """Resolve the case (logged, as "skyddsplan v<n> <action>"), then require scope_plan.
+    """Resolve the case (logged, as "skyddsplan v<n> <action>", unless ``log`` is False for a
+    page that shows nothing of the case), then require scope_plan.
 
     A unit colleague who has not broken the glass is sent to the case page to state a
     reason, as everywhere else.
@@ -47,7 +48,7 @@ def plan_case(
             )
             try:
                 case_access = access.get_case_for_user(
-                    user_for_request(request), key, channel=channel, what=what
+                    user_for_request(request), key, channel=channel, what=what, log=log
                 )
             except access.BreakGlassRequired:
                 return redirect("cases:detail", key=key)
@@ -303,6 +304,17 @@ def plan_print(request: HttpRequest, case_access: CaseAccess, number: int) -> Ht
         "doc": build_document(case_access, plan, printed=True),
     }
     return render(request, "cases/plan/plan_print.html", context)
+
+
+@require_GET
+@plan_case(channel=access.Channel.PRINT, action="pdf", log=False)
+def plan_pdf_wait(request: HttpRequest, case_access: CaseAccess, number: int) -> HttpResponse:
+    """The page "PDF:en skapas…" that the PDF links lead to: static/js/plan-pdf.js starts the
+    download at once, without JS the page's link does. It shows nothing of the plan, so it is
+    not logged: the PDF itself is (once)."""
+    plan = _version(case_access, number)
+    context = {"case": case_access.case, "plan": plan}
+    return render(request, "cases/plan/plan_pdf_wait.html", context)
 
 
 @require_GET

@@ -117,10 +117,13 @@ def open_case(
     responsible: list[User] | None = None,
     protected: dict[str, Any],
     threat_actor: dict[str, Any] | None = None,
+    threat_actor_details: dict[str, str] | None = None,
     opened_on: date | None = None,
     matches: list[PersonMatch] | None = None,
 ) -> ProtectionCase:
     """Intake: the case, its protected person and optionally a threat actor, all or nothing.
+    ``threat_actor_details`` (``relationship``, ``note``) is stored on the threat actor's
+    participation; without a threat actor it is refused.
 
     A personnummer already registered uses that person (see cases.services.identity);
     what the handler may be told about it is appended to ``matches``."""
@@ -129,6 +132,12 @@ def open_case(
     if any(u.pk not in allowed for u in others):
         raise errors.Invalid(
             _("Ansvariga handläggare måste tillhöra ärendets enhet."), field="responsible"
+        )
+    details = {k: v for k, v in (threat_actor_details or {}).items() if v}
+    if details and not threat_actor:
+        raise errors.Invalid(
+            _("Fyll i hotutövarens uppgifter, eller lämna relation och anteckning tomma."),
+            field="relationship" if "relationship" in details else "note",
         )
     with transaction.atomic():
         case = create_case(
@@ -152,7 +161,13 @@ def open_case(
                 )
             # What the handler typed, for this case only: a matched person's details in
             # another case are neither shown nor copied.
-            Participant.objects.create(case=case, person=person, role=role, **contact_values(data))
+            Participant.objects.create(
+                case=case,
+                person=person,
+                role=role,
+                **contact_values(data),
+                **(details if role == Participant.Role.THREAT_ACTOR else {}),
+            )
         if others:
             names = ", ".join(u.full_name for u in others)
             journal.record(case, user, "handlers_named", organisation=unit, names=names)
@@ -279,6 +294,7 @@ def add_participant(
     person: Person | None = None,
     person_data: dict[str, Any] | None = None,
     note: str = "",
+    relationship: str = "",
     matches: list[PersonMatch] | None = None,
 ) -> Participant:
     """Add an existing person of this case in another role, or a person by their details
@@ -320,7 +336,7 @@ def add_participant(
         elif here.exists():
             here.update(**contact, contact_version=F("contact_version") + 1)
         participant = Participant.objects.create(
-            case=case, person=person, role=role, note=note, **contact
+            case=case, person=person, role=role, note=note, relationship=relationship, **contact
         )
         journal.record(case, actor, "participant_added", organisation=case.unit, role=role)
     return participant

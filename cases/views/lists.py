@@ -20,6 +20,7 @@ from cases.forms import (
     CaseFilterForm,
     IntakeForm,
     NameSearchForm,
+    ParticipantDetailsForm,
     PersonForm,
     PersonnummerSearchForm,
 )
@@ -146,8 +147,17 @@ def case_create(request: HttpRequest) -> HttpResponse:
     actor = PersonForm(
         data, prefix="hotutovare", empty_permitted=True, use_required_attribute=False
     )
+    actor_details = ParticipantDetailsForm(data, prefix="hotutovare")
+    context = {
+        "form": form,
+        "protected_form": protected,
+        "actor_form": actor,
+        "actor_details_form": actor_details,
+    }
     if data is not None:
-        valid = all([form.is_valid(), protected.is_valid(), actor.is_valid()])
+        valid = all(
+            [form.is_valid(), protected.is_valid(), actor.is_valid(), actor_details.is_valid()]
+        )
         if valid:
             matches: list[services.PersonMatch] = []
             try:
@@ -160,23 +170,19 @@ def case_create(request: HttpRequest) -> HttpResponse:
                     responsible=list(form.cleaned_data["responsible"]),
                     protected=protected.cleaned_data,
                     threat_actor=actor.cleaned_data if actor.has_changed() else None,
+                    threat_actor_details=actor_details.cleaned_data,
                     matches=matches,
                 )
             except errors.Invalid as exc:
-                actor.add_error(exc.field if exc.field in actor.fields else None, exc.message)
-                return render(
-                    request,
-                    "cases/case_create.html",
-                    {"form": form, "protected_form": protected, "actor_form": actor},
-                )
+                if exc.field in actor_details.fields:
+                    actor_details.add_error(exc.field, exc.message)
+                else:
+                    actor.add_error(exc.field if exc.field in actor.fields else None, exc.message)
+                return render(request, "cases/case_create.html", context)
             messages.success(
                 request,
                 _("Skyddsärendet har skapats med diarienummer %(ref)s.") % {"ref": case.reference},
             )
             tell_person_matches(request, matches)
             return redirect("cases:detail", key=case.key)
-    return render(
-        request,
-        "cases/case_create.html",
-        {"form": form, "protected_form": protected, "actor_form": actor},
-    )
+    return render(request, "cases/case_create.html", context)

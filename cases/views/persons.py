@@ -83,6 +83,7 @@ def participant_add(request: HttpRequest, case_access: CaseAccess) -> HttpRespon
                     person=existing,
                     person_data=None if existing else person_form.cleaned_data,
                     note=form.cleaned_data["note"],
+                    relationship=form.cleaned_data["relationship"],
                     matches=matches,
                 )
             except errors.Invalid as exc:

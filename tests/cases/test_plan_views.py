@@ -342,7 +342,7 @@ def test_case_page_panel(login, handler, social, case) -> None:
     page = login(social).get(detail).content.decode()
     assert "Version 1" in page and "Utkast" in page
     assert "Polisen: bekräftad av Hanna Handläggare" in page
-    assert url("plan_pdf", case, 1) in page and url("plan", case) in page
+    assert url("plan_pdf_wait", case, 1) in page and url("plan", case) in page
     assert url("plan_edit", case, 1) in page
 
 
@@ -391,3 +391,22 @@ def test_plan_page_queries_do_not_grow_with_versions(
         services.confirm(social, plan, expected_version=plan.version)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url("plan", case))
+
+
+def test_the_pdf_links_lead_to_the_wait_page_that_starts_the_download(
+    login, handler, case, plan
+) -> None:
+    client = login(handler)
+    assert url("plan_pdf_wait", case, 1) in client.get(url("plan_version", case, 1)).text
+    before = AccessLogEntry.objects.count()
+    response = client.get(url("plan_pdf_wait", case, 1))
+    assert response.status_code == 200
+    body = response.text
+    assert "PDF:en skapas…" in body and 'role="status"' in body
+    # A plain link to the PDF (without JS) that static/js/plan-pdf.js follows at once.
+    assert f'href="{url("plan_pdf", case, 1)}" data-pdf-download' in body
+    assert "js/plan-pdf" in body and "<script>" not in body
+    # The wait page shows nothing of the plan and is not logged; the PDF is, once.
+    assert AccessLogEntry.objects.count() == before
+    assert client.get(url("plan_pdf", case, 1)).status_code == 200
+    assert AccessLogEntry.objects.count() == before + 1

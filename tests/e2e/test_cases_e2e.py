@@ -58,11 +58,14 @@ def test_handler_opens_a_case_with_protected_person_and_threat_actor(new_page) -
     page.locator("#id_hotutovare-first_name").fill("Karim")
     page.locator("#id_hotutovare-last_name").fill("Hotsson")
     page.locator("#id_hotutovare-date_of_birth").fill("1988-02-29")
+    page.get_by_label("Relation till skyddspersonen").select_option("family")
+    page.get_by_label("Anteckning om deltagaren").fill("Bror till skyddspersonen")
     page.get_by_role("button", name="Skapa ärendet").click()
 
     expect(page.get_by_text("Kontrollsiffran stämmer inte")).to_be_visible()
     assert page.locator("#id_skyddsperson-street_address").input_value() == "Provgatan 3"
     assert page.locator("#id_hotutovare-last_name").input_value() == "Hotsson"
+    assert page.get_by_label("Relation till skyddspersonen").input_value() == "family"
     assert "Bröder har hotat" in page.get_by_label("Hotbild").input_value()
     assert page.get_by_label("Bengt Berg (demo)").is_checked()
     assert not ProtectionCase.objects.exists()
@@ -77,6 +80,8 @@ def test_handler_opens_a_case_with_protected_person_and_threat_actor(new_page) -
     expect(page.get_by_role("heading", name=f"Skyddsärende {case.reference}")).to_be_visible()
     expect(page.get_by_role("heading", name="Lina Testdotter – Skyddsperson")).to_be_visible()
     expect(page.get_by_role("heading", name="Karim Hotsson – Hotutövare")).to_be_visible()
+    expect(page.get_by_text("Familj eller släkt", exact=True)).to_be_visible()
+    expect(page.get_by_text("Bror till skyddspersonen", exact=True)).to_be_visible()
     expect(page.get_by_text("Skyddad folkbokföring –")).to_be_visible()
     check("case-page")
     assert number not in page.url and "Testdotter" not in page.url

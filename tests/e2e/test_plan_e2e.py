@@ -31,11 +31,16 @@ def _login(new_page, email: str) -> tuple[Page, object]:
     return page, check
 
 
-def _download(page: Page, tmp_path, who: str) -> bytes:
-    # The first PDF in the server process also imports WeasyPrint: allow for it.
+def _download(page: Page, tmp_path, who: str, check=None) -> bytes:
+    # The link leads to "PDF:en skapas…", whose script starts the download at once. The first
+    # PDF in the server process also imports WeasyPrint: allow for it.
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("link", name="Ladda ner PDF (version 1)").click(timeout=60_000)
     download = info.value
+    expect(page.get_by_role("heading", name="PDF:en skapas…")).to_be_visible()
+    if check is not None:
+        check("pdf-wait")
+    page.get_by_role("link", name="Tillbaka till skyddsplanen").click()
     target = tmp_path / f"{who}-{download.suggested_filename}"
     download.save_as(target)
     return download.suggested_filename, target.read_bytes()
@@ -133,7 +138,7 @@ def test_police_and_social_services_agree_a_plan_and_print_it(new_page, tmp_path
     police.get_by_role("button", name="Ja, bekräfta för polisen").click()
     expect(police.get_by_text("Version 1 är överenskommen av båda parter.")).to_be_visible()
     police_check("agreed-police")
-    police_name, police_pdf = _download(police, tmp_path, "police")
+    police_name, police_pdf = _download(police, tmp_path, "police", police_check)
     police.get_by_role("link", name="Utskriftsvy").click()
     expect(police.get_by_text("SEKRETESS enligt OSL")).to_be_visible()
     police_check("print-view")

@@ -39,6 +39,7 @@ ROUTES = [
     Route("cases:plan_version", version_1, READ),
     Route("cases:plan_print", version_1, READ),
     Route("cases:plan_pdf", version_1, READ),
+    Route("cases:plan_pdf_wait", version_1, READ),
     Route("cases:plan_edit", version_1, WRITE),
     Route("cases:plan_confirm", version_1, WRITE),
     Route("cases:plan_new", case_key, POST, post_only=True),
@@ -47,5 +48,6 @@ ROUTES = [
 EXTRA = [
     Route("cases:plan", restricted_key, RESTRICTED),
     Route("cases:plan_pdf", restricted_version_1, RESTRICTED),
+    Route("cases:plan_pdf_wait", restricted_version_1, RESTRICTED),
     Route("cases:plan_edit", restricted_version_1, RESTRICTED),
 ]
