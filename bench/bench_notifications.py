@@ -147,9 +147,9 @@ def _generate() -> None:
             cur.execute(
                 """
                 INSERT INTO cases_followup (case_id, kind, due_date, assignee_id,
-                    responsible_party, note, outcome, created_at, version)
+                    responsible_party, note, note_shared, outcome, created_at, version)
                 SELECT c.id, 'conversation', current_date + ((c.number %% 120) - 10),
-                    h.user_id, 'police', '', '', now(), 1
+                    h.user_id, 'police', '', false, '', now(), 1
                 FROM cases_protectioncase c
                 JOIN bench_handlers h ON h.org_id = c.unit_id AND h.pos = c.number %% %s
                 WHERE c.number %% 20 <> 0
@@ -162,10 +162,11 @@ def _generate() -> None:
                 INSERT INTO cases_disclosure (case_id, direction, recipient_id, legal_basis,
                     legal_basis_text, scope_persons, scope_risk_summary, scope_risk_full,
                     scope_measures, scope_plan, scope_secret_dwelling, consent_given_by,
-                    consent_form, valid_from, valid_until, created_at, withdrawal_reason)
+                    consent_form, valid_from, valid_until, created_at, withdrawal_reason,
+                    ended_by_closing)
                 SELECT c.id, 'to_social', (%s::bigint[])[1 + (c.number / 100) %% %s],
                     'osl_10_2', '', true, true, false, true, true, false, '', '',
-                    current_date - 30, current_date + (c.number %% 30), now(), ''
+                    current_date - 30, current_date + (c.number %% 30), now(), '', false
                 FROM cases_protectioncase c
                 WHERE c.number %% 100 = 0
                 """,

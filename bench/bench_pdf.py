@@ -47,13 +47,18 @@ _FILLER = (
 
 
 def _setup_django() -> None:
-    # Only templates and settings are used: no database connection is opened.
+    # Templates, settings and the reference data the plan reads (the rating scales' labels,
+    # loaded by the migrations) from a throwaway SQLite file: no PostgreSQL server needed.
+    (REPO_ROOT / "var").mkdir(exist_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{REPO_ROOT / 'var' / 'bench-pdf.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skydd.settings_test")
     import logging
 
     import django
+    from django.core.management import call_command
 
     django.setup()
+    call_command("migrate", verbosity=0)
     # WeasyPrint logs each rendering step at INFO; the figures are what we want to read.
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
 

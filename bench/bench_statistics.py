@@ -88,9 +88,9 @@ INSERT INTO cases_protectioncaseuserobjectpermission (content_object_id, permiss
 SELECT c.id, %(perm)s, (%(handlers)s::bigint[])[1 + c.id %% array_length(%(handlers)s::bigint[], 1)]
 FROM cases_protectioncase c;
 
-INSERT INTO cases_followup (kind, due_date, responsible_party, note, done_on, outcome,
-                            created_at, version, case_id)
-SELECT 'conversation', c.opened_on + k * 30, 'police', '',
+INSERT INTO cases_followup (kind, due_date, responsible_party, note, note_shared, done_on,
+                            outcome, created_at, version, case_id)
+SELECT 'conversation', c.opened_on + k * 30, 'police', '', false,
        CASE WHEN (c.id + k) %% 4 <> 0 THEN c.opened_on + k * 30 + ((c.id %% 7)::int - 3) END, '',
        c.created_at, 1, c.id
 FROM cases_protectioncase c, generate_series(1, 2) AS k;
@@ -107,12 +107,13 @@ FROM cases_protectioncase c WHERE c.id %% 10 < 7;
 INSERT INTO cases_disclosure (direction, legal_basis, legal_basis_text, scope_persons,
         scope_risk_summary, scope_risk_full, scope_measures, scope_plan, scope_secret_dwelling,
         consent_given_by, consent_form, valid_from, created_at, withdrawn_at, withdrawal_reason,
-        recipient_id, case_id)
+        recipient_id, case_id, ended_by_closing)
 SELECT 'to_social', CASE WHEN c.id %% 3 = 0 THEN 'osl_10_2' ELSE 'consent' END,
        '', true, true, false, true, true, false,
        CASE WHEN c.id %% 3 = 0 THEN '' ELSE 'Skyddspersonen' END, '',
        c.opened_on + 3, (c.opened_on + 3)::timestamptz,
-       CASE WHEN c.id %% 40 = 1 THEN (c.opened_on + 60)::timestamptz END, '', %(social)s, c.id
+       CASE WHEN c.id %% 40 = 1 THEN (c.opened_on + 60)::timestamptz END, '', %(social)s, c.id,
+       false
 FROM cases_protectioncase c WHERE c.id %% 4 = 0;
 
 INSERT INTO cases_breakglassaccess (reason, granted_at, expires_at, user_id, case_id)
@@ -125,9 +126,9 @@ SELECT gen_random_uuid(), 'Bench', 'Person ' || c.id || '-' || r, '', '',
        'none', 1, now(), now()
 FROM cases_protectioncase c, generate_series(1, 2) AS r WHERE c.id %% 10 = 0;
 
-INSERT INTO cases_participant (role, note, phone, street_address, postal_code, city,
-        contact_version, created_at, person_id, case_id)
-SELECT CASE WHEN p.last_name LIKE '%%-1' THEN 'protected' ELSE 'threat_actor' END, '',
+INSERT INTO cases_participant (role, note, relationship, phone, street_address, postal_code,
+        city, contact_version, created_at, person_id, case_id)
+SELECT CASE WHEN p.last_name LIKE '%%-1' THEN 'protected' ELSE 'threat_actor' END, '', '',
        '', '', '', '', 1, now(),
        p.id, split_part(split_part(p.last_name, ' ', 2), '-', 1)::bigint
 FROM cases_person p WHERE p.first_name = 'Bench';
