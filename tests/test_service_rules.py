@@ -245,9 +245,10 @@ CALLS: dict[str, Call] = {
     "record_support_information": lambda actor, w: casework.record_support_information(
         actor,
         w.case,
-        participant=w.protected,
+        participants=[w.protected],
         organisations=[w.organisation],
         informed_on=TODAY(),
+        may_contact=True,
     ),
     "plan_from_assessment": lambda actor, w: casework.plan_from_assessment(
         actor,

@@ -138,6 +138,7 @@ def seed() -> bool:
                 informed_on=today - timedelta(days=30),
                 informed_by=handler,
                 note=DEMO,
+                may_contact=True,
             )
         if threat and violence_line:
             SupportInformation.objects.create(

@@ -19,7 +19,6 @@ from cases.formfields import (
     END_BEFORE_START,
     IN_FUTURE,
     PAST_DUE,
-    IdMultipleChoiceField,
     VersionedForm,
     date_field,
     text_area,
@@ -33,7 +32,6 @@ from cases.models import (
     Party,
     ProtectionCase,
     ProtectiveMeasure,
-    SupportOrganisation,
 )
 
 
@@ -345,93 +343,6 @@ class CompleteFollowUpForm(VersionedForm):
         if due and due < timezone.localdate():
             raise forms.ValidationError(PAST_DUE)
         return due
-
-
-# --- support information -----------------------------------------------------------------------
-
-
-class OrganisationChoiceField(IdMultipleChoiceField):
-    """Checkboxes labelled with name, phone and opening hours."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return _org_label(obj)
-
-
-class SupportInformationForm(forms.Form):
-    participant = ParticipantChoiceField(
-        label=_("Person"),
-        queryset=Participant.objects.none(),
-        empty_label=_("Välj person …"),
-        error_messages={"required": _("Välj vem som fick informationen.")},
-    )
-    organisations = OrganisationChoiceField(
-        label=_("Stödverksamheter"),
-        queryset=SupportOrganisation.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Välj minst en verksamhet.")},
-    )
-    informed_on = date_field(_("Datum"), required=True)
-    note = forms.CharField(label=_("Anteckning"), required=False, max_length=300)
-
-    def __init__(
-        self,
-        *args: Any,
-        case: ProtectionCase,
-        groups: list[tuple[str, list[SupportOrganisation], bool]],
-        referral: bool,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        roles = (
-            [Participant.Role.THREAT_ACTOR]
-            if referral
-            else [Participant.Role.PROTECTED, Participant.Role.RELATIVE, Participant.Role.CHILD]
-        )
-        participant_field = self.fields["participant"]
-        assert isinstance(participant_field, forms.ModelChoiceField)
-        participant_field.queryset = (
-            case.participants.filter(role__in=roles).select_related("person").order_by("role", "pk")
-        )
-        if not self.is_bound:
-            first = next((p for p in participant_field.queryset if p.role in (roles[0],)), None)
-            if first is not None:
-                self.initial.setdefault("participant", first.pk)
-        if referral:
-            participant_field.label = _("Hotutövare som hänvisades")
-            participant_field.error_messages["required"] = _("Välj vem som hänvisades.")
-        self.groups = groups
-        ids = [org.pk for _label, orgs, _secondary in groups for org in orgs]
-        organisations_field = self.fields["organisations"]
-        assert isinstance(organisations_field, forms.ModelMultipleChoiceField)
-        organisations_field.queryset = SupportOrganisation.objects.filter(pk__in=ids)
-        if not self.is_bound:
-            self.initial.setdefault("informed_on", timezone.localdate())
-
-    def clean_informed_on(self) -> date:
-        informed: date = self.cleaned_data["informed_on"]
-        if informed > timezone.localdate():
-            raise forms.ValidationError(IN_FUTURE)
-        return informed
-
-    def grouped_checkboxes(self) -> list[dict[str, Any]]:
-        """The organisation checkboxes in the offered groups, most relevant first. A
-        secondary group is folded unless something in it is checked."""
-        widgets = {str(w.data["value"]): w for w in self["organisations"].subwidgets}
-        result = []
-        for label, orgs, secondary in self.groups:
-            members = [widgets[str(org.pk)] for org in orgs if str(org.pk) in widgets]
-            checked = any(w.data["selected"] for w in members)
-            result.append({"label": label, "widgets": members, "folded": secondary and not checked})
-        return result
-
-
-def _org_label(org: SupportOrganisation) -> str:
-    parts = [org.name]
-    if org.phone:
-        parts.append(str(_("tel. %(phone)s") % {"phone": org.phone}))
-    if org.opening_hours:
-        parts.append(org.opening_hours)
-    return " – ".join(parts)
 
 
 # --- closing, reopening, legal hold ------------------------------------------------------------

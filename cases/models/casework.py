@@ -355,6 +355,12 @@ class SupportInformation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    # "Får stödorganisationen kontakta personen?" – asked since issue 15; unknown (None) on
+    # older rows and on referrals. One registration for several persons makes one row per
+    # person and organisation, all with the same answer and note.
+    may_contact = models.BooleanField(
+        _("får stödorganisationen kontakta personen"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

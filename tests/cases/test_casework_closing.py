@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from cases import errors
 from cases.casework import services
 from cases.models import (
     FollowUp,
@@ -18,7 +19,7 @@ from cases.models import (
     SupportOrganisation,
 )
 from tests.cases.casework_support import TODAY, follow_up, kind, participants, url
-from tests.factories import make_case
+from tests.factories import PersonFactory, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +54,17 @@ def test_handler_records_support_information_and_a_referral(login, handler, case
     response = client.post(
         url("support_info_add", case),
         {
-            "participant": roles["protected"].pk,
+            "participants": [roles["protected"].pk],
             "organisations": [line.pk, local.pk],
             "informed_on": TODAY().isoformat(),
+            "may_contact": "no",
         },
     )
     assert response.status_code == 302
     rows = SupportInformation.objects.filter(case=case, is_referral=False)
     assert {r.organisation for r in rows} == {line, local}
     assert all(r.informed_by == handler and r.participant == roles["protected"] for r in rows)
+    assert all(r.may_contact is False for r in rows)
 
     men = SupportOrganisation.objects.get(name="Välj att sluta")
     # The protected person cannot be "referred" as a threat actor.
@@ -89,9 +92,10 @@ def test_support_information_needs_at_least_one_organisation(login, handler, cas
     response = login(handler).post(
         url("support_info_add", case),
         {
-            "participant": participants(case)["protected"].pk,
+            "participants": [participants(case)["protected"].pk],
             "informed_on": TODAY().isoformat(),
             "note": "Broschyr lämnad",
+            "may_contact": "yes",
         },
     )
     assert response.status_code == 200
@@ -282,3 +286,84 @@ def test_todo_template_tag_renders_the_users_list(rf, handler, case) -> None:
         .render({}, request)
     )
     assert case.reference in html and ">Försenad<" in html
+
+
+def _relative(case) -> Participant:
+    return Participant.objects.create(
+        case=case, person=PersonFactory(), role=Participant.Role.RELATIVE
+    )
+
+
+def test_one_registration_tells_several_persons_with_one_note_and_answer(
+    login, handler, case
+) -> None:
+    protected = participants(case)["protected"]
+    relative = _relative(case)
+    line = SupportOrganisation.objects.get(name="Kvinnofridslinjen")
+    client = login(handler)
+    response = client.post(
+        url("support_info_add", case),
+        {
+            "participants": [protected.pk, relative.pk],
+            "organisations": [line.pk],
+            "informed_on": TODAY().isoformat(),
+            "note": "Broschyr lämnad",
+            "may_contact": "yes",
+        },
+    )
+    assert response.status_code == 302
+    rows = SupportInformation.objects.filter(case=case, is_referral=False)
+    assert {r.participant for r in rows} == {protected, relative}
+    assert all(r.may_contact is True and r.note == "Broschyr lämnad" for r in rows)
+    # One structured journal event per person told.
+    events = case.journal.filter(event="support_informed")
+    assert sorted(e.params["role"] for e in events) == ["protected", "relative"]
+    page = client.get(reverse("cases:detail", kwargs={"key": case.key})).content.decode()
+    section = page[page.index('id="stod"') : page.index('id="bevarande"')]
+    assert protected.person.full_name in section and relative.person.full_name in section
+    assert "Får kontaktas" in section and section.count("<td>Ja</td>") == 2
+
+
+def test_support_information_without_a_person_is_refused_in_swedish(login, handler, case) -> None:
+    line = SupportOrganisation.objects.get(name="Kvinnofridslinjen")
+    response = login(handler).post(
+        url("support_info_add", case),
+        {
+            "organisations": [line.pk],
+            "informed_on": TODAY().isoformat(),
+            "note": "Broschyr lämnad",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Välj minst en person som fick informationen." in page
+    assert "Svara om stödorganisationen får kontakta personen." in page
+    assert "Broschyr lämnad" in page
+    assert not SupportInformation.objects.filter(case=case).exists()
+
+
+def test_a_person_of_another_case_is_refused(login, handler, case) -> None:
+    other = participants(make_case(handler))["protected"]
+    line = SupportOrganisation.objects.get(name="Kvinnofridslinjen")
+    response = login(handler).post(
+        url("support_info_add", case),
+        {
+            "participants": [other.pk],
+            "organisations": [line.pk],
+            "informed_on": TODAY().isoformat(),
+            "may_contact": "yes",
+        },
+    )
+    assert response.status_code == 200
+    assert "Välj bara personer som ingår i ärendet." in response.content.decode()
+    assert not SupportInformation.objects.exists()
+    # The service refuses it too, whatever the form does.
+    with pytest.raises(errors.Invalid):
+        services.record_support_information(
+            handler,
+            case,
+            participants=[other],
+            organisations=[line],
+            informed_on=TODAY(),
+            may_contact=True,
+        )

@@ -70,6 +70,13 @@ def test_handler_adds_measure_ban_and_follow_up_completes_it_and_closes_the_case
     check("support-information-form")
     page.get_by_label("Kvinnofridslinjen").check()
     page.get_by_role("button", name="Spara").click()
+    # Nobody ticked: the error stands next to the persons, the organisation stays ticked.
+    expect(page.get_by_text("Välj minst en person som fick informationen.")).to_be_visible()
+    expect(page.get_by_label("Kvinnofridslinjen")).to_be_checked()
+    check("support-information-error")
+    page.get_by_label(re.compile(r"^Skyddsperson: ")).check()
+    page.get_by_role("radio", name="Ja").check()
+    page.get_by_role("button", name="Spara").click()
     expect(page.get_by_text("Informationen är registrerad.")).to_be_visible()
 
     # A follow-up, due today.

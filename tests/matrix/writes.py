@@ -169,10 +169,14 @@ def support(role: str) -> Write:
 
         org = SupportOrganisation.objects.filter(active=True).first()
         assert org is not None
+        person = _participants(world)[role].pk
+        if role == "threat_actor":  # a referral names one threat actor
+            return {"participant": person, "organisations": [org.pk], "informed_on": _today()}
         return {
-            "participant": _participants(world)[role].pk,
+            "participants": [person],
             "organisations": [org.pk],
             "informed_on": _today(),
+            "may_contact": "yes",
         }
 
     return data

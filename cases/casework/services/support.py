@@ -115,41 +115,59 @@ def record_support_information(
     actor: User,
     case: ProtectionCase,
     *,
-    participant: Participant,
     organisations: Iterable[SupportOrganisation],
     informed_on: date,
+    participant: Participant | None = None,
+    participants: Iterable[Participant] = (),
     note: str = "",
     is_referral: bool = False,
+    may_contact: bool | None = None,
 ) -> list[SupportInformation]:
-    """Record that a person was told about these organisations (or, ``is_referral``, that a
-    threat actor was referred to them), when, and by the acting user."""
+    """Record that one or more persons were told about these organisations (or,
+    ``is_referral``, that a threat actor was referred to them), when, and by the acting user.
+
+    One registration makes one row per person and organisation, with the same note and the
+    same answer to "may the support organisation contact the person?" (required for
+    information, not asked for a referral)."""
     case_access = _access(actor, case)
     _require(may_edit_police_work(case_access))
-    if participant.case_id != case.pk:
-        raise errors.Invalid(_("Välj en person som ingår i ärendet."), field="participant")
+    people = list(participants) + ([participant] if participant is not None else [])
+    field = "participant" if is_referral else "participants"
+    if not people:
+        raise errors.Invalid(_("Välj minst en person."), field=field)
+    if any(person.case_id != case.pk for person in people):
+        raise errors.Invalid(_("Välj en person som ingår i ärendet."), field=field)
+    people = list({person.pk: person for person in people}.values())
     if informed_on > timezone.localdate():
         raise errors.Invalid(_("Datumet kan inte ligga i framtiden."), field="informed_on")
     chosen = list(organisations)
     if not chosen:
         raise errors.Invalid(_("Välj minst en verksamhet."), field="organisations")
+    if not is_referral and may_contact is None:
+        raise errors.Invalid(
+            _("Svara om stödorganisationen får kontakta personen."), field="may_contact"
+        )
     with transaction.atomic():
         ensure_open(case, lock=True)
         rows = SupportInformation.objects.bulk_create(
             SupportInformation(
                 case=case,
-                participant=participant,
+                participant=person,
                 organisation=org,
                 is_referral=is_referral,
                 informed_on=informed_on,
                 informed_by=actor,
                 note=note,
+                may_contact=None if is_referral else may_contact,
             )
+            for person in people
             for org in chosen
         )
-        _journal(
-            case_access,
-            "support_referred" if is_referral else "support_informed",
-            count=len(chosen),
-            role=participant.role,
-        )
+        for person in people:
+            _journal(
+                case_access,
+                "support_referred" if is_referral else "support_informed",
+                count=len(chosen),
+                role=person.role,
+            )
     return rows

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.http import user_for_request
 from cases import extensions
 from cases.access import CaseAccess
-from cases.casework import forms, services
+from cases.casework import forms, services, supportforms
 from cases.casework.services import (
     CaseClosedError,
     ClosingBlockedError,
@@ -62,7 +62,7 @@ def _support(request: HttpRequest, case_access: CaseAccess, *, referral: bool) -
     )
     return form_page(
         request,
-        make_form=lambda data: forms.SupportInformationForm(
+        make_form=lambda data: supportforms.SupportInformationForm(
             data, case=case, groups=groups, referral=referral
         ),
         save=lambda form: services.record_support_information(
