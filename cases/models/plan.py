@@ -19,6 +19,7 @@ from accounts.models import Organisation
 from cases import errors
 from cases.models.cases import ProtectionCase
 from cases.models.casework import Party
+from cases.textlimits import length_checks
 
 # The free texts of a plan row, in the order of the sections; which party may write which
 # is decided in cases/plan/policy.py (EDITABLE_BY). What social services undertake is not
@@ -79,6 +80,14 @@ class ProtectionPlan(models.Model):
         verbose_name_plural = _("gemensamma skyddsplaner")
         ordering = ["case", "-number"]
         constraints = [
+            *length_checks(
+                "plan",
+                introduction=PLAN_TEXT_LIMIT,
+                threat_text=PLAN_TEXT_LIMIT,
+                measures_text=PLAN_TEXT_LIMIT,
+                police_commitments=PLAN_TEXT_LIMIT,
+                follow_up_text=PLAN_TEXT_LIMIT,
+            ),
             models.UniqueConstraint(fields=["case", "number"], name="plan_number_per_case"),
             # At most one version in force or in the making: a new version supersedes.
             models.UniqueConstraint(
@@ -190,7 +199,8 @@ class PlanPart(models.Model):
         verbose_name_plural = _("mottagarnas delar av skyddsplaner")
         ordering = ["plan", "organisation__name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "organisation"], name="one_part_per_recipient")
+            *length_checks("plan_part", text=PLAN_TEXT_LIMIT),
+            models.UniqueConstraint(fields=["plan", "organisation"], name="one_part_per_recipient"),
         ]
 
     def __str__(self) -> str:
