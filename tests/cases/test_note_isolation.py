@@ -67,9 +67,7 @@ def test_one_recipients_notes_and_outcomes_are_not_read_by_the_other(
         assert sentinel in sala_page and sentinel in police_page
 
 
-def test_a_police_outcome_is_police_internal_unless_shared(
-    login, handler, social, case
-) -> None:
+def test_a_police_outcome_is_police_internal_unless_shared(login, handler, social, case) -> None:
     today = timezone.localdate()
     rows = {}
     for shared in (False, True):
