@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
+from cases.textlimits import TEXT_LIMIT, length_checks
 
 
 class DeviceKind(models.Model):
@@ -121,6 +122,7 @@ class Device(models.Model):
         verbose_name_plural = _("larmenheter")
         ordering = ["kind__order", "serial"]
         constraints = [
+            *length_checks("device", notes=TEXT_LIMIT),
             models.UniqueConstraint(fields=["kind", "serial"], name="device_serial_per_kind"),
         ]
         indexes = [models.Index(fields=["unit", "status"])]
@@ -146,6 +148,7 @@ class ReadinessCheck(models.Model):
         verbose_name = _("beredskapskontroll")
         verbose_name_plural = _("beredskapskontroller")
         ordering = ["-performed_at", "-pk"]
+        constraints = [*length_checks("readiness_check", note=TEXT_LIMIT)]
 
     def __str__(self) -> str:
         return f"Kontroll {self.pk}"
@@ -233,6 +236,7 @@ class Loan(models.Model):
         verbose_name_plural = _("lån av larmutrustning")
         ordering = ["-started_on", "-pk"]
         constraints = [
+            *length_checks("loan", end_note=TEXT_LIMIT),
             # A device is never on two loans: the database says so, whatever the code does.
             models.UniqueConstraint(
                 fields=["device"],
@@ -296,11 +300,12 @@ class LoanDecision(models.Model):
         verbose_name_plural = _("beslut om lån")
         ordering = ["loan", "decided_on", "pk"]
         constraints = [
+            *length_checks("loan_decision", reason=TEXT_LIMIT),
             models.CheckConstraint(
                 condition=Q(without_assessment=False, assessment_summary__gt="")
                 | Q(without_assessment=True, reason__gt=""),
                 name="loan_decision_has_basis",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -337,6 +342,7 @@ class AlarmEvent(models.Model):
         verbose_name = _("larmhändelse")
         verbose_name_plural = _("larmhändelser")
         ordering = ["-occurred_at", "-pk"]
+        constraints = [*length_checks("alarm_event", note=TEXT_LIMIT)]
 
     def __str__(self) -> str:
         return f"Larmhändelse {self.pk}"

@@ -183,9 +183,9 @@ def sample_document(*, draft: bool = True) -> PlanDocument:
             "threat_text": _text(3),
             "measures_text": _text(2),
             "police_commitments": _text(2),
-            "social_commitments": _text(2),
             "follow_up_text": _text(1),
         },
+        parts=[("Socialtjänsten Köping (demo)", _text(2))],
         sections=sources.visible(_Reader(), data),  # type: ignore[arg-type]
         confirmations=[]
         if draft

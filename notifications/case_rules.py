@@ -294,41 +294,56 @@ class SharedCaseClosed(Rule):
 
 
 class PlanAwaitingConfirmation(Rule):
+    """A draft plan that someone has confirmed waits for everyone else: the police (the
+    responsible handlers) if they have not confirmed, and each recipient organisation of
+    the plan that has not confirmed the current version (that organisation's assigned
+    handlers only). One recipient is never told of another: the line says the version waits
+    for "er", never who confirmed, and no other organisation's user is the item's actor
+    (issue 10)."""
+
     name = "plan_awaiting_confirmation"
     label = gettext_lazy("Skyddsplaner som väntar på er bekräftelse")
 
     def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
         rows = PlanConfirmation.objects.filter(
             cleared_at__isnull=True, plan__status="draft", plan__case__status=OPEN
-        ).values_list("plan_id", "plan__case_id", "plan__number", "party", "user_id")
-        by_plan: dict[int, list[tuple[int, int, str, int]]] = defaultdict(list)
-        for plan_id, case_id, number, party, user_id in rows:
-            by_plan[plan_id].append((case_id, number, party, user_id))
-        waiting = {
-            plan_id: confs[0]
-            for plan_id, confs in by_plan.items()
-            if len({c[2] for c in confs}) == 1
-        }
-        case_ids = {case_id for case_id, *_rest in waiting.values()}
-        cases = ProtectionCase.objects.filter(pk__in=case_ids)
-        responsible = _responsible(cases, user_ids)
-        social: dict[int, set[int]] = defaultdict(set)
+        ).values_list("plan_id", "plan__case_id", "plan__number", "party", "organisation_id")
+        plans: dict[int, tuple[int, int]] = {}
+        police_confirmed: set[int] = set()
+        confirmed_orgs: dict[int, set[int]] = defaultdict(set)
+        for plan_id, case_id, number, party, organisation_id in rows:
+            plans[plan_id] = (case_id, number)
+            if party == Party.POLICE:
+                police_confirmed.add(plan_id)
+            else:
+                confirmed_orgs[plan_id].add(organisation_id)
+        case_ids = {case_id for case_id, _number in plans.values()}
+        responsible = _responsible(ProtectionCase.objects.filter(pk__in=case_ids), user_ids)
+        # The assigned handlers of each recipient organisation, per case.
+        recipients: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
         handlers = Disclosure.handlers.through.objects.filter(
             disclosure__in=_to_social(now).filter(case_id__in=case_ids, scope_plan=True),
             user__is_active=True,
         )
         if user_ids is not None:
             handlers = handlers.filter(user_id__in=user_ids)
-        for case_id, user_id in handlers.values_list("disclosure__case_id", "user_id"):
-            social[case_id].add(user_id)
-        for plan_id, (case_id, number, party, actor_id) in waiting.items():
-            others = social[case_id] if party == Party.POLICE else responsible.get(case_id, ())
-            for user_id in others:
-                params = {"version": number}
-                yield Due(user_id, f"plan:{plan_id}", case_id, params, actor_id=actor_id)
+        for case_id, recipient_id, user_id in handlers.values_list(
+            "disclosure__case_id", "disclosure__recipient_id", "user_id"
+        ):
+            recipients[case_id][recipient_id].add(user_id)
+        for plan_id, (case_id, number) in plans.items():
+            params = {"version": number}
+            waiting: set[int] = set()
+            if plan_id not in police_confirmed:
+                waiting |= set(responsible.get(case_id, ()))
+            for recipient_id, users in recipients[case_id].items():
+                if recipient_id not in confirmed_orgs[plan_id]:
+                    waiting |= users
+            for user_id in sorted(waiting):
+                yield Due(user_id, f"plan:{plan_id}", case_id, params)
 
     def line(self, params: dict[str, Any]) -> str:
-        return _("Version %(version)s är bekräftad av den andra parten") % params
+        return _("Version %(version)s väntar på er bekräftelse") % params
 
     def link(self, case_key: str, params: dict[str, Any]) -> str:
         return case_path("cases:plan", case_key)

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from cases.textlimits import SHORT_TEXT_LIMIT, TEXT_LIMIT, length_checks
 
 
 class TimeFrame(models.TextChoices):
@@ -293,6 +294,7 @@ class Assessment(models.Model):
             )
         ]
         constraints = [
+            *length_checks("assessment", notes=TEXT_LIMIT),
             # One open draft per case, instrument and organisation: starting the same
             # assessment again (a lost session, a colleague) finds the draft instead of
             # forking it; concurrent edits of that draft meet the version check.
@@ -338,9 +340,10 @@ class FactorRating(models.Model):
         verbose_name = _("faktorbedömning")
         verbose_name_plural = _("faktorbedömningar")
         constraints = [
+            *length_checks("rating", evidence=SHORT_TEXT_LIMIT),
             models.UniqueConstraint(
                 fields=["assessment", "factor", "time_frame"], name="one_rating_per_factor_frame"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -362,9 +365,10 @@ class SummaryJudgement(models.Model):
         verbose_name = _("sammanfattande bedömning")
         verbose_name_plural = _("sammanfattande bedömningar")
         constraints = [
+            *length_checks("judgement", text=TEXT_LIMIT),
             models.UniqueConstraint(
                 fields=["assessment", "definition"], name="one_judgement_per_definition"
-            )
+            ),
         ]
 
     def __str__(self) -> str:

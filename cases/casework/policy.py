@@ -44,9 +44,15 @@ def may_change_row(case_access: CaseAccess, row: ProtectiveMeasure | FollowUp) -
 
 
 def shows_note(case_access: CaseAccess, row: ProtectiveMeasure | FollowUp) -> bool:
-    """The free-text note of a measure or follow-up is police-internal unless social
-    services wrote the row (or its note) or the police author marked it shared."""
-    return case_access.is_police or row.note_shared or row.organisation_id is not None
+    """The free text of a measure or follow-up (its note, a follow-up's outcome) is
+    police-internal unless social services wrote the row or the police author marked it
+    shared. What one recipient organisation wrote is read by the police and by that
+    organisation, never by another recipient of the case (issue 10)."""
+    if case_access.is_police:
+        return True
+    if row.organisation_id is not None:
+        return row.organisation_id in own_recipient_ids(case_access)
+    return row.note_shared
 
 
 def note_to_save(

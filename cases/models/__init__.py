@@ -26,7 +26,7 @@ from cases.models.casework import (
 )
 from cases.models.disclosure import Disclosure
 from cases.models.persons import Person, SecretDwelling
-from cases.models.plan import PlanConfirmation, ProtectionPlan
+from cases.models.plan import PlanConfirmation, PlanPart, ProtectionPlan
 
 __all__ = [
     "AccessLogEntry",
@@ -44,6 +44,7 @@ __all__ = [
     "Party",
     "Person",
     "PlanConfirmation",
+    "PlanPart",
     "ProtectionCase",
     "ProtectionCaseGroupObjectPermission",
     "ProtectionCaseUserObjectPermission",

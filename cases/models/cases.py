@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
 from cases.models.persons import Person
+from cases.textlimits import BREAK_GLASS_REASON_LIMIT, SHORT_TEXT_LIMIT, TEXT_LIMIT, length_checks
 
 
 class ProtectionCaseQuerySet(models.QuerySet["ProtectionCase"]):
@@ -105,7 +106,8 @@ class ProtectionCase(models.Model):
         verbose_name_plural = _("skyddsärenden")
         ordering = ["-opened_on", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year", "number"], name="case_number_per_unit")
+            *length_checks("case", threat_picture=TEXT_LIMIT),
+            models.UniqueConstraint(fields=["unit", "year", "number"], name="case_number_per_unit"),
         ]
         # The statistics' date filters (stats/indicators): a unit's cases by opening date
         # (also the case list's order), all units' by opening date, and closings.
@@ -221,6 +223,7 @@ class JournalEntry(models.Model):
         verbose_name = _("journalanteckning")
         verbose_name_plural = _("journalanteckningar")
         ordering = ["-occurred_on", "-created_at"]
+        constraints = [*length_checks("journal", text=TEXT_LIMIT)]
 
     def __str__(self) -> str:
         return f"Journal {self.pk}"
@@ -248,6 +251,7 @@ class BreakGlassAccess(models.Model):
         verbose_name = _("nödåtkomst")
         verbose_name_plural = _("nödåtkomster")
         indexes = [models.Index(fields=["user", "expires_at"])]
+        constraints = [*length_checks("breakglass", reason=BREAK_GLASS_REASON_LIMIT)]
 
     def __str__(self) -> str:
         return f"Nödåtkomst {self.pk}"
@@ -275,6 +279,7 @@ class BreakGlassReview(models.Model):
     class Meta:
         verbose_name = _("granskning av nödåtkomst")
         verbose_name_plural = _("granskningar av nödåtkomst")
+        constraints = [*length_checks("breakglass_review", comment=SHORT_TEXT_LIMIT)]
 
     def __str__(self) -> str:
         return f"Granskning {self.pk}"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.cases import Participant, ProtectionCase
+from cases.textlimits import TEXT_LIMIT, length_checks
 
 
 class Party(models.TextChoices):
@@ -131,12 +132,13 @@ class ProtectiveMeasure(models.Model):
         verbose_name_plural = _("skyddsåtgärder")
         ordering = ["status", "start_date", "pk"]
         constraints = [
+            *length_checks("measure", note=TEXT_LIMIT, statement_text=TEXT_LIMIT),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="measure_end_after_start",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,6 +201,7 @@ class ContactBan(models.Model):
         verbose_name_plural = _("kontaktförbud")
         ordering = ["-valid_from", "-pk"]
         constraints = [
+            *length_checks("contact_ban", note=TEXT_LIMIT),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True)
                 | Q(valid_from__isnull=True)
@@ -229,6 +232,7 @@ class ContactBanBreach(models.Model):
         verbose_name = _("överträdelse av kontaktförbud")
         verbose_name_plural = _("överträdelser av kontaktförbud")
         ordering = ["-occurred_on"]
+        constraints = [*length_checks("breach", description=TEXT_LIMIT)]
 
     def __str__(self) -> str:
         return f"Överträdelse {self.pk}"
@@ -288,6 +292,7 @@ class FollowUp(models.Model):
         verbose_name_plural = _("uppföljningar")
         ordering = ["done_on", "due_date", "pk"]
         indexes = [models.Index(fields=["case", "done_on", "due_date"])]
+        constraints = [*length_checks("followup", note=TEXT_LIMIT, outcome=TEXT_LIMIT)]
 
     def __str__(self) -> str:
         return f"Uppföljning {self.pk}"
@@ -411,6 +416,11 @@ class CaseClosure(models.Model):
         verbose_name = _("avslut")
         verbose_name_plural = _("avslut")
         ordering = ["-closed_at"]
+        constraints = [
+            *length_checks(
+                "closure", final_note=TEXT_LIMIT, reopen_reason=TEXT_LIMIT, closing_note=TEXT_LIMIT
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Avslut {self.pk}"
@@ -432,6 +442,7 @@ class LegalHold(models.Model):
     class Meta:
         verbose_name = _("bevarandebeslut")
         verbose_name_plural = _("bevarandebeslut")
+        constraints = [*length_checks("legal_hold", reason=TEXT_LIMIT)]
 
     def __str__(self) -> str:
         return f"Bevarande {self.pk}"

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cases.textlimits import SHORT_TEXT_LIMIT, length_checks
+
 # Fields whose values never enter the change history in clear: the history records only
 # that they changed (in the change reason, by field label).
 PERSON_PROTECTED_FIELDS = [
@@ -124,6 +126,7 @@ class SecretDwelling(models.Model):
     class Meta:
         verbose_name = _("hemligt boende")
         verbose_name_plural = _("hemliga boenden")
+        constraints = [*length_checks("dwelling", address=SHORT_TEXT_LIMIT)]
 
     def __str__(self) -> str:
         return f"Boende {self.pk}"

@@ -19,17 +19,20 @@ from accounts.models import Organisation
 from cases import errors
 from cases.models.cases import ProtectionCase
 from cases.models.casework import Party
+from cases.textlimits import length_checks
 
-# The free texts of a plan, in the order of the sections; which party may write which is
-# decided in cases/plan/services.py (EDITABLE_BY).
+# The free texts of a plan row, in the order of the sections; which party may write which
+# is decided in cases/plan/policy.py (EDITABLE_BY). What social services undertake is not
+# here: each recipient organisation writes its own part (PlanPart, issue 10).
 PLAN_TEXT_FIELDS = (
     "introduction",
     "threat_text",
     "measures_text",
     "police_commitments",
-    "social_commitments",
     "follow_up_text",
 )
+# The limit of every plan text, in the forms and in the database.
+PLAN_TEXT_LIMIT = 10_000
 
 # Fields a frozen (agreed or superseded) version may still change: only being superseded.
 _FROZEN_WRITABLE = frozenset({"status", "superseded_at", "updated_at"})
@@ -54,7 +57,6 @@ class ProtectionPlan(models.Model):
     threat_text = models.TextField(_("2 Övergripande beskrivning och hotbild"), blank=True)
     measures_text = models.TextField(_("3 Säkerhetshöjande åtgärder"), blank=True)
     police_commitments = models.TextField(_("Polismyndigheten åtar sig att"), blank=True)
-    social_commitments = models.TextField(_("Socialtjänsten åtar sig att"), blank=True)
     follow_up_text = models.TextField(_("5 Uppföljning av ärendet"), blank=True)
     # The filled-in sections (persons, assessments, measures, follow-ups, contacts) as they
     # stood when the version was agreed; see cases/plan/sources.py for the format. Holds
@@ -78,6 +80,14 @@ class ProtectionPlan(models.Model):
         verbose_name_plural = _("gemensamma skyddsplaner")
         ordering = ["case", "-number"]
         constraints = [
+            *length_checks(
+                "plan",
+                introduction=PLAN_TEXT_LIMIT,
+                threat_text=PLAN_TEXT_LIMIT,
+                measures_text=PLAN_TEXT_LIMIT,
+                police_commitments=PLAN_TEXT_LIMIT,
+                follow_up_text=PLAN_TEXT_LIMIT,
+            ),
             models.UniqueConstraint(fields=["case", "number"], name="plan_number_per_case"),
             # At most one version in force or in the making: a new version supersedes.
             models.UniqueConstraint(
@@ -162,3 +172,47 @@ class PlanConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"Bekräftelse {self.pk}"
+
+
+class PlanPart(models.Model):
+    """What one recipient organisation undertakes in section 4 ("Socialtjänsten åtar sig
+    att"), written and confirmed by that organisation only. Another recipient never sees it;
+    the police see every part with the organisation's name (issue 10).
+
+    A part belongs to one plan version and is frozen with it; a new version copies the parts.
+    Its edits count in the plan's ``version`` like every other text of the plan, so that a
+    confirmation always names the content that was read.
+    """
+
+    plan = models.ForeignKey(ProtectionPlan, on_delete=models.CASCADE, related_name="parts")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    text = models.TextField(_("Socialtjänsten åtar sig att"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mottagarens del av skyddsplan")
+        verbose_name_plural = _("mottagarnas delar av skyddsplaner")
+        ordering = ["plan", "organisation__name", "pk"]
+        constraints = [
+            *length_checks("plan_part", text=PLAN_TEXT_LIMIT),
+            models.UniqueConstraint(fields=["plan", "organisation"], name="one_part_per_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Del {self.pk} av skyddsplan {self.plan_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Behind the services: a part of an agreed or superseded version is never changed.
+        if (
+            self.plan_id
+            and not ProtectionPlan.objects.filter(
+                pk=self.plan_id, status=ProtectionPlan.Status.DRAFT
+            ).exists()
+        ):
+            raise FrozenPlanError(f"Plan {self.plan_id} is frozen")
+        super().save(*args, **kwargs)

@@ -9,9 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.formfields import version_field
+from cases.models.plan import PLAN_TEXT_LIMIT
 from cases.plan.services import EDITABLE_BY
 
-MAX_TEXT = 10_000
+MAX_TEXT = PLAN_TEXT_LIMIT
 
 _TEXT_ERRORS = {
     "max_length": _("Texten får vara högst %(limit_value)d tecken (nu %(show_value)d)."),

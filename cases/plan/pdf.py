@@ -20,6 +20,7 @@ from cases.access import CaseAccess
 from cases.models import ProtectionPlan
 from cases.models.plan import PLAN_TEXT_FIELDS
 from cases.plan import sources
+from cases.plan.services import visible_parts
 from cases.recipients import OTHER_RECIPIENT, shows_confirmation
 
 PDF_TEMPLATE = "cases/plan/plan_pdf.html"
@@ -35,6 +36,10 @@ class PlanDocument:
     printed_on: str  # YYYY-MM-DD
     texts: dict[str, str]
     sections: dict[str, Any]  # sources.visible(...)
+    # Section 4, social services: (organisation, text) per recipient part this reader sees,
+    # and whether another recipient has a part of its own (shown to a recipient, unnamed).
+    parts: list[tuple[str, str]] = field(default_factory=list)
+    other_parts: bool = False
     confirmations: list[dict[str, Any]] = field(default_factory=list)
     agreed_at: datetime | None = None
     frozen_on: str = ""  # the date the filled-in sections were taken (agreed versions)
@@ -83,6 +88,7 @@ def build_document(
         for c in plan.confirmations.filter(cleared_at__isnull=True).order_by("party", "pk")
         for shown in [shows_confirmation(case_access, c.party, c.organisation_id)]
     ]
+    parts, other_parts = visible_parts(case_access, plan)
     return PlanDocument(
         reference=case.reference,
         number=plan.number,
@@ -93,6 +99,8 @@ def build_document(
         texts={name: getattr(plan, name) for name in PLAN_TEXT_FIELDS},
         sections=sources.visible(case_access, data, printed=printed),
         confirmations=confirmations,
+        parts=[(part.organisation, part.text) for part in parts],
+        other_parts=other_parts,
         agreed_at=plan.agreed_at,
         frozen_on="" if plan.is_draft else data.get("taken_on", ""),
     )

@@ -5,8 +5,14 @@ case), resolves the actor's access through cases.access itself, checks the party
 Parties: police (a handler who may edit the case: responsible handler or head) and social
 services (a reader through an active disclosure whose scope includes the plan). Each party
 writes its own commitments in section 4 and neither can write the other's; the other
-sections are joint text. Any change of a draft clears the confirmations given so far, so
-that both parties confirm the same content.
+sections are joint text. Social services' commitments are one part per recipient
+organisation (PlanPart): each recipient writes, reads and confirms only its own, the
+police read every part (issue 10).
+
+Any change of a draft bumps its version (one counter: a confirmation names the content
+read) and clears the confirmations of everyone who saw the change: a joint or police text
+clears them all; a recipient's own part clears the police's and that recipient's only –
+another recipient never sees it.
 """
 
 from __future__ import annotations
@@ -15,10 +21,11 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from cases import errors, guard, journal
 from cases.access import CaseAccess
 from cases.models import (
@@ -26,19 +33,22 @@ from cases.models import (
     JournalEntry,
     Party,
     PlanConfirmation,
+    PlanPart,
     ProtectionCase,
     ProtectionPlan,
 )
 from cases.models.plan import PLAN_TEXT_FIELDS, FrozenPlanError
 from cases.plan import sources
-from cases.plan.policy import EDITABLE_BY, party_of
+from cases.plan.policy import EDITABLE_BY, OWN_PART, part_organisation, party_of
 from cases.recipients import OTHER_RECIPIENT, own_recipient_ids
 from cases.services import ConflictError
 
 __all__ = [
     "EDITABLE_BY",
+    "OWN_PART",
     "ConflictError",
     "FrozenPlanError",
+    "PartView",
     "PlanError",
     "TextUpdate",
     "confirm",
@@ -47,9 +57,11 @@ __all__ = [
     "missing_confirmations",
     "party_of",
     "plan_recipients",
+    "saved_texts",
     "standing_confirmations",
     "start_version",
     "update_texts",
+    "visible_parts",
     "waiting_for",
 ]
 
@@ -59,7 +71,7 @@ _SECTION_OF = {
     "threat_text": "2",
     "measures_text": "3",
     "police_commitments": "4",
-    "social_commitments": "4",
+    OWN_PART: "4",
     "follow_up_text": "5",
 }
 
@@ -76,6 +88,13 @@ class TextUpdate(NamedTuple):
 
 class PlanError(errors.Invalid):
     """A plan action that cannot be done now; the message is shown to the user (Swedish)."""
+
+
+class PartView(NamedTuple):
+    """One recipient's part of section 4 as a reader sees it."""
+
+    organisation: str
+    text: str
 
 
 def _party_access(actor: User, case: ProtectionCase) -> tuple[CaseAccess, str]:
@@ -107,6 +126,50 @@ def plan_recipients(case: ProtectionCase) -> set[int]:
     )
 
 
+def _part_organisation_ids(plan: ProtectionPlan) -> set[int]:
+    """The organisations that have (or are to write) a part of this version: those that
+    wrote one, those that confirmed it, and – while a draft – the current recipients."""
+    ids = set(plan.parts.values_list("organisation_id", flat=True))
+    ids |= set(
+        plan.confirmations.filter(party=Party.SOCIAL, cleared_at__isnull=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    if plan.is_draft:
+        ids |= plan_recipients(plan.case)
+    return ids
+
+
+def visible_parts(case_access: CaseAccess, plan: ProtectionPlan) -> tuple[list[PartView], bool]:
+    """(the parts of section 4 this reader sees, whether another recipient has a part).
+
+    The police see every part, named by organisation. A recipient sees its own part only
+    and is at most told that another recipient has one of its own – never whose or what.
+    """
+    texts = dict(plan.parts.values_list("organisation_id", "text"))
+    if case_access.is_police:
+        organisations = Organisation.objects.filter(pk__in=_part_organisation_ids(plan))
+        return [
+            PartView(org.name, texts.get(org.pk, "")) for org in organisations.order_by("name")
+        ], False
+    own = part_organisation(case_access)
+    if own is None:
+        return [], False
+    others = bool(_part_organisation_ids(plan) - {own.pk})
+    return [PartView(own.name, texts.get(own.pk, ""))], others
+
+
+def saved_texts(case_access: CaseAccess, plan: ProtectionPlan) -> dict[str, str]:
+    """The texts as saved now that this reader may write or read on the edit page: the
+    plan's own texts, and a recipient's own part (``OWN_PART``)."""
+    texts = {name: getattr(plan, name) for name in PLAN_TEXT_FIELDS}
+    own = part_organisation(case_access)
+    if own is not None:
+        part = plan.parts.filter(organisation=own).first()
+        texts[OWN_PART] = part.text if part is not None else ""
+    return texts
+
+
 def has_confirmed(standing: list[PlanConfirmation], case_access: CaseAccess) -> bool:
     """Has the reader's own party (police) or organisation (a recipient) confirmed?"""
     party = party_of(case_access)
@@ -135,8 +198,6 @@ def waiting_for(case_access: CaseAccess, plan: ProtectionPlan) -> list[str]:
     """Who is still to confirm, as this reader may be told: the police see the recipient
     organisations by name; a recipient sees itself as "Socialtjänsten" and any other as
     "annan mottagare"."""
-    from accounts.models import Organisation
-
     standing = standing_confirmations(plan)
     police_missing, missing = missing_confirmations(plan, standing)
     labels = [str(Party.POLICE.label)] if police_missing else []
@@ -193,6 +254,11 @@ def start_version(actor: User, case: ProtectionCase) -> ProtectionPlan:
         plan = ProtectionPlan.objects.create(
             case=case, number=number, created_by=user, updated_by=user, **texts
         )
+        if latest is not None:
+            PlanPart.objects.bulk_create(
+                PlanPart(plan=plan, organisation_id=org_id, text=text, updated_by=user)
+                for org_id, text in latest.parts.values_list("organisation_id", "text")
+            )
         then = []
         if latest is not None and latest.status == ProtectionPlan.Status.SUPERSEDED:
             then.append(("plan_superseded", {"number": latest.number}))
@@ -216,7 +282,8 @@ def update_texts(
     changes: Mapping[str, str],
 ) -> TextUpdate:
     """Save the party's texts of a draft; saving unchanged texts changes nothing (and keeps
-    the confirmations).
+    the confirmations). ``OWN_PART`` is a recipient's own part of section 4: always the
+    part of the actor's own organisation – there is no way to name another's.
 
     Raises NotAllowed for a text of the other party, FrozenPlanError for an agreed or
     superseded version, ConflictError when someone saved since ``expected_version``.
@@ -224,20 +291,40 @@ def update_texts(
     user = actor
     case_access, party = _party_access(actor, plan.case)
     guard.require(set(changes) <= set(EDITABLE_BY[party]))
+    own = part_organisation(case_access) if OWN_PART in changes else None
+    guard.require(OWN_PART not in changes or own is not None)
     with transaction.atomic():
         guard.ensure_open(plan.case, lock=True)
         locked = _locked_draft(plan, expected_version)
-        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        part = None
+        if own is not None:
+            part = (
+                PlanPart.objects.select_for_update().filter(plan=locked, organisation=own).first()
+            )
+        saved = {name: getattr(locked, name) for name in PLAN_TEXT_FIELDS}
+        saved[OWN_PART] = part.text if part is not None else ""
+        changed = [name for name, value in changes.items() if saved[name] != value]
         if not changed:
             return TextUpdate(changed=False, cleared_confirmations=0)
-        for name in changed:
+        plan_fields = [name for name in changed if name != OWN_PART]
+        for name in plan_fields:
             setattr(locked, name, changes[name])
+        if OWN_PART in changed:
+            assert own is not None
+            if part is None:
+                part = PlanPart(plan=locked, organisation=own)
+            part.text = changes[OWN_PART]
+            part.updated_by = user
+            part.save()
         locked.version += 1
         locked.updated_by = user
-        locked.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
-        cleared = locked.confirmations.filter(cleared_at__isnull=True).update(
-            cleared_at=timezone.now()
-        )
+        locked.save(update_fields=[*plan_fields, "version", "updated_by", "updated_at"])
+        standing = locked.confirmations.filter(cleared_at__isnull=True)
+        if not plan_fields:
+            # Only the recipient's own part: nobody else among the recipients saw it.
+            assert own is not None
+            standing = standing.filter(Q(party=Party.POLICE) | Q(organisation=own))
+        cleared = standing.update(cleared_at=timezone.now())
         journal.record(
             locked.case,
             user,
@@ -257,11 +344,12 @@ def confirm(actor: User, plan: ProtectionPlan, *, expected_version: int) -> Prot
     parties have confirmed, the version is agreed and its filled-in sections are frozen."""
     user = actor
     case_access, party = _party_access(actor, plan.case)
+    organisation = part_organisation(case_access) or case_access.organisation
     with transaction.atomic():
         guard.ensure_open(plan.case, lock=True)
         locked = _locked_draft(plan, expected_version)
         if locked.confirmations.filter(
-            party=party, organisation=case_access.organisation, cleared_at__isnull=True
+            party=party, organisation=organisation, cleared_at__isnull=True
         ).exists():
             raise PlanError(_("Er organisation har redan bekräftat den här versionen."))
         PlanConfirmation.objects.create(
@@ -269,8 +357,8 @@ def confirm(actor: User, plan: ProtectionPlan, *, expected_version: int) -> Prot
             party=party,
             user=user,
             user_name=user.full_name,
-            organisation=case_access.organisation,
-            organisation_name=case_access.organisation.name,
+            organisation=organisation,
+            organisation_name=organisation.name,
             plan_version=locked.version,
         )
         journal.record(

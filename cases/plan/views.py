@@ -166,7 +166,7 @@ def plan_edit(request: HttpRequest, case_access: CaseAccess, number: int) -> Htt
             except ConflictError:
                 # Keep what they typed; take in what only the other person changed.
                 plan.refresh_from_db()
-                saved_now = {name: getattr(plan, name) for name in TEXT_FIELDS}
+                saved_now = services.saved_texts(case_access, plan)
                 data, conflicts = form.rebase(saved_now, plan.version)
                 form = PlanTextForm(data, party=party)
                 form.is_valid()
@@ -202,11 +202,21 @@ def plan_edit(request: HttpRequest, case_access: CaseAccess, number: int) -> Htt
                     messages.success(request, _("Ändringarna är sparade."))
                 return redirect("cases:plan_version", key=key, number=number)
     else:
-        texts = {name: getattr(plan, name) for name in form_texts(party)}
+        saved = services.saved_texts(case_access, plan)
+        texts = {name: saved[name] for name in form_texts(party)}
         form = PlanTextForm(initial=PlanTextForm.initial_for(texts, plan.version), party=party)
 
-    other_field = "social_commitments" if party == Party.POLICE else "police_commitments"
-    saved = {name: getattr(plan, name) for name in TEXT_FIELDS}
+    # Section 4 as written by the other party: the police read every recipient's part, a
+    # recipient reads the police's part (and never another recipient's).
+    saved = services.saved_texts(case_access, plan)
+    parts, other_parts = services.visible_parts(case_access, plan)
+    if party == Party.POLICE:
+        others = [
+            (f"{TEXT_FIELDS[services.OWN_PART][0]} ({part.organisation})", part.text)
+            for part in parts
+        ] or [(TEXT_FIELDS[services.OWN_PART][0], "")]
+    else:
+        others = [(TEXT_FIELDS["police_commitments"][0], saved["police_commitments"])]
     context = {
         "access": case_access,
         "case": case_access.case,
@@ -217,8 +227,8 @@ def plan_edit(request: HttpRequest, case_access: CaseAccess, number: int) -> Htt
             {"field": form[name], "saved": saved[name], "conflict": name in conflicts}
             for name in form.text_names
         ],
-        "other_label": TEXT_FIELDS[other_field][0],
-        "other_text": getattr(plan, other_field),
+        "others": others,
+        "other_parts": other_parts,
         "standing": services.standing_confirmations(plan),
     }
     return render(request, "cases/plan/plan_edit.html", context)
@@ -236,7 +246,7 @@ def plan_confirm(request: HttpRequest, case_access: CaseAccess, number: int) -> 
     key = case_access.case.key
     if request.method == "GET":
         standing = services.standing_confirmations(plan)
-        if not plan.is_draft or party in standing:
+        if not plan.is_draft or services.has_confirmed(standing, case_access):
             return redirect("cases:plan_version", key=key, number=number)
         context = {
             "case": case_access.case,

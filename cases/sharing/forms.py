@@ -15,6 +15,7 @@ from cases.breakglass import reason_problem
 from cases.formfields import IdMultipleChoiceField, date_field, text_area
 from cases.models import AccessLogEntry, Disclosure
 from cases.models.disclosure import SCOPE_FIELDS
+from cases.textlimits import BREAK_GLASS_REASON_LIMIT
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -131,7 +132,7 @@ class BreakGlassForm(forms.Form):
         _("Skäl för att öppna ärendet"),
         required=True,
         rows=4,
-        max_length=2000,
+        max_length=BREAK_GLASS_REASON_LIMIT,
         error_messages={"required": _("Ange varför du behöver öppna ärendet.")},
     )
 

@@ -61,3 +61,14 @@ def note_for(row: Any, case_access: access.CaseAccess | None) -> str:
     if case_access is None or shows_note(case_access, row):
         return str(row.note)
     return ""
+
+
+@register.filter
+def outcome_for(row: Any, case_access: access.CaseAccess | None) -> str:
+    """A follow-up's outcome, read like its note (``note_for``): police-internal unless
+    social services wrote the follow-up or the police shared its text."""
+    from cases.casework.policy import shows_note
+
+    if case_access is None or shows_note(case_access, row):
+        return str(row.outcome)
+    return ""

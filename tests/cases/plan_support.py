@@ -205,3 +205,12 @@ def access_for(user: User, case: ProtectionCase) -> CaseAccess:
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def part_text(plan: object) -> str:
+    """The social-services part of a plan version with one recipient ("" if unwritten)."""
+    from cases.models import PlanPart
+
+    texts = list(PlanPart.objects.filter(plan=plan).values_list("text", flat=True))
+    assert len(texts) <= 1, "more than one recipient: name the organisation"
+    return texts[0] if texts else ""

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from cases import access
 from cases.models import AccessLogEntry, Party, ProtectionCase, ProtectionPlan
 from cases.plan import services
-from tests.cases.plan_support import access_for, pdf_text
+from tests.cases.plan_support import access_for, part_text, pdf_text
 from tests.factories import make_case, make_disclosure
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +165,7 @@ def test_saving_texts_and_the_notice_about_confirmations(login, handler, social,
     page = response.content.decode()
     assert "Bekräftelserna är nollställda" in page
     plan.refresh_from_db()
-    assert plan.social_commitments == "Socialtjänsten ordnar boende."
+    assert part_text(plan) == "Socialtjänsten ordnar boende."
     assert services.standing_confirmations(plan) == []
     assert "Varje ändring i utkastet nollställer bekräftelserna" in page
 
@@ -198,7 +198,7 @@ def test_conflict_takes_in_what_only_the_other_person_changed(
 ) -> None:
     from cases.plan.forms import digest
 
-    loaded = {name: getattr(plan, name) for name in services.EDITABLE_BY["social"]}
+    loaded = {name: getattr(plan, name, "") for name in services.EDITABLE_BY["social"]}
     form_data = {"version": 1, **loaded}
     form_data.update({f"{name}_loaded": digest(text) for name, text in loaded.items()})
     # The police saves the follow-up text while social services is writing its own part.
@@ -214,12 +214,12 @@ def test_conflict_takes_in_what_only_the_other_person_changed(
     assert form["social_commitments"].value() == "Boende ordnas."  # mine, kept
     assert not any(row["conflict"] for row in response.context["rows"])
     plan.refresh_from_db()
-    assert plan.social_commitments == ""  # nothing saved behind their back
+    assert part_text(plan) == ""  # nothing saved behind their back
     # Saving the shown form now loses nothing.
     data = {k: v for k, v in form.data.items() if k != "csrfmiddlewaretoken"}
     login(social).post(url("plan_edit", case, 1), data)
     plan.refresh_from_db()
-    assert (plan.follow_up_text, plan.social_commitments) == ("Möte varje vecka.", "Boende ordnas.")
+    assert (plan.follow_up_text, part_text(plan)) == ("Möte varje vecka.", "Boende ordnas.")
 
 
 def test_too_long_text_is_an_error_next_to_the_field(login, handler, case, plan) -> None:
