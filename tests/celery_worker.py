@@ -19,6 +19,13 @@ from celery.contrib.testing.worker import start_worker
 from skydd.celery import app
 
 
+def _reroute() -> None:
+    """Make the next send read ``task_routes`` again: the router (and its table) is built
+    once per process, at the first send."""
+    app.amqp.flush_routes()
+    del app.amqp.router
+
+
 @contextmanager
 def own_worker(**kwargs: Any) -> Iterator[str]:
     queue = f"test-{uuid.uuid4().hex}"
@@ -26,7 +33,7 @@ def own_worker(**kwargs: Any) -> Iterator[str]:
     app.conf.task_default_queue = queue  # read by the router on every send
     # Routed tasks (CELERY_TASK_ROUTES: mail, notifications, maintenance) come here too.
     app.conf.task_routes = {"*": {"queue": queue}}
-    app.amqp.flush_routes()
+    _reroute()
     try:
         with start_worker(
             app, perform_ping_check=False, shutdown_timeout=20, queues=[queue], **kwargs
@@ -34,4 +41,4 @@ def own_worker(**kwargs: Any) -> Iterator[str]:
             yield queue
     finally:
         app.conf.task_default_queue, app.conf.task_routes = previous, previous_routes
-        app.amqp.flush_routes()
+        _reroute()

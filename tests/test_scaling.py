@@ -23,6 +23,7 @@ from django.urls import reverse
 from skydd.celery import app
 from skydd.dbrouting import StatisticsReplicaRouter, statistics_reads
 from skydd.redisconf import SentinelPool, sentinel_broker_url
+from tests.celery_worker import own_worker
 from tests.statistics import dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +57,21 @@ def test_every_task_is_routed_to_a_queue_a_worker_pool_consumes() -> None:
         assert route["queue"] in consumed, name
     for entry in app.conf.beat_schedule.values():
         assert entry["task"] in ours
+
+
+def _queue_of(task: str) -> str:
+    return str(app.amqp.router.route({}, task)["queue"].name)
+
+
+def test_tasks_go_to_their_queues_and_to_a_test_workers_own_queue_inside_it() -> None:
+    assert _queue_of("accounts.tasks.send_account_email") == "mail"
+    assert _queue_of("notifications.tasks.sweep_notifications") == "notifications"
+    assert _queue_of("cases.tasks.purge_expired_cases") == "maintenance"
+    assert _queue_of("an.unrouted.task") == "default"
+    with own_worker() as queue:
+        assert _queue_of("accounts.tasks.send_account_email") == queue
+        assert _queue_of("cases.tasks.purge_expired_cases") == queue
+    assert _queue_of("accounts.tasks.send_account_email") == "mail"
 
 
 def test_exactly_one_scheduler() -> None:
