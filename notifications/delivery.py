@@ -135,7 +135,7 @@ Row = tuple[int, str, int | None, dict[str, Any]]
 
 def _reminder_email(
     template: str, context: dict[str, Any], *, to: str, user_id: int, language: str
-) -> emails.Email:
+) -> EmailMultiAlternatives:
     """A digest or notice in the recipient's language, with the signed one-click unsubscribe
     link in the body and in the List-Unsubscribe headers (RFC 8058)."""
     link = unsubscribe_url(user_id)
@@ -155,6 +155,7 @@ def _reminder_email(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
         },
+        long_headers=True,
     )
 
 
