@@ -14,4 +14,5 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     chmod 0700 "$PGDATA"
 fi
 [ "${1:-}" = postgres ] && shift
-exec postgres -c hot_standby=on "$@"
+# A hot standby refuses to run with fewer connections than the primary allows.
+exec postgres -c hot_standby=on -c max_connections="${POSTGRES_MAX_CONNECTIONS:-200}" "$@"
