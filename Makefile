@@ -17,7 +17,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 	command -v $$p; break; fi; done)
 
 APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-APT_TEST := $(APT_RUN) chromium poppler-utils
+APT_TEST := $(APT_RUN) chromium poppler-utils gettext
 
 .PHONY: help run test test-fast e2e lint bench bench-statistics system-deps system-deps-test services-check \
 	deps deps-dev node-deps clean

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, User
 from alarms.basis import BasisChoice
@@ -185,9 +186,10 @@ class CarrierChoiceField(forms.ModelChoiceField):
 
 class LendForm(BasisMixin):
     device = DeviceChoiceField(
-        label=_("Enhet"),
+        # "Enhet" is also a police unit (the statistics filter): a context tells them apart.
+        label=pgettext_lazy("larmutrustning", "Enhet"),
         queryset=Device.objects.none(),
-        empty_label=_("Välj enhet"),
+        empty_label=pgettext_lazy("larmutrustning", "Välj enhet"),
         error_messages={"required": _("Välj vilken enhet som lånas ut.")},
     )
     carrier = CarrierChoiceField(

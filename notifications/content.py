@@ -17,8 +17,8 @@ from accounts.models import User
 from cases import access
 from cases.models import ProtectionCase
 from notifications import rules as rules_module
-from notifications.emails import absolute
 from notifications.models import Preference
+from skydd.emails import absolute
 
 
 @dataclass

@@ -28,6 +28,7 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import access
@@ -35,8 +36,9 @@ from cases.models import AccessLogEntry, ProtectionCase
 from cases.models.accesslog import LogRow, append_entries
 from notifications import rules as rules_module
 from notifications.content import Item, groups_for
-from notifications.emails import make_email
 from notifications.models import Message, Notification, Preference
+from notifications.unsubscribe import unsubscribe_url
+from skydd import emails
 
 logger = logging.getLogger("notifications")
 
@@ -131,6 +133,32 @@ def _drop(message: Message, token: uuid.UUID) -> bool:
 Row = tuple[int, str, int | None, dict[str, Any]]
 
 
+def _reminder_email(
+    template: str, context: dict[str, Any], *, to: str, user_id: int, language: str
+) -> EmailMultiAlternatives:
+    """A digest or notice in the recipient's language, with the signed one-click unsubscribe
+    link in the body and in the List-Unsubscribe headers (RFC 8058)."""
+    link = unsubscribe_url(user_id)
+    context = {
+        **context,
+        "unsubscribe_url": link,
+        "preferences_url": emails.absolute(reverse("notifications:preferences")),
+        "language": language,
+    }
+    return emails.build(
+        f"notifications/{template}",
+        [to],
+        context,
+        language=language,
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+        long_headers=True,
+    )
+
+
 def _build(
     message: Message,
     pref: Preference | None,
@@ -169,7 +197,7 @@ def _build(
     total = sum(group.count for group in groups)
     template = "digest" if message.kind == Message.Kind.DIGEST else "notice"
     day = message.key.split(":", 1)[1] if message.kind == Message.Kind.DIGEST else ""
-    email = make_email(
+    email = _reminder_email(
         template,
         {"groups": groups, "total": total, "day": day, "first": groups[0].entries[0]},
         to=user.email,

@@ -16,9 +16,9 @@ from accounts.http import user_for_request
 from accounts.models import User
 from notifications import rules as rules_module
 from notifications.content import preference
-from notifications.emails import user_for_token
 from notifications.forms import PreferenceForm
 from notifications.models import Preference, SweepState
+from notifications.unsubscribe import user_for_token
 
 
 @require_http_methods(["GET", "POST"])

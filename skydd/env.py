@@ -59,3 +59,21 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envhostports(name: str, default_port: int) -> list[tuple[str, int]]:
+    """A comma-separated list of ``host:port`` (the port may be left out), e.g. the Redis
+    Sentinels; a port that is not a number in 1–65535 stops the process."""
+    pairs: list[tuple[str, int]] = []
+    for item in envlist(name, []):
+        host, sep, port_text = item.rpartition(":")
+        if not sep:
+            host, port_text = item, str(default_port)
+        try:
+            port = int(port_text)
+        except ValueError:
+            port = 0
+        if not host or not 0 < port < 65536:
+            raise ImproperlyConfigured(f"{name} must be host:port[,host:port…], got {item!r}")
+        pairs.append((host, port))
+    return pairs

@@ -9,6 +9,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from skydd.redisconf import redis_client
+
 
 def _database_ok() -> bool:
     try:
@@ -23,12 +25,7 @@ def _redis_state() -> str:
     if not settings.REDIS_URL:
         return "disabled"
     try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL,
-            socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
-            socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT,
-        )
-        return "ok" if client.ping() else "error"
+        return "ok" if redis_client().ping() else "error"
     except redis.RedisError:
         return "error"
 

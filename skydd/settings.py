@@ -15,7 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from skydd.env import envbool, envint, envlist, envstr
+from skydd.env import envbool, envhostports, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -129,9 +129,28 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # what the application needs – full DML on the tables, but only SELECT and INSERT on the
 # access log. The web, worker and beat processes connect as DATABASE_APP_ROLE.
 DATABASE_APP_ROLE = envstr("DATABASE_APP_ROLE", "")
+# The statistics pages' figures may be read from a streaming replica (README "Operations"):
+# aggregates over months tolerate a replica seconds behind, and they are the heaviest reads.
+# Who may see which figures is still decided on the primary (skydd/dbrouting.py). Unset: one
+# database, and every query goes to "default".
+STATISTICS_DATABASE_URL = envstr("STATISTICS_DATABASE_URL", "")
+STATISTICS_DATABASE = "statistics" if STATISTICS_DATABASE_URL else "default"
+if STATISTICS_DATABASE_URL:
+    DATABASES["statistics"] = dj_database_url.parse(
+        STATISTICS_DATABASE_URL, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0)
+    )
+    # Tests (and `migrate`) never treat the replica as a database of its own.
+    DATABASES["statistics"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["skydd.dbrouting.StatisticsReplicaRouter"]
 
 REDIS_URL = envstr("REDIS_URL", "")
 REDIS_SOCKET_TIMEOUT = envint("REDIS_SOCKET_TIMEOUT", 2)
+# Redis with Sentinel (skydd/redisconf.py): the Sentinels' host:port list and the name they
+# know the master by; REDIS_URL then gives only the database number and the password.
+REDIS_SENTINELS = envhostports("REDIS_SENTINELS", 26379)
+REDIS_SENTINEL_MASTER = envstr("REDIS_SENTINEL_MASTER", "skydd")
+if REDIS_SENTINELS and not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_SENTINELS kräver REDIS_URL (databasnummer och lösenord).")
 
 if REDIS_URL:
     CACHES = {
@@ -141,7 +160,8 @@ if REDIS_URL:
             "OPTIONS": {
                 "socket_timeout": REDIS_SOCKET_TIMEOUT,
                 "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
-            },
+            }
+            | ({"pool_class": "skydd.redisconf.SentinelPool"} if REDIS_SENTINELS else {}),
         }
     }
 else:
@@ -296,7 +316,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: JSON only; short socket timeouts so that a dead or silent Redis never hangs a
 # caller. Without REDIS_URL (the embedded `make run` default) tasks run in-process.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_SENTINELS:
+    from skydd.redisconf import sentinel_broker_url
+
+    CELERY_BROKER_URL = sentinel_broker_url(REDIS_URL, REDIS_SENTINELS)
+else:
+    CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -310,11 +335,31 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
     "max_retries": 1,
 }
+if REDIS_SENTINELS:
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "master_name": REDIS_SENTINEL_MASTER,
+        "sentinel_kwargs": {
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+        },
+    }
+# One queue per kind of work, so that a worker pool can be sized for each (README
+# "Operations"; docker-compose.yml runs one pool per queue): account e-mails (a password
+# link, a lockout notice) never wait behind the morning's digest sweep, and neither waits
+# behind the nightly retention purge. A task not listed goes to "default".
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "accounts.tasks.send_account_email": {"queue": "mail"},
+    "notifications.tasks.sweep_notifications": {"queue": "notifications"},
+    "cases.tasks.purge_expired_cases": {"queue": "maintenance"},
+    "accounts.tasks.clear_expired_sessions": {"queue": "maintenance"},
+}
+CELERY_QUEUES_CONSUMED = ("default", "mail", "notifications", "maintenance")
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from cases.access import StatisticsScope
+from skydd.dbrouting import statistics_reads
 from stats.charts import Chart, build_chart
 from stats.figures import Section, Table
 from stats.indicators import register_all
@@ -40,9 +41,12 @@ class ShownTable:
 def build_sections(
     scope: StatisticsScope, ids: tuple[int, ...], pair: tuple[Period, Period], today: date
 ) -> tuple[Context, list[Section]]:
+    """The figures, read from the statistics replica when one is configured (the scope was
+    decided on the primary; skydd/dbrouting.py)."""
     register_all()
     ctx = Context(scope, ids, pair[0], pair[1], today)
-    return ctx, [spec.build(ctx) for spec in sections_for(ctx)]
+    with statistics_reads():
+        return ctx, [spec.build(ctx) for spec in sections_for(ctx)]
 
 
 def show(table: Table, ctx: Context) -> ShownTable:

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from accounts import demo
 from accounts.models import User
 from cases.models import FollowUp
-from notifications.emails import unsubscribe_token
 from notifications.models import Preference
+from notifications.unsubscribe import unsubscribe_token
 from tests.e2e.conftest import current_totp, login_through_forms
 from tests.factories import make_case
 

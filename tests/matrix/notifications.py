@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from notifications.emails import unsubscribe_token
 from notifications.models import SweepState
+from notifications.unsubscribe import unsubscribe_token
 from tests.matrix import Route, World, everyone, no_kwargs
 
 

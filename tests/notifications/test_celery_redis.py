@@ -103,6 +103,8 @@ def test_compose_runs_web_worker_exactly_one_beat_and_mailpit() -> None:
     services = compose["services"]
     beats = [name for name, s in services.items() if "beat" in (s.get("command") or [])]
     assert beats == ["beat"]
-    assert {"web", "worker", "beat", "mailpit"} <= set(services)
-    worker = services["worker"]["command"]
-    assert "--beat" not in worker and "-B" not in worker
+    assert {"web", "beat", "mailpit"} <= set(services)
+    workers = [s["command"] for name, s in services.items() if name.startswith("worker")]
+    assert len(workers) >= 3  # one pool per queue (tests/test_scaling.py)
+    for worker in workers:
+        assert "--beat" not in worker and "-B" not in worker

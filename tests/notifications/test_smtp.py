@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from notifications.emails import user_for_token
 from notifications.models import DigestRun, Message, Notification, Preference
 from notifications.sweep import sweep
+from notifications.unsubscribe import user_for_token
 from tests.factories import make_case
 from tests.notifications.conftest import body_of, days, follow_up, local, today_local
 

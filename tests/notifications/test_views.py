@@ -47,7 +47,7 @@ def test_bad_language_gets_a_message_and_nothing_is_saved(login, head) -> None:
 
 
 def test_unsubscribe_get_changes_nothing_and_a_bad_token_is_404(handler) -> None:
-    from notifications.emails import unsubscribe_token
+    from notifications.unsubscribe import unsubscribe_token
 
     url = reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token(handler.pk)})
     client = Client()
