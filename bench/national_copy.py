@@ -27,12 +27,14 @@ class _Table:
         opts = model._meta
         self.model = model
         self.names = names
-        columns = [opts.pk.column if n == "pk" else opts.get_field(n).column for n in names]
+        fields = [opts.pk if n == "pk" else opts.get_field(n) for n in names]
+        assert all(isinstance(f, models.Field) for f in fields), "concrete fields only"
+        columns = [f.column for f in fields]  # type: ignore[union-attr]
         self.fixed: list[Any] = []
         self.per_row: list[Callable[[], Any]] = []
         fixed_cols, row_cols = [], []
         now = timezone.now()
-        wanted = {opts.pk.attname if n == "pk" else opts.get_field(n).attname for n in names}
+        wanted = {f.attname for f in fields}  # type: ignore[union-attr]
         for field in opts.concrete_fields:
             if field.attname in wanted:
                 continue

@@ -38,8 +38,8 @@ KINDS = [
     ("denied", 4),
     ("log", 3),
 ]
-HASHED = ("user_id", "organisation_id", "case_id", "case_reference", "channel", "what")
-HASHED += ("granted", "via", "break_glass_reason")
+HASHED: tuple[str, ...] = ("user_id", "organisation_id", "case_id", "case_reference")
+HASHED += ("channel", "what", "granted", "via", "break_glass_reason")
 LOG = ["pk", *HASHED, "at", "prev_hash", "row_hash"]
 GRANT = ["case_id", "user_id", "reason", "granted_at", "expires_at"]
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 import time
 from bisect import bisect
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import accumulate
@@ -92,7 +93,7 @@ def _town_weight(k: int, n: int) -> float:
     return max(3.0, 0.66 * (n - 1)) if k == 0 else 1.0
 
 
-def _weighted(rng: random.Random, pairs: list[tuple[Any, float]]) -> Any:
+def _weighted(rng: random.Random, pairs: Sequence[tuple[Any, float]]) -> Any:
     return rng.choices([p[0] for p in pairs], cum_weights=list(accumulate(p[1] for p in pairs)))[0]
 
 
