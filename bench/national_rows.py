@@ -464,7 +464,7 @@ def _case_work(
     """Measures, kontaktförbud, follow-ups, a journal note and the disclosures of one case."""
     rng, today, is_open = g.rng, g.today, c.closed is None
     end = c.closed or today
-    for _k in range(_weighted(rng, [(1, 15), (2, 25), (3, 25), (4, 20), (5, 15)])):
+    for _k in range(_weighted(rng, [(1, 5), (2, 15), (3, 25), (4, 25), (5, 20), (6, 10)])):
         kind = rng.choices(other_kinds, cum_weights=kind_weights)[0]
         status = rng.choice(["planned", "active"] if is_open else ["ended", "declined"])
         t.add(
