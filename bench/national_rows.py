@@ -1,8 +1,9 @@
 """The national data set: ~200,000 cases as the whole country would have them (issue 16).
 
-``generate(scale)`` fills the current database (already migrated, no cases yet) through the
-models' ``bulk_create`` with explicit ids, in large batches, so columns other branches add
-get their defaults. At ``scale=1``: 21 police units of skewed size (Stockholm ~40,000
+``generate(scale)`` fills the current database (already migrated, no cases yet) with
+explicit ids: organisations and users through ``bulk_create``, the millions of case rows
+through COPY (bench/national_copy.py), which fills every column not named here as
+``bulk_create`` would – so columns other branches add get their defaults. At ``scale=1``: 21 police units of skewed size (Stockholm ~40,000
 cases), 290 social-services organisations, ~5,000 users, ~620,000 persons and participants,
 ~800,000 measures (kontaktförbud and its follow-up among them), follow-ups, journal notes,
 disclosures to social services with assigned handlers, two guardian object permissions
