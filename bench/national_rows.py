@@ -3,12 +3,13 @@
 ``generate(scale)`` fills the current database (already migrated, no cases yet) with
 explicit ids: organisations and users through ``bulk_create``, the millions of case rows
 through COPY (bench/national_copy.py), which fills every column not named here as
-``bulk_create`` would – so columns other branches add get their defaults. At ``scale=1``: 21 police units of skewed size (Stockholm ~40,000
-cases), 290 social-services organisations, ~5,000 users, ~620,000 persons and participants,
-~800,000 measures (kontaktförbud and its follow-up among them), follow-ups, journal notes,
-disclosures to social services with assigned handlers, two guardian object permissions
-(view and change, as ``cases.services.handlers`` grants them) per responsible handler,
-break-the-glass openings and ~1.2 M access-log rows chained exactly as the app chains them.
+``bulk_create`` would – so columns other branches add get their defaults. At ``scale=1``:
+21 police units of skewed size (Stockholm ~40,000 cases), 290 social-services
+organisations, ~5,000 users, ~620,000 persons and participants, ~800,000 measures
+(kontaktförbud and its follow-up among them), follow-ups, journal notes, disclosures to
+social services with assigned handlers, two guardian object permissions (view and change,
+as ``cases.services.handlers`` grants them) per responsible handler, break-the-glass
+openings and ~1.2 M access-log rows chained exactly as the app chains them.
 
 Everything is fictional and deterministic (seeded). Named personas (``Personas``) have
 known e-mail addresses and a confirmed TOTP device; see bench/national_data.py.
