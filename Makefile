@@ -120,7 +120,7 @@ lint: deps-dev
 # Each merges its figures into var/bench/results.json. The notification, statistics and
 # national benchmarks need PostgreSQL (the server of DATABASE_URL, default 127.0.0.1:5432)
 # and make their own databases there; no Redis. The national one loads skydd_national once
-# (6–10 min) and reuses it on later runs (bench/national_data.py).
+# (5–6 min) and reuses it on later runs (bench/national_data.py).
 bench: system-deps deps-dev
 	@status=0; \
 	$(PY) bench/bench_pdf.py || status=1; \

@@ -9,7 +9,7 @@ The database is ``skydd_national`` on the server of ``DATABASE_URL`` (default
 analysed, and then marked: the table ``bench_national_marker`` holds the generator version,
 the scale, a check value of the personnummer key and the personas. A run that finds the
 marker with the same version, scale and key does nothing (a second or so); otherwise the
-database is dropped and made again (about 6–10 minutes at scale 1 on two cores).
+database is dropped and made again (5–6 minutes at scale 1 on the two shared cores).
 
 Use a copy, not the database itself, for anything that writes (the benchmark does):
 ``createdb -T skydd_national <copy>`` – PostgreSQL copies a template only while nobody is
