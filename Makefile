@@ -19,14 +19,14 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 APT_TEST := $(APT_RUN) chromium poppler-utils gettext
 
-.PHONY: help run test test-fast e2e lint bench bench-statistics system-deps system-deps-test services-check \
+.PHONY: help run test test-fast e2e lint bench bench-statistics bench-national system-deps system-deps-test services-check \
 	deps deps-dev node-deps clean
 
 help:
 	@echo "make run   – installera, migrera, skapa demodata och starta Skydd på http://$(HOST):$(PORT)"
 	@echo "make test  – installera och kör hela testsviten mot PostgreSQL och Redis"
 	@echo "make lint  – ruff, mypy, importregler, makemigrations --check, check --deploy, compose-validering"
-	@echo "make bench – mät PDF-rendering, nattens påminnelseutskick och statistiksidan"
+	@echo "make bench – mät PDF, påminnelser, statistik och sidorna på 200 000 ärenden (nationell skala)"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 eller senare hittades inte (sätt PYTHON=/sökväg/python3.12)."; exit 1; }
@@ -116,15 +116,22 @@ lint: deps-dev
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m check_jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
-# All three run even when one misses its target; the exit status is non-zero if any did.
-# The notification and statistics benchmarks need PostgreSQL (the server of DATABASE_URL,
-# default 127.0.0.1:5432) and make their own databases there; no Redis.
+# All four run even when one misses its target; the exit status is non-zero if any did.
+# Each merges its figures into var/bench/results.json. The notification, statistics and
+# national benchmarks need PostgreSQL (the server of DATABASE_URL, default 127.0.0.1:5432)
+# and make their own databases there; no Redis. The national one loads skydd_national once
+# (5–6 min) and reuses it on later runs (bench/national_data.py).
 bench: system-deps deps-dev
 	@status=0; \
 	$(PY) bench/bench_pdf.py || status=1; \
 	$(PY) bench/bench_notifications.py || status=1; \
 	$(PY) bench/bench_statistics.py || status=1; \
+	$(PY) bench/bench_national.py || status=1; \
 	exit $$status
+
+# The national benchmark alone (loads skydd_national first if it is missing or outdated).
+bench-national: deps-dev
+	$(PY) bench/bench_national.py
 
 # The statistics benchmark alone (fills DATABASE_URL's name + _bench_statistics once).
 bench-statistics: deps-dev

@@ -377,6 +377,27 @@ def main() -> int:
         f"meddelande i snitt; åtkomstloggens kedja {'hel' if chain.intact else 'BRUTEN'} "
         f"({chain.rows} rader)"
     )
+    from bench.results import figure, merge
+
+    merge(
+        "notifications",
+        [
+            figure(
+                f"nightly digest run, {users:,} users",
+                total,
+                "s",
+                TARGET_SECONDS,
+                total <= TARGET_SECONDS and sent == messages and chain.intact,
+                raw_sql_ms=raw_wall * 1000,
+                users=users,
+                cases=cases,
+                messages=messages,
+                write_queries=write_q.count,
+                send_queries_per_message=round(send_q.count / max(messages, 1), 2),
+                chain_intact=chain.intact,
+            )
+        ],
+    )
     return 0 if total <= TARGET_SECONDS and sent == messages and chain.intact else 1
 
 
