@@ -126,8 +126,9 @@ def test_flat_querysets_answer_exactly_what_the_nested_ones_did(personas) -> Non
     users, _cases = personas
     seen_open, seen_list = set(), set()
     for user in users:
-        expected_open, expected_list = _ids(old_openable(_fresh(user))), _ids(
-            old_listable(_fresh(user))
+        expected_open, expected_list = (
+            _ids(old_openable(_fresh(user))),
+            _ids(old_listable(_fresh(user))),
         )
         assert _ids(access.openable_cases(_fresh(user))) == expected_open, user.email
         assert _ids(access.listable_cases(_fresh(user))) == expected_list, user.email
