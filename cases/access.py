@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
@@ -216,7 +216,8 @@ def _reached(user: User) -> list[tuple[int, int, bool]]:
     the user's units, an active break-the-glass grant on an unrestricted case of those
     units, an active disclosure (``active_disclosures_for``). The lists then filter flat by
     unit and by these ids (issue 16: a nested OR of subqueries walked every case)."""
-    units, parts = police_unit_ids(user), []
+    units = police_unit_ids(user)
+    parts: list[QuerySet[Any, tuple[int, int, bool]]] = []
     if units:
         parts.append(
             ProtectionCaseUserObjectPermission.objects.filter(

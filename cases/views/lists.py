@@ -80,8 +80,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # The page's ids come from the (unit, opened_on, number) indexes alone; only its 50 rows
     # are read with their handlers (listing.BoundedPaginator).
     ids = cases.order_by("-opened_on", "-number").values_list("pk", flat=True)
-    rows = cast(ProtectionCaseQuerySet, ProtectionCase.objects.all()).with_responsible()
-    page = listing.BoundedPaginator(ids, rows, PAGE_SIZE).get_page(source.get("sida"))
+    with_handlers = cast(ProtectionCaseQuerySet, ProtectionCase.objects.all()).with_responsible()
+    page = listing.BoundedPaginator(ids, with_handlers, PAGE_SIZE).get_page(source.get("sida"))
     rows = listing.summarise(user, page.object_list)
     query = source.copy()
     for name in ("sida", "csrfmiddlewaretoken"):

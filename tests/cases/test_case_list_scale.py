@@ -150,6 +150,7 @@ def test_the_count_stops_at_the_limit_and_paging_goes_on(
     assert len(shown) == len(set(shown)) == listed.count()  # every listed case, once
     monkeypatch.setattr(listing, "COUNT_LIMIT", 10_000)
     assert "Sida 1 av 2" in client.post(LIST, {"reference": "SCALE-"}).text
+    assert 'class="pagination"' not in client.post(LIST, {"reference": "SCALE-10"}).text
 
 
 def _page(client, number: int) -> list[ProtectionCase]:
