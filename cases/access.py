@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
@@ -210,92 +210,82 @@ def active_disclosures_for(user: User) -> QuerySet[Disclosure]:
     )
 
 
-def openable_cases(user: User) -> QuerySet[ProtectionCase]:
-    """Cases the user may open now (fully or within a disclosed scope)."""
-    q = Q(pk__in=assigned_cases(user).values("pk"))
-    heads = headed_unit_ids(user)
-    if heads:
-        q |= Q(unit_id__in=heads)
+def _reached(user: User) -> list[tuple[int, int, bool]]:
+    """(case id, unit id, restricted) of the few cases the user reaches one by one, in one
+    query: assigned (guardian's object permissions, as ``assigned_cases`` reads them) in
+    the user's units, an active break-the-glass grant on an unrestricted case of those
+    units, an active disclosure (``active_disclosures_for``). The lists then filter flat by
+    unit and by these ids (issue 16: a nested OR of subqueries walked every case)."""
     units = police_unit_ids(user)
+    parts: list[QuerySet[Any, tuple[int, int, bool]]] = []
     if units:
-        q |= Q(
-            unit_id__in=units,
-            restricted=False,
-            break_glass__user=user,
-            break_glass__expires_at__gt=timezone.now(),
+        parts.append(
+            ProtectionCaseUserObjectPermission.objects.filter(
+                user=user,
+                permission__content_type=ContentType.objects.get_for_model(ProtectionCase),
+                permission__codename=VIEW_PERM.split(".")[1],
+                content_object__unit_id__in=units,
+            ).values_list(
+                "content_object_id", "content_object__unit_id", "content_object__restricted"
+            )
+        )
+        parts.append(
+            BreakGlassAccess.objects.filter(
+                user=user,
+                expires_at__gt=timezone.now(),
+                case__unit_id__in=units,
+                case__restricted=False,
+            ).values_list("case_id", "case__unit_id", "case__restricted")
         )
     if social_org_ids(user):
-        q |= Q(pk__in=active_disclosures_for(user).values("case_id"))
-    if not (units or social_org_ids(user)):
+        parts.append(
+            active_disclosures_for(user)
+            .order_by()
+            .values_list("case_id", "case__unit_id", "case__restricted")
+        )
+    return list(parts[0].union(*parts[1:])) if parts else []
+
+
+def openable_cases(user: User) -> QuerySet[ProtectionCase]:
+    """Cases the user may open now (fully or within a disclosed scope): every case of the
+    units the user heads, and the few reached one by one (``_reached``)."""
+    if not (police_unit_ids(user) or social_org_ids(user)):
         return ProtectionCase.objects.none()
-    return ProtectionCase.objects.filter(q).distinct()
+    heads = set(headed_unit_ids(user))
+    ids = sorted({pk for pk, unit_id, _r in _reached(user) if unit_id not in heads})
+    return ProtectionCase.objects.filter(Q(unit_id__in=heads) | Q(pk__in=ids))
 
 
 def openable_case_ids_for(users: Iterable[User], case_ids: Iterable[int]) -> dict[int, set[int]]:
     """``openable_cases`` for many readers at once (the nightly e-mails): user id → the ids
-    among ``case_ids`` each may open now, by the same rules in at most seven queries however
-    many users and cases (a test holds it equal to ``openable_cases``)."""
-    users, ids = list(users), {pk for pk in case_ids if pk is not None}
-    todo = {u.pk: u for u in users if not hasattr(u, "_skydd_memberships")}
-    found: dict[int, list[Membership]] = {pk: [] for pk in todo}
-    for m in Membership.objects.filter(
-        user_id__in=todo, is_active=True, organisation__is_active=True
-    ).select_related("organisation"):
-        found[m.user_id].append(m)
-    for pk, user in todo.items():  # the cache ``_memberships`` fills for one user
-        user._skydd_memberships = found[pk]  # type: ignore[attr-defined]
-    police = {u.pk: u for u in users if police_unit_ids(u)}
-    social = {u.pk: u for u in users if social_org_ids(u)}
-    result: dict[int, set[int]] = {u.pk: set() for u in users}
-    if not ids or not (police or social):
-        return result
-    rows = ProtectionCase.objects.filter(pk__in=ids).values_list("pk", "unit_id", "restricted")
-    cases = {pk: (unit_id, restricted) for pk, unit_id, restricted in rows}
-    pairs: set[tuple[int, int]] = set()
-    if police:  # guardian's direct object permissions, as ``assigned_cases`` reads them
-        perms = ProtectionCaseUserObjectPermission.objects.filter(
-            user_id__in=police,
-            content_object_id__in=cases,
-            permission__content_type=ContentType.objects.get_for_model(ProtectionCase),
-            permission__codename=VIEW_PERM.split(".")[1],
-        ).values_list("user_id", "content_object_id")
-        grants = BreakGlassAccess.objects.filter(
-            user_id__in=police, case_id__in=cases, expires_at__gt=timezone.now()
-        ).values_list("user_id", "case_id")
-        mine = {u: police_unit_ids(user) for u, user in police.items()}
-        pairs |= {(u, c) for u, c in perms if cases[c][0] in mine[u]}
-        pairs |= {(u, c) for u, c in grants if cases[c][0] in mine[u] and not cases[c][1]}
-        for user in police.values():
-            heads = headed_unit_ids(user)
-            pairs |= {(user.pk, c) for c, (unit_id, _r) in cases.items() if unit_id in heads}
-    if social:
-        orgs = {org for u in social.values() for org in social_org_ids(u)}
-        active = Disclosure.objects.active().filter(
-            direction=Disclosure.Direction.TO_SOCIAL, recipient_id__in=orgs, case_id__in=cases
-        )
-        disclosures = list(active.values_list("pk", "case_id", "recipient_id"))
-        assigned = set(
-            Disclosure.handlers.through.objects.filter(
-                disclosure_id__in=[d[0] for d in disclosures], user_id__in=social
-            ).values_list("disclosure_id", "user_id")
-        )
-        for user in social.values():
-            member, headed = set(social_org_ids(user)), set(headed_social_org_ids(user))
-            for pk, case_id, org in disclosures:
-                if org in member and ((pk, user.pk) in assigned or org in headed):
-                    pairs.add((user.pk, case_id))
-    for user_id, case_id in pairs:
-        result[user_id].add(case_id)
-    return result
+    among ``case_ids`` each may open now (cases.accessbulk: the same rules, kept there
+    because this module is at its size limit)."""
+    from cases.accessbulk import openable_case_ids_for as bulk
+
+    return bulk(users, case_ids)
 
 
 def listable_cases(user: User) -> QuerySet[ProtectionCase]:
     """Cases that appear in the user's case list: the unit's cases (no names shown) for
-    police, restricted cases only when visible; disclosed cases for social services."""
-    units = police_unit_ids(user)
-    q = Q(pk__in=openable_cases(user).values("pk"))
-    if units:
-        q |= Q(unit_id__in=units, restricted=False)
+    police, restricted cases only when openable; disclosed cases for social services.
+
+    One flat condition the planner can serve from the (unit, opened_on, number) index: the
+    units the user heads; the other units' unrestricted cases, or the few restricted ones
+    the user is assigned to; the other cases reached one by one (disclosures)."""
+    units, heads = set(police_unit_ids(user)), set(headed_unit_ids(user))
+    if not (units or social_org_ids(user)):
+        return ProtectionCase.objects.none()
+    inside, outside = set(), set()
+    for pk, unit_id, restricted in _reached(user):
+        if unit_id not in units:
+            outside.add(pk)
+        elif restricted and unit_id not in heads:
+            inside.add(pk)
+    q = Q(pk__in=sorted(outside))
+    if heads:
+        q |= Q(unit_id__in=sorted(heads))
+    if others := sorted(units - heads):
+        q |= Q(unit_id__in=others) & (Q(restricted=False) | Q(pk__in=sorted(inside)))
     return ProtectionCase.objects.filter(q)
 
 

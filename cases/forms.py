@@ -19,6 +19,7 @@ from cases.formfields import (
     SHORT_TEXT_LIMIT,
     TOO_LONG,
     IdMultipleChoiceField,
+    LongSelect,
     date_field,
     text_area,
     version_field,
@@ -369,7 +370,11 @@ class CaseFilterForm(forms.Form):
         choices=[("", _("Alla")), *ProtectionCase.Category.choices],
     )
     responsible = forms.TypedChoiceField(
-        label=_("Ansvarig handläggare"), required=False, coerce=int, empty_value=None
+        label=_("Ansvarig handläggare"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=LongSelect,
     )
     mine = forms.BooleanField(label=_("Bara mina ärenden"), required=False)
 

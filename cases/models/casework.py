@@ -140,6 +140,8 @@ class ProtectiveMeasure(models.Model):
                 name="measure_end_after_start",
             ),
         ]
+        # The case list's kontaktförbud filter: the cases with a measure of some kinds.
+        indexes = [models.Index(fields=["kind", "case"], name="measure_kind_case")]
 
     def __str__(self) -> str:
         return f"Åtgärd {self.pk}"

@@ -6,7 +6,6 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.http import user_for_request
 from accounts.models import Organisation, User
 from cases import access, errors, listing, services
-from cases.casework.services import case_ids_with_contact_ban, is_contact_ban_term
+from cases.casework.services import is_contact_ban_term, with_contact_ban
 from cases.forms import (
     CaseFilterForm,
     IntakeForm,
@@ -24,7 +23,7 @@ from cases.forms import (
     PersonForm,
     PersonnummerSearchForm,
 )
-from cases.models import ProtectionCaseUserObjectPermission
+from cases.models import ProtectionCase, ProtectionCaseUserObjectPermission
 from cases.models.cases import ProtectionCaseQuerySet
 from cases.views.common import PAGE_SIZE, tell_person_matches
 
@@ -63,7 +62,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         term = (data.get("reference") or "").strip()
         if term and is_contact_ban_term(term):
             # "besöksförbud" is the old name of kontaktförbud: both find the cases that have one.
-            cases = cases.filter(pk__in=case_ids_with_contact_ban(cases))
+            cases = with_contact_ban(cases)
         elif term:
             cases = cases.filter(reference__icontains=term)
         if data.get("status"):
@@ -78,8 +77,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
             )
         if data.get("mine"):
             cases = cases.filter(pk__in=access.assigned_cases(user).values("pk"))
-    cases = cast(ProtectionCaseQuerySet, cases).with_responsible().order_by("-opened_on", "-number")
-    page = Paginator(cases, PAGE_SIZE).get_page(source.get("sida"))
+    # The page's ids come from the (unit, opened_on, number) indexes alone; only its 50 rows
+    # are read with their handlers (listing.BoundedPaginator).
+    ids = cases.order_by("-opened_on", "-number").values_list("pk", flat=True)
+    with_handlers = cast(ProtectionCaseQuerySet, ProtectionCase.objects.all()).with_responsible()
+    page = listing.BoundedPaginator(ids, with_handlers, PAGE_SIZE).get_page(source.get("sida"))
     rows = listing.summarise(user, page.object_list)
     query = source.copy()
     for name in ("sida", "csrfmiddlewaretoken"):

@@ -38,6 +38,7 @@ from cases.casework.services.bans import (
     contact_ban_period_error,
     is_contact_ban_term,
     update_contact_ban,
+    with_contact_ban,
 )
 from cases.casework.services.closing import (
     ClosingBlocker,
@@ -148,5 +149,6 @@ __all__ = [
     "update_contact_ban",
     "update_follow_up",
     "update_measure",
+    "with_contact_ban",
     "without_next_follow_up",
 ]

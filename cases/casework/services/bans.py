@@ -252,15 +252,21 @@ def add_breach(
     return breach
 
 
-def case_ids_with_contact_ban(qs: QuerySet[ProtectionCase]) -> QuerySet[ProtectionCase, Any]:
-    """The cases of ``qs`` that have a kontaktförbud (or a kontaktförbud measure), as a
-    ``values("pk")`` queryset for ``filter(pk__in=...)``. Used by the case search so that
-    "kontaktförbud" and "besöksförbud" both find them; see ``is_contact_ban_term``."""
-    return (
-        qs.filter(Q(contact_bans__isnull=False) | Q(measures__kind__code__in=MEASURE_KIND_FOR_BAN))
-        .values("pk")
-        .distinct()
+def with_contact_ban(qs: QuerySet[ProtectionCase]) -> QuerySet[ProtectionCase]:
+    """The cases of ``qs`` that have a kontaktförbud (or a kontaktförbud measure), as two
+    ``pk IN (…)`` subqueries (served by the indexes on ban and measure (kind, case)): joining
+    every measure to the listed cases and de-duplicating took seconds on a big unit."""
+    measures = ProtectiveMeasure.objects.filter(kind__code__in=MEASURE_KIND_FOR_BAN)
+    return qs.filter(
+        Q(pk__in=ContactBan.objects.values("case_id")) | Q(pk__in=measures.values("case_id"))
     )
+
+
+def case_ids_with_contact_ban(qs: QuerySet[ProtectionCase]) -> QuerySet[ProtectionCase, Any]:
+    """``with_contact_ban`` as a ``values("pk")`` queryset for ``filter(pk__in=...)``. Used by
+    the case search so that "kontaktförbud" and "besöksförbud" both find them; see
+    ``is_contact_ban_term``."""
+    return with_contact_ban(qs).values("pk")
 
 
 def is_contact_ban_term(term: str) -> bool:

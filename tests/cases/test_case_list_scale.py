@@ -1,0 +1,174 @@
+"""Issue 16: every variant of the case list (each filter, a deep page), "Att göra" and the
+start page run the same number of queries at 10 and at 1,000 cases per unit; the count
+stops at a limit ("Över 10 000 ärenden") and paging goes on with "Nästa"; the "Ansvarig"
+select is written in Python with Django's HTML."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django import forms
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import listing
+from cases.formfields import LongSelect
+from cases.models import (
+    Disclosure,
+    FollowUp,
+    MeasureKind,
+    ProtectionCase,
+    ProtectionCaseUserObjectPermission,
+    ProtectiveMeasure,
+)
+
+pytestmark = pytest.mark.django_db
+LIST, TODO, HOME = reverse("cases:list"), reverse("cases:todo"), reverse("core:overview")
+
+
+def add_cases(unit, handler, koping, social, start: int, count: int) -> None:
+    """``count`` cases by bulk insert, every filter matching some of them: categories and
+    status alternate, every 7th restricted, the handler responsible for every 3rd, every
+    4th with a kontaktförbud measure, every 5th disclosed to the social-services handler,
+    open follow-ups assigned to the handler."""
+    cases = ProtectionCase.objects.bulk_create(
+        ProtectionCase(
+            unit=unit,
+            year=2026,
+            number=start + i,
+            reference=f"SCALE-{start + i}",
+            category="stalking" if i % 2 else "other",
+            status="open" if i % 3 else "closed",
+            restricted=i % 7 == 6,
+            opened_on=date(2026, 1, 1) + timedelta(days=i % 300),
+        )
+        for i in range(count)
+    )
+    perms = Permission.objects.filter(codename__in=["view_protectioncase", "change_protectioncase"])
+    ProtectionCaseUserObjectPermission.objects.bulk_create(
+        ProtectionCaseUserObjectPermission(user=handler, permission=p, content_object=c)
+        for c in cases[::3]
+        for p in perms
+    )
+    ban = MeasureKind.objects.get(code="kontaktforbud")
+    ProtectiveMeasure.objects.bulk_create(
+        ProtectiveMeasure(case=c, kind=ban, responsible_party="police") for c in cases[::4]
+    )
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            case=c,
+            kind="conversation",
+            due_date=date.today() + timedelta(days=1),
+            responsible_party="police",
+            assignee=handler,
+        )
+        for c in cases[::3]
+    )
+    disclosures = Disclosure.objects.bulk_create(
+        Disclosure(
+            case=c,
+            recipient=koping,
+            legal_basis=Disclosure.LegalBasis.OSL_10_2,
+            valid_from=date.today() - timedelta(days=1),
+            scope_persons=True,
+            scope_measures=True,
+        )
+        for c in cases[::5]
+    )
+    Disclosure.handlers.through.objects.bulk_create(
+        Disclosure.handlers.through(disclosure=d, user=social) for d in disclosures
+    )
+
+
+def variants(handler) -> dict[str, tuple[str, str, dict[str, str]]]:
+    return {
+        "page 1": ("get", LIST, {}),
+        "status + category": ("post", LIST, {"status": "open", "category": "stalking"}),
+        "deep page": ("get", LIST, {"sida": "15"}),
+        "deep page, posted": ("post", LIST, {"status": "open", "sida": "7"}),
+        "responsible": ("post", LIST, {"responsible": str(handler.pk)}),
+        "kontaktförbud": ("post", LIST, {"reference": "kontaktförbud"}),
+        "keyword": ("post", LIST, {"reference": "SCALE-1"}),
+        "mine": ("post", LIST, {"mine": "on"}),
+        "Att göra": ("get", TODO, {}),
+        "start page": ("get", HOME, {}),
+    }
+
+
+def count_queries(clients, handler) -> dict[str, int]:
+    counts = {}
+    for persona, client in clients.items():
+        for name, (method, url, data) in variants(handler).items():
+            getattr(client, method)(url, data)  # the session settles on the first request
+            with CaptureQueriesContext(connection) as ctx:
+                response = getattr(client, method)(url, data)
+            assert response.status_code == 200, (persona, name)
+            if url == LIST and persona != "social" and (name != "mine" or persona == "handler"):
+                assert response.context["cases"], (persona, name)  # the page shows rows
+            counts[f"{persona}: {name}"] = len(ctx.captured_queries)
+    return counts
+
+
+def test_every_list_variant_runs_the_same_queries_at_10_and_1000_cases(
+    login, handler, colleague, head, social, unit_a, koping
+) -> None:
+    clients = {
+        "head": login(head),
+        "handler": login(handler),
+        "colleague": login(colleague),
+        "social": login(social),
+    }
+    add_cases(unit_a, handler, koping, social, 1, 10)
+    few = count_queries(clients, handler)
+    add_cases(unit_a, handler, koping, social, 11, 990)
+    many = count_queries(clients, handler)
+    assert many == few
+    deep = clients["head"].get(LIST, {"sida": "15"})
+    assert deep.context["page"].number == 15 and len(deep.context["cases"]) == 50
+
+
+def test_the_count_stops_at_the_limit_and_paging_goes_on(
+    login, handler, koping, social, unit_a, monkeypatch
+) -> None:
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 20)
+    add_cases(unit_a, handler, koping, social, 1, 60)
+    client = login(handler)
+    first = client.post(LIST, {"reference": "SCALE-"})
+    assert first.context["page"].paginator.capped
+    assert "Över 20 ärenden" in first.text and "Sida 1 av" not in first.text
+    assert 'name="sida" value="2"' in first.text  # "Nästa", posted: the keyword stays out
+    third = client.post(LIST, {"reference": "SCALE-", "sida": "3"})
+    assert third.context["page"].number == 3 and not third.context["page"].has_next()
+    shown = [c.reference for p in (1, 2, 3) for c in _page(client, p)]
+    listed = ProtectionCase.objects.exclude(
+        restricted=True, protectioncaseuserobjectpermission=None
+    )
+    assert len(shown) == len(set(shown)) == listed.count()  # every listed case, once
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 10_000)
+    assert "Sida 1 av 2" in client.post(LIST, {"reference": "SCALE-"}).text
+    assert 'class="pagination"' not in client.post(LIST, {"reference": "SCALE-10"}).text
+
+
+def _page(client, number: int) -> list[ProtectionCase]:
+    return client.post(LIST, {"reference": "SCALE-", "sida": str(number)}).context["cases"]
+
+
+def test_pages_keep_the_order_of_the_list(login, head, handler, koping, social, unit_a) -> None:
+    add_cases(unit_a, handler, koping, social, 1, 120)
+    client = login(head)
+    shown = [c.pk for p in (1, 2, 3) for c in client.get(LIST, {"sida": p}).context["cases"]]
+    expected = ProtectionCase.objects.order_by("-opened_on", "-number").values_list("pk", flat=True)
+    assert shown == list(expected)
+
+
+def test_long_select_writes_the_html_django_writes() -> None:
+    choices = [("", "Alla"), (1, "Anna <A>"), ("G", [(2, "Bo & co"), (3, "Cia")])]
+    for value in (None, "", 2, [3]):
+        attrs = {"id": "id_r", "aria-describedby": "id_r_helptext", "disabled": True}
+        ours = LongSelect(choices=choices).render("r", value, attrs)
+        django = forms.Select(choices=choices).render("r", value, attrs)
+        assert parse_html(ours) == parse_html(django)
