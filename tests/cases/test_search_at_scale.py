@@ -1,5 +1,5 @@
 """The person search at scale (issue 16): access for all hits is decided at once by the
-same rules as ``access.get_case_for_user`` (``cases.bulkaccess``), every hit is logged once
+same rules as ``access.get_case_for_user`` (``cases.searchaccess``), every hit is logged once
 in one insert, and the number of queries does not grow with the hits."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from cases import access, bulkaccess
+from cases import access, searchaccess
 from cases.accesschain import verify_chain
 from cases.models import (
     AccessLogEntry,
@@ -30,13 +30,13 @@ pytestmark = pytest.mark.django_db
 SEARCH = reverse("cases:search")
 
 
-def _one_by_one(user: User, case: ProtectionCase) -> bulkaccess.Grounds | None:
+def _one_by_one(user: User, case: ProtectionCase) -> searchaccess.Grounds | None:
     try:
         got = access.get_case_for_user(user, case.key, log=False)
     except (Http404, access.BreakGlassRequired):
         return None
     reason = got.break_glass.reason if got.break_glass else ""
-    return bulkaccess.Grounds(got.via, got.organisation.pk, got.scopes, reason)
+    return searchaccess.Grounds(got.via, got.organisation.pk, got.scopes, reason)
 
 
 def test_grounds_equal_get_case_for_user_for_every_reader_and_case(
@@ -57,7 +57,7 @@ def test_grounds_equal_get_case_for_user_for_every_reader_and_case(
         expected = {
             case.pk: grounds for case in cases if (grounds := _one_by_one(user, case)) is not None
         }
-        assert bulkaccess.grounds_for(_fresh([user])[0], cases) == expected, user.email
+        assert searchaccess.grounds_for(_fresh([user])[0], cases) == expected, user.email
         seen |= {g.via for g in expected.values()}
     assert seen == {"assigned", "head", "break_glass", "disclosure"}
 
@@ -145,3 +145,21 @@ def test_no_one_without_the_right_to_open_finds_a_name(
         koping.pk,
         case.unit_id,
     )
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_label_filter_shows_what_get_display_shows(language) -> None:
+    from django.utils import translation
+
+    from cases.templatetags.label_tags import label
+
+    with translation.override(language):
+        for value, _text in Participant.Role.choices:
+            participant = Participant(role=value)
+            assert label(participant, "role") == participant.get_role_display()
+        for value, _text in ProtectionCase.Category.choices:
+            case = ProtectionCase(category=value)
+            assert label(case, "category") == case.get_category_display()
+        assert label(Person(protection="fingerade"), "protection") == str(
+            Person(protection="fingerade").get_protection_display()
+        )

@@ -4,7 +4,7 @@ The search shows persons of up to SEARCH_LIMIT cases; deciding each hit through
 ``access.get_case_for_user`` cost three to five queries per hit. ``grounds_for`` decides
 them all by the same rules as ``access._resolve`` – assigned, head of the unit, an active
 break-the-glass grant, active disclosures and their scopes – in at most three queries
-however many cases (tests/cases/test_bulk_access.py holds it equal to ``get_case_for_user``
+however many cases (tests/cases/test_search_at_scale.py holds it equal to ``get_case_for_user``
 for every persona). It only reads: the caller logs what it shows.
 """
 
