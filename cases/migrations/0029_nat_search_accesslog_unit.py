@@ -52,7 +52,11 @@ class Migration(migrations.Migration):
         ),
         AddIndexConcurrentlyOnPostgres(
             model_name="accesslogentry",
-            index=models.Index(fields=["case_unit", "-at"], name="accesslog_unit_at"),
+            index=models.Index(
+                fields=["case_unit", "-at"],
+                include=["user", "granted", "via", "case"],
+                name="accesslog_unit_at",
+            ),
         ),
         AddIndexConcurrentlyOnPostgres(
             model_name="accesslogentry",
