@@ -216,16 +216,16 @@ WHERE id IN (SELECT id FROM notifications_message
 RETURNING id, recipient_id
 """
 RAW_ITEMS = """
-SELECT n.message_id, n.case_id, c.reference FROM notifications_notification n
+SELECT n.message_id, n.case_id, c.reference, c.unit_id FROM notifications_notification n
 LEFT JOIN cases_protectioncase c ON c.id = n.case_id
 WHERE n.message_id = ANY(%s) AND n.status = 'pending'
 """
 RAW_LOG = """
 INSERT INTO cases_accesslogentry (user_id, organisation_id, case_id, case_reference, channel,
-    what, granted, via, break_glass_reason, at, prev_hash, row_hash)
-SELECT u, NULL, c, r, 'email', 'e-post', true, '', '', now(), p, h
-FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[])
-     WITH ORDINALITY AS t(u, c, r, p, h, n) ORDER BY n
+    what, granted, via, break_glass_reason, case_unit_id, at, prev_hash, row_hash)
+SELECT u, NULL, c, r, 'email', 'e-post', true, '', '', cu, now(), p, h
+FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::text[])
+     WITH ORDINALITY AS t(u, c, r, cu, p, h, n) ORDER BY n
 """
 
 
@@ -264,20 +264,21 @@ def _raw_sql_baseline(url: str, at: datetime, batch: int) -> tuple[float, float,
                 "sent_at = now() WHERE id = ANY(%s)",
                 [ids],
             )
-            users, cases, refs, prevs, hashes = [], [], [], [], []
-            for message_id, case_id, reference in items:
+            users, cases, refs, units, prevs, hashes = [], [], [], [], [], []
+            for message_id, case_id, reference, unit_id in items:
                 if case_id is None:
                     continue
-                fields = [claimed[message_id], None, case_id, reference, "email", "e-post"]
+                fields = [claimed[message_id], None, case_id, reference, "email", "e-post", unit_id]
                 canonical = json.dumps(fields, separators=(",", ":")).encode()
                 digest = hashlib.sha256(previous.encode() + b"\n" + canonical).hexdigest()
                 users.append(claimed[message_id])
                 cases.append(case_id)
                 refs.append(reference)
+                units.append(unit_id)
                 prevs.append(previous)
                 hashes.append(digest)
                 previous = digest
-            cur.execute(RAW_LOG, [users, cases, refs, prevs, hashes])
+            cur.execute(RAW_LOG, [users, cases, refs, units, prevs, hashes])
             cur.execute(
                 "UPDATE notifications_notification SET status = 'sent' WHERE message_id = ANY(%s)",
                 [ids],

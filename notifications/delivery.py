@@ -215,7 +215,10 @@ class _Sent:
 
 
 def _mark_sent(
-    sent: list[_Sent], token: uuid.UUID, cases: dict[int, tuple[str, str]]
+    sent: list[_Sent],
+    token: uuid.UUID,
+    cases: dict[int, tuple[str, str]],
+    units: dict[int, int],
 ) -> list[_Sent]:
     """Compare-and-set the sent messages to sent and write the access log of the case
     references they name, in one transaction and a fixed number of queries (the items'
@@ -248,6 +251,7 @@ def _mark_sent(
                     AccessLogEntry.Channel.EMAIL.value,
                     what,
                     True,
+                    case_unit_id=units.get(case_id),
                 )
                 for case_id in entry.case_ids
             ]
@@ -274,12 +278,13 @@ def deliver(messages: Iterable[Message], token: uuid.UUID, now: datetime) -> Del
     ).values_list("pk", "message_id", "rule", "case_id", "params"):
         rows[message_id].append((pk, rule, case_id, params))
     case_ids = {row[2] for items in rows.values() for row in items if row[2] is not None}
-    cases = {
-        pk: (reference, str(key))
-        for pk, reference, key in ProtectionCase.objects.filter(pk__in=case_ids).values_list(
-            "pk", "reference", "key"
+    found = list(
+        ProtectionCase.objects.filter(pk__in=case_ids).values_list(
+            "pk", "reference", "key", "unit_id"
         )
-    }
+    )
+    cases = {pk: (reference, str(key)) for pk, reference, key, _unit in found}
+    units = {pk: unit_id for pk, _ref, _key, unit_id in found}
     # One recipient object per user, so that the memberships are loaded once.
     users = {m.recipient_id: m.recipient for m in messages}
     for message in messages:
@@ -290,7 +295,7 @@ def deliver(messages: Iterable[Message], token: uuid.UUID, now: datetime) -> Del
     unmarked: list[_Sent] = []
 
     def flush() -> None:
-        for entry in _mark_sent(unmarked, token, cases):
+        for entry in _mark_sent(unmarked, token, cases, units):
             result.sent += 1
             result.references.append(entry.message.pk)
             finished.append(entry.message.pk)

@@ -17,14 +17,15 @@ HISTORY_ROWS = 5
 def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     """The latest final assessment's summary on top, the history below, as this reader may
     see them (services decide from the CaseAccess scopes; nothing is re-decided here)."""
-    rows = services.assessment_rows(case_access)
+    received = received_scopes(case_access)  # one query, for both lookups below
+    rows = services.assessment_rows(case_access, received)
     latest = next((r for r in rows if r.assessment.is_final), None)
     own_drafts = [
         r for r in rows if not r.assessment.is_final and services.owns(case_access, r.assessment)
     ]
     full = [r for r in rows if r.is_full]
     return {
-        "risk_levels": _risk_levels(case_access),
+        "risk_levels": _risk_levels(case_access, received),
         "template": "riskassessment/_case_panel.html",
         "anchor": "ra-panel-heading",
         "title": _("Riskbedömning"),
@@ -42,11 +43,11 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     }
 
 
-def _risk_levels(case_access: CaseAccess) -> list[dict[str, str]]:
+def _risk_levels(case_access: CaseAccess, received: frozenset[str]) -> list[dict[str, str]]:
     """The latest risk per threat actor (issue 11) from the assessments this reader sees,
     through the one lookup ``services.case_risk_levels``; named where persons are shown."""
     case = case_access.case
-    visible = visible_assessments(case_access, received_scopes(case_access))
+    visible = visible_assessments(case_access, received)
     levels = services.case_risk_levels([case.pk], assessments=visible).get(case.pk, [])
     names: list[str] = []
     if case_access.shows("scope_persons"):

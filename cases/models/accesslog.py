@@ -47,6 +47,18 @@ class AccessLogEntry(models.Model):
         related_name="+",
     )
     case_reference = models.CharField(max_length=40, blank=True)
+    # The unit that owned the case when it was read, copied at write time so that the unit's
+    # report (cases.sharing.logviews) reads its rows from an index instead of joining the
+    # whole log to the cases; it stays when the case is purged. Null: no case, or a row
+    # written before the column existed. Hashed when set (see ``_canonical``).
+    case_unit = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
     what = models.CharField(_("vad"), max_length=100, blank=True)
     granted = models.BooleanField(_("beviljad"))
@@ -60,7 +72,26 @@ class AccessLogEntry(models.Model):
         verbose_name = _("åtkomstlogg")
         verbose_name_plural = _("åtkomstlogg")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["case", "-at"]), models.Index(fields=["user", "-at"])]
+        indexes = [
+            models.Index(fields=["case", "-at"]),
+            models.Index(fields=["user", "-at"]),
+            # The unit's report over a period, and the readers of the unit's cases.
+            models.Index(
+                fields=["case_unit", "-at"],
+                # Covering the summary's columns: the report counts a period's rows
+                # from the index alone, without reading the log's pages.
+                include=["user", "granted", "via", "case"],
+                name="accesslog_unit_at",
+            ),
+            models.Index(fields=["case_unit", "user"], name="accesslog_unit_user"),
+            # Rows written before the unit was stored: the report joins these to the cases.
+            # New rows never enter this index, so in time it holds only old history.
+            models.Index(
+                fields=["-at"],
+                condition=models.Q(case_unit__isnull=True, case__isnull=False),
+                name="accesslog_no_unit_at",
+            ),
+        ]
         default_permissions = ()
 
     def __str__(self) -> str:
@@ -83,10 +114,22 @@ class AccessLogEntry(models.Model):
                 .values_list("row_hash", flat=True)
                 .first()
             )
+            if self.case_id is not None and self.case_unit_id is None:
+                self.case_unit_id = self._case_unit_id(using)
             self.at = timezone.now()
             self.prev_hash = head or GENESIS_HASH
             self.row_hash = self.expected_hash(self.prev_hash)
             super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def _case_unit_id(self, using: str) -> int | None:
+        if AccessLogEntry.case.is_cached(self):  # type: ignore[attr-defined]
+            return self.case.unit_id if self.case else None
+        return (
+            ProtectionCase.objects.using(using)
+            .filter(pk=self.case_id or 0)
+            .values_list("unit_id", flat=True)
+            .first()
+        )
 
     def canonical(self) -> bytes:
         """The fields the hash covers, in a fixed order and format."""
@@ -101,6 +144,7 @@ class AccessLogEntry(models.Model):
                 bool(self.granted),
                 self.via,
                 self.break_glass_reason,
+                self.case_unit_id,
             ),
             self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         )
@@ -121,19 +165,27 @@ class LogRow(NamedTuple):
     granted: bool
     via: str = ""
     break_glass_reason: str = ""
+    case_unit_id: int | None = None
 
 
 def _canonical(row: LogRow, at: str) -> bytes:
-    return json.dumps([*row, at], ensure_ascii=False, separators=(",", ":")).encode()
+    """The hashed form of a row. The case's unit was added later: it follows the time, and
+    only when set, so that rows written before it hash as they did (an unset unit on a new
+    row, or a unit given to an old one, changes the hash all the same)."""
+    *fields, case_unit_id = row
+    fields.append(at)
+    if case_unit_id is not None:
+        fields.append(case_unit_id)
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 _APPEND = """
 INSERT INTO cases_accesslogentry (user_id, organisation_id, case_id, case_reference, channel,
-    what, granted, via, break_glass_reason, at, prev_hash, row_hash)
-SELECT u, o, c, r, ch, w, g, v, b, %s, p, h
+    what, granted, via, break_glass_reason, case_unit_id, at, prev_hash, row_hash)
+SELECT u, o, c, r, ch, w, g, v, b, cu, %s, p, h
 FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[],
-            %s::boolean[], %s::text[], %s::text[], %s::text[], %s::text[])
-     WITH ORDINALITY AS t(u, o, c, r, ch, w, g, v, b, p, h, n)
+            %s::boolean[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[])
+     WITH ORDINALITY AS t(u, o, c, r, ch, w, g, v, b, cu, p, h, n)
 ORDER BY n
 """
 
@@ -146,6 +198,7 @@ def append_entries(rows: list[LogRow], using: str = "default") -> None:
     Call inside a transaction."""
     if not rows:
         return
+    rows = _with_case_units(rows, using)
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -173,6 +226,20 @@ def append_entries(rows: list[LogRow], using: str = "default") -> None:
             _APPEND,
             [at, *columns, [prev for prev, _d in links], [digest for _p, digest in links]],
         )
+
+
+def _with_case_units(rows: list[LogRow], using: str) -> list[LogRow]:
+    """Rows with the case's unit filled in where the caller left it out (one query)."""
+    missing = {row.case_id for row in rows if row.case_id is not None and row.case_unit_id is None}
+    if not missing:
+        return rows
+    units = dict(
+        ProtectionCase.objects.using(using).filter(pk__in=missing).values_list("pk", "unit_id")
+    )
+    return [
+        row._replace(case_unit_id=units.get(row.case_id)) if row.case_id in missing else row
+        for row in rows
+    ]
 
 
 # The chain starts from this value; the advisory lock key is arbitrary but fixed.

@@ -7,7 +7,9 @@ import hmac
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -75,6 +77,12 @@ class Person(models.Model):
                 condition=~models.Q(personnummer_hmac=""),
                 name="one_person_per_personnummer",
             )
+        ]
+        # The name search's ``icontains`` is UPPER(name) LIKE '%term%': trigram indexes on
+        # that expression (PostgreSQL only, migration 0030; SQLite scans).
+        indexes = [
+            GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="person_first_trgm"),
+            GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_trgm"),
         ]
 
     def __str__(self) -> str:

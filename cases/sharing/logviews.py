@@ -8,13 +8,13 @@ per page visit. The report filters by person, period and channel and sums up per
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -79,8 +79,13 @@ def _via_labels() -> dict[str, str]:
     }
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, LOG_PAGE_SIZE).get_page(request.GET.get("sida"))
+def _page(request: HttpRequest, queryset: Any, count: int | None = None) -> Any:
+    """The requested page; ``count``: the number of rows when the caller has it already
+    (the report sums its summary), so that the log is not counted a second time."""
+    paginator = Paginator(queryset, LOG_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached_property: this value is used as the count
+    return paginator.get_page(request.GET.get("sida"))
 
 
 @login_required
@@ -116,21 +121,71 @@ def _headed_units_or_404(user: User) -> list[int]:
     return units
 
 
-def report_candidates(units: list[int]) -> QuerySet[User]:
-    """Users of the units, and anyone else who has touched the units' cases."""
-    members = Membership.objects.filter(organisation_id__in=units, is_active=True)
-    readers = AccessLogEntry.objects.filter(case__unit_id__in=units).values("user_id")
-    return User.objects.filter(Q(pk__in=members.values("user_id")) | Q(pk__in=readers)).order_by(
-        "full_name", "pk"
+def _before_the_unit_was_stored(units: list[int]) -> Q:
+    """Rows written before the log stored the case's unit (migration 0029): found through
+    the case, as all rows were before (a purged case's such rows are not found). The
+    partial index accesslog_no_unit_at holds only these, so the branch costs nothing once
+    they are gone or out of the period."""
+    # Chained, not keywords (which Q sorts): the cheap tests first, so that PostgreSQL
+    # builds the set of the units' case ids only if such a row turns up.
+    return (
+        Q(case_unit__isnull=True)
+        & Q(case__isnull=False)
+        & Q(case_id__in=ProtectionCase.objects.filter(unit_id__in=units).values("pk"))
     )
+
+
+def report_candidates(units: list[int]) -> QuerySet[User]:
+    """Users of the units, and anyone else who has touched the units' cases: one probe per
+    user into the (unit, user) index, never a pass over the units' log."""
+    members = Membership.objects.filter(organisation_id__in=units, is_active=True)
+    readers = AccessLogEntry.objects.filter(case_unit_id__in=units, user_id=OuterRef("pk"))
+    earlier = AccessLogEntry.objects.filter(
+        _before_the_unit_was_stored(units), user_id=OuterRef("pk")
+    )
+    return User.objects.filter(
+        Q(pk__in=members.values("user_id")) | Exists(readers) | Exists(earlier)
+    ).order_by("full_name", "pk")
 
 
 def _unit_entries(units: list[int]) -> QuerySet[AccessLogEntry]:
-    """Reads of the units' cases, and the units' own reads of the log pages."""
+    """Reads of the units' cases (by the unit stored on the row), and the units' own reads
+    of the log pages."""
     return AccessLogEntry.objects.filter(
-        Q(case__unit_id__in=units)
+        Q(case_unit_id__in=units)
+        | _before_the_unit_was_stored(units)
         | Q(case__isnull=True, channel=AccessLogEntry.Channel.LOG, organisation_id__in=units)
     )
+
+
+def _period(first: date, last: date) -> Q:
+    """Rows of the local days ``first`` to ``last``, as a range of ``at`` the (unit, -at)
+    index answers (``at__date`` would convert every row's time before comparing)."""
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+    return Q(at__gte=start, at__lt=end)
+
+
+def _summary(entries: QuerySet[AccessLogEntry]) -> list[dict[str, Any]]:
+    """Per user over the filtered rows: reads, cases read, break-the-glass, denials; by
+    name. Counted per user from the (unit, -at) index alone, then named in one query: the
+    names joined first would have been sorted along with every row of the period."""
+    counts = {
+        row["user_id"]: row
+        for row in entries.order_by()
+        .values("user_id")
+        .annotate(
+            reads=Count("pk", filter=Q(granted=True)),
+            cases=Count("case_id", distinct=True, filter=Q(granted=True)),
+            break_glass=Count("pk", filter=Q(via="break_glass")),
+            denied=Count("pk", filter=Q(granted=False)),
+        )
+    }
+    names = User.objects.filter(pk__in=counts).order_by("full_name", "pk")
+    return [
+        {**counts[pk], "user__full_name": full_name}
+        for pk, full_name in names.values_list("pk", "full_name")
+    ]
 
 
 @login_required
@@ -148,28 +203,21 @@ def access_report(request: HttpRequest) -> HttpResponse:
     page = summary = None
     if form.is_valid():
         filters = form.cleaned_data
-        entries = _unit_entries(units).filter(
-            at__date__gte=filters["date_from"], at__date__lte=filters["date_to"]
-        )
+        entries = _unit_entries(units).filter(_period(filters["date_from"], filters["date_to"]))
         if filters.get("user"):
             entries = entries.filter(user=filters["user"])
         if filters.get("channel"):
             entries = entries.filter(channel=filters["channel"])
-        summary = list(
-            entries.order_by()
-            .values("user_id", "user__full_name")
-            .annotate(
-                reads=Count("pk", filter=Q(granted=True)),
-                cases=Count("case_id", distinct=True, filter=Q(granted=True)),
-                break_glass=Count("pk", filter=Q(via="break_glass")),
-                denied=Count("pk", filter=Q(granted=False)),
-            )
-            .order_by("user__full_name", "user_id")
-        )
+        summary = _summary(entries)
         page = _page(
             request,
             entries.select_related("organisation", "case", "user").order_by("-at", "-pk"),
+            # Every row is granted or denied: the summary has counted them all.
+            count=sum(row["reads"] + row["denied"] for row in summary),
         )
+        # Read now, as the summary was: the row of this very visit (written next) would
+        # otherwise push the last counted row off the page.
+        page.object_list = list(page.object_list)
     _log_page_read(user, "åtkomstrapport", units=units)
     query = data.copy()
     query.pop("sida", None)

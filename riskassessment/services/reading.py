@@ -113,10 +113,14 @@ def _judgement_prefetch() -> Prefetch:
     )
 
 
-def assessment_rows(case_access: CaseAccess) -> list[AssessmentRow]:
+def assessment_rows(
+    case_access: CaseAccess, received: frozenset[str] | None = None
+) -> list[AssessmentRow]:
     """The case's assessments the reader sees, newest first; three queries at most
-    whatever the number of assessments."""
-    received = received_scopes(case_access)
+    whatever the number of assessments. ``received``: ``received_scopes(case_access)`` if
+    the caller has it already (the case page's panel asks for it once)."""
+    if received is None:
+        received = received_scopes(case_access)
     assessments = (
         visible_assessments(case_access, received)
         .select_related("instrument", "assessor", "organisation")
