@@ -39,7 +39,7 @@ KINDS = [
     ("log", 3),
 ]
 HASHED: tuple[str, ...] = ("user_id", "organisation_id", "case_id", "case_reference")
-HASHED += ("channel", "what", "granted", "via", "break_glass_reason")
+HASHED += ("channel", "what", "granted", "via", "break_glass_reason", "case_unit_id")
 LOG = ["pk", *HASHED, "at", "prev_hash", "row_hash"]
 GRANT = ["case_id", "user_id", "reason", "granted_at", "expires_at"]
 
@@ -91,13 +91,15 @@ def make_access_log(g: _Generator, cases: list[_Case]) -> int:
                     kind
                 ]
         ref = g.case_refs[c.pk]
-        pending.append((at, user, org, c.pk, ref, channel, what, granted, via, reason))
+        pending.append((at, user, org, c.pk, ref, channel, what, granted, via, reason, unit))
     # The heads' own reads of the report page (no case), spread over the year.
     for u, heads in enumerate(g.heads):
         for _i in range(max(2, n_rows // 4000)):
             at = now - timedelta(days=rng.randint(0, 364), minutes=rng.randint(60, 600))
             head = rng.choice(heads).pk
-            pending.append((at, head, units[u].pk, None, "", "log", "åtkomstrapport", True, "", ""))
+            pending.append(
+                (at, head, units[u].pk, None, "", "log", "åtkomstrapport", True, "", "", None)
+            )
     pending.sort(key=lambda row: row[0])
     _insert_grants(grants)
     _insert_chain(pending)
@@ -113,9 +115,12 @@ def _insert_grants(grants: list[tuple[Any, ...]]) -> None:
 
 def _link(previous: str, row: tuple[Any, ...], at: datetime) -> str:
     """``AccessLogEntry.expected_hash``: SHA-256 over the previous hash and the row's
-    canonical JSON (the ``LogRow`` fields, then the time in UTC with microseconds)."""
+    canonical JSON (the ``LogRow`` fields, then the time in UTC with microseconds, then the
+    case's unit when there is a case)."""
+    *fields, case_unit_id = row
     stamp = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    canonical = json.dumps([*row, stamp], ensure_ascii=False, separators=(",", ":"))
+    tail = [stamp] if case_unit_id is None else [stamp, case_unit_id]
+    canonical = json.dumps([*fields, *tail], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(previous.encode() + b"\n" + canonical.encode()).hexdigest()
 
 

@@ -338,6 +338,7 @@ class AssignHandlerForm(forms.Form):
         label=_("Tilldela handläggare"),
         queryset=User.objects.none(),
         empty_label=_("– välj –"),
+        widget=LongSelect,
         error_messages={**REQUIRED, "invalid_choice": _("Välj en handläggare i listan.")},
     )
 

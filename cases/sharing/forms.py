@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from cases.breakglass import reason_problem
-from cases.formfields import IdMultipleChoiceField, date_field, text_area
+from cases.formfields import IdMultipleChoiceField, LongSelect, date_field, text_area
 from cases.models import AccessLogEntry, Disclosure
 from cases.models.disclosure import SCOPE_FIELDS
 from cases.textlimits import BREAK_GLASS_REASON_LIMIT
@@ -179,6 +179,7 @@ class AccessReportForm(forms.Form):
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Alla"),
+        widget=LongSelect,
         error_messages={"invalid_choice": _("Välj en person i listan.")},
     )
     date_from = _date_field(_("Från och med"), required=True)
