@@ -101,6 +101,7 @@ def measure(page: Page, runs: int, cursor: Any) -> dict[str, Any]:
         response = page.request(WARMUP + runs)
     p50, p95 = _ms(samples)
     result: dict[str, Any] = {"p50": p50, "p95": p95, "queries": len(queries)}
+    result["load_avg"] = round(os.getloadavg()[0], 2)  # when measured, not when written
     if page.raw is not None:
         raw_samples, refs = [], []
         for n in range(WARMUP + runs):
@@ -340,6 +341,7 @@ def main() -> int:
                 raw_sql_p50=result.get("raw_p50"),
                 same_rows=result.get("same_rows"),
                 rows=result.get("rows"),
+                load_avg=result["load_avg"],
                 persona=personas[page.persona],
                 runs=runs,
             )
