@@ -55,7 +55,7 @@ class _Table:
                 if value is None and not field.null:
                     raise ValueError(
                         f"{opts.label}.{field.name}: NOT NULL without a default – "
-                        "the national generator must fill it (bench/national_rows.py)"
+                        "the national generator must fill it (bench/national_casework.py)"
                     )
                 if value is not None:
                     self.fixed.append(field.get_db_prep_save(value, connection))
