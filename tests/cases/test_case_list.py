@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,37 +15,15 @@ from cases.models import (
     AccessLogEntry,
     Participant,
     ProtectionCase,
-    ProtectionCaseUserObjectPermission,
 )
 from cases.models.persons import personnummer_hmac
-from tests.cases.helpers import valid_personnummer
+from tests.cases.helpers import bulk_cases, valid_personnummer
 from tests.conftest import verified_login
 from tests.factories import PersonFactory, make_case, make_disclosure
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("cases:list")
 SEARCH = reverse("cases:search")
-
-
-def bulk_cases(unit, handler, count: int, start: int = 1000) -> None:
-    """Many cases quickly (bypassing the service), with the handler responsible for each."""
-    cases = ProtectionCase.objects.bulk_create(
-        ProtectionCase(
-            unit=unit,
-            year=2026,
-            number=start + i,
-            reference=f"BULK-{start + i}",
-            category="other",
-            opened_on=date(2026, 1, 1),
-        )
-        for i in range(count)
-    )
-    perms = Permission.objects.filter(codename__in=["view_protectioncase", "change_protectioncase"])
-    ProtectionCaseUserObjectPermission.objects.bulk_create(
-        ProtectionCaseUserObjectPermission(user=handler, permission=p, content_object=c)
-        for c in cases
-        for p in perms
-    )
 
 
 def test_list_runs_the_same_number_of_queries_for_5_and_500_cases(

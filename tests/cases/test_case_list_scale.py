@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 import pytest
 from django import forms
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
@@ -22,9 +21,9 @@ from cases.models import (
     FollowUp,
     MeasureKind,
     ProtectionCase,
-    ProtectionCaseUserObjectPermission,
     ProtectiveMeasure,
 )
+from tests.cases.helpers import make_responsible
 
 pytestmark = pytest.mark.django_db
 LIST, TODO, HOME = reverse("cases:list"), reverse("cases:todo"), reverse("core:overview")
@@ -48,12 +47,7 @@ def add_cases(unit, handler, koping, social, start: int, count: int) -> None:
         )
         for i in range(count)
     )
-    perms = Permission.objects.filter(codename__in=["view_protectioncase", "change_protectioncase"])
-    ProtectionCaseUserObjectPermission.objects.bulk_create(
-        ProtectionCaseUserObjectPermission(user=handler, permission=p, content_object=c)
-        for c in cases[::3]
-        for p in perms
-    )
+    make_responsible(handler, cases[::3])
     ban = MeasureKind.objects.get(code="kontaktforbud")
     ProtectiveMeasure.objects.bulk_create(
         ProtectiveMeasure(case=c, kind=ban, responsible_party="police") for c in cases[::4]

@@ -4,10 +4,7 @@ in one insert, and the number of queries does not grow with the hits."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
@@ -21,8 +18,8 @@ from cases.models import (
     Participant,
     Person,
     ProtectionCase,
-    ProtectionCaseUserObjectPermission,
 )
+from tests.cases.helpers import bulk_cases
 from tests.cases.test_access_bulk import _fresh, world  # noqa: F401 – the fixture
 from tests.factories import PersonFactory, make_case, make_disclosure
 
@@ -65,23 +62,7 @@ def test_grounds_equal_get_case_for_user_for_every_reader_and_case(
 def _matching_cases(handler: User, count: int, name: str, start: int) -> None:
     """``count`` cases the handler is responsible for, each with a person called ``name``."""
     unit = handler.memberships.get().organisation
-    cases = ProtectionCase.objects.bulk_create(
-        ProtectionCase(
-            unit=unit,
-            year=2026,
-            number=start + i,
-            reference=f"SÖK-{start + i}",
-            category="other",
-            opened_on=date(2026, 1, 1),
-        )
-        for i in range(count)
-    )
-    perms = Permission.objects.filter(codename__in=["view_protectioncase", "change_protectioncase"])
-    ProtectionCaseUserObjectPermission.objects.bulk_create(
-        ProtectionCaseUserObjectPermission(user=handler, permission=p, content_object=c)
-        for c in cases
-        for p in perms
-    )
+    cases = bulk_cases(unit, handler, count, start=start, prefix="SÖK")
     persons = Person.objects.bulk_create(
         Person(first_name="Alva", last_name=f"{name}{i}") for i in range(count)
     )
