@@ -17,7 +17,9 @@ Run from the repo root:  python bench/bench_national.py   (or: make bench)
    listable ids must equal ``cases.access``'s, or the run stops.
 
 Figures go to ``var/bench/results.json`` (group "national") and are printed as a table.
-Environment: ``BENCH_RUNS`` (20), ``BENCH_NATIONAL_SCALE`` (1.0).
+Environment: ``BENCH_RUNS`` (20), ``BENCH_NATIONAL_SCALE`` (1.0), ``BENCH_NATIONAL_DB``
+(the loaded database's name), ``BENCH_NATIONAL_COPY`` (the copy's), ``BENCH_NATIONAL_ONLY``
+(a regular expression on "persona label": measure only those pages).
 """
 
 from __future__ import annotations
@@ -41,7 +43,11 @@ from bench import national_sql as raw  # noqa: E402
 from bench.national_data import NATIONAL_DB, admin_connect, database_url, read_marker  # noqa: E402
 from bench.results import figure, merge, print_table  # noqa: E402
 
-COPY_DB = f"{NATIONAL_DB}_bench"
+# BENCH_NATIONAL_COPY: another name for the working copy, so that two checkouts can measure
+# side by side; BENCH_NATIONAL_ONLY: a regular expression on "persona label" to measure
+# only some pages (trials; the figures of a partial run are merged like any other).
+COPY_DB = os.environ.get("BENCH_NATIONAL_COPY") or f"{NATIONAL_DB}_bench"
+ONLY = re.compile(os.environ.get("BENCH_NATIONAL_ONLY", ""))
 WARMUP = 2
 COMMON_SURNAME = "Andersson"
 DEEP_PAGE = 400
@@ -308,6 +314,8 @@ def main() -> int:
         searches: dict[str, set[int]] = {}
         measured: list[tuple[Page, dict[str, Any]]] = []
         for page in pages:
+            if not ONLY.search(f"{page.persona} {page.label}"):
+                continue
             result = measure(page, runs, cur)
             measured.append((page, result))
             if page.kind == "search":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,6 +37,9 @@ def _path_is_public(path: str) -> bool:
     return path.startswith(PUBLIC_PREFIXES)
 
 
+SEEN_RESOLUTION = timedelta(minutes=1)
+
+
 class SessionLimitsMiddleware:
     """End a session after SESSION_IDLE_TIMEOUT without requests or SESSION_ABSOLUTE_TIMEOUT."""
 
@@ -56,7 +59,11 @@ class SessionLimitsMiddleware:
                 logout(request)
                 messages.info(request, _("Du har loggats ut eftersom sessionen har gått ut."))
                 return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
-            request.session["skydd_seen_at"] = now.isoformat()
+            # Stamped at most once a minute: a session saved on every request cost each page
+            # an UPDATE and a re-signed cookie (issue 16). The stamp is then up to a minute
+            # old, so an idle session ends a little early, never late.
+            if seen is None or now - datetime.fromisoformat(seen) >= SEEN_RESOLUTION:
+                request.session["skydd_seen_at"] = now.isoformat()
         return self.get_response(request)
 
 

@@ -187,6 +187,30 @@ def test_idle_session_ends_after_fifteen_minutes(login) -> None:
         assert client.get("/").status_code == 302
 
 
+def test_idle_stamp_is_written_at_most_once_a_minute_and_never_lets_a_session_run_long(
+    login,
+) -> None:
+    """Requests within a minute don't save the session again (issue 16: an UPDATE per page);
+    a stale stamp can only end an idle session early, never late."""
+    from django.contrib.sessions.models import Session
+
+    client = login(UserFactory())
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert client.get("/").status_code == 200
+    key = client.session.session_key
+    saved = Session.objects.get(session_key=key).session_data
+    with time_machine.travel(start + timedelta(seconds=50), tick=False):
+        assert client.get("/").status_code == 200
+    assert Session.objects.get(session_key=key).session_data == saved  # not written again
+    with time_machine.travel(start + timedelta(seconds=70), tick=False):
+        assert client.get("/").status_code == 200
+    assert Session.objects.get(session_key=key).session_data != saved
+    # 15 minutes and a second after the last stamp, the session has ended.
+    with time_machine.travel(start + timedelta(seconds=70 + 15 * 60 + 1), tick=False):
+        assert client.get("/").status_code == 302
+
+
 def test_session_ends_after_twelve_hours_however_active(login) -> None:
     client = login(UserFactory())
     start = timezone.now()
