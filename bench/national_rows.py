@@ -107,11 +107,16 @@ class _Case:
     restricted: bool
     responsible: list[int]
     disclosures: list[list[Any]]  # [org id, valid_from, valid_until, withdrawn_at, handler]
+    # Filled by national_casework for the later passes:
+    parts: dict[str, int] = field(default_factory=dict)  # role -> first participant id
 
 
 class _Generator:
     def __init__(self, scale: float, seed: int) -> None:
         self.rng = random.Random(seed)  # noqa: S311 - fictional data, reproducible
+        # A second stream for what generator v3 added (addresses, dwellings, assessments,
+        # alarms): the rows of v2 stay exactly what they were, the same cases and personas.
+        self.extra = random.Random(seed + 1)  # noqa: S311
         self.scale = scale
         self.today = timezone.localdate()
         self.now = timezone.now()
@@ -373,4 +378,7 @@ def generate(scale: float = 1.0, seed: int = 16, log: Any = print) -> Personas:
         g.personas.counts[model._meta.model_name or ""] = model.objects.count()
     g.personas.counts["guardian"] = ProtectionCaseUserObjectPermission.objects.count()
     g.personas.counts["users"] = User.objects.count()
+    from cases.models import SecretDwelling
+
+    g.personas.counts["secret_dwelling"] = SecretDwelling.objects.count()
     return g.personas
