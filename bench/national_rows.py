@@ -107,8 +107,9 @@ class _Case:
     restricted: bool
     responsible: list[int]
     disclosures: list[list[Any]]  # [org id, valid_from, valid_until, withdrawn_at, handler]
-    # Filled by national_casework for the later passes:
+    # Filled by national_casework / national_risk for the later passes (risk, alarms):
     parts: dict[str, int] = field(default_factory=dict)  # role -> first participant id
+    finals: list[tuple[date, int, str]] = field(default_factory=list)  # police: day, id, levels
 
 
 class _Generator:
@@ -360,6 +361,10 @@ def generate(scale: float = 1.0, seed: int = 16, log: Any = print) -> Personas:
 
     _case_rows(g, cases, log)
     log(f"  cases and case work: {time.monotonic() - started:.0f} s")
+    from bench.national_risk import make_assessments
+
+    risk = make_assessments(g, cases, log)
+    log(f"  risk assessments: {time.monotonic() - started:.0f} s")
     g.personas.counts["access_log"] = make_access_log(g, cases)
     log(f"  access log: {time.monotonic() - started:.0f} s")
     with connection.cursor() as cursor:
@@ -372,12 +377,16 @@ def generate(scale: float = 1.0, seed: int = 16, log: Any = print) -> Personas:
         from cases.models import AccessLogEntry, BreakGlassAccess
 
         tables += [AccessLogEntry, BreakGlassAccess, Disclosure.handlers.through]
+        from riskassessment.models import Assessment
+
+        tables += [Assessment]
         for sql in connection.ops.sequence_reset_sql(no_style(), tables):
             cursor.execute(sql)
     for model in (ProtectionCase, Person, Participant, ProtectiveMeasure, FollowUp, Disclosure):
         g.personas.counts[model._meta.model_name or ""] = model.objects.count()
     g.personas.counts["guardian"] = ProtectionCaseUserObjectPermission.objects.count()
     g.personas.counts["users"] = User.objects.count()
+    g.personas.counts |= {f"risk_{k}": v for k, v in risk.items()}
     from cases.models import SecretDwelling
 
     g.personas.counts["secret_dwelling"] = SecretDwelling.objects.count()
