@@ -361,10 +361,13 @@ def generate(scale: float = 1.0, seed: int = 16, log: Any = print) -> Personas:
 
     _case_rows(g, cases, log)
     log(f"  cases and case work: {time.monotonic() - started:.0f} s")
-    from bench.national_risk import make_assessments
+    from bench.national_alarms import make_alarms
+    from bench.national_risk import make_assessments, persona_case
 
     risk = make_assessments(g, cases, log)
     log(f"  risk assessments: {time.monotonic() - started:.0f} s")
+    alarms = make_alarms(g, cases, persona_case(g, cases))
+    log(f"  alarm equipment: {time.monotonic() - started:.0f} s")
     g.personas.counts["access_log"] = make_access_log(g, cases)
     log(f"  access log: {time.monotonic() - started:.0f} s")
     with connection.cursor() as cursor:
@@ -377,9 +380,10 @@ def generate(scale: float = 1.0, seed: int = 16, log: Any = print) -> Personas:
         from cases.models import AccessLogEntry, BreakGlassAccess
 
         tables += [AccessLogEntry, BreakGlassAccess, Disclosure.handlers.through]
+        from alarms.models import Device, Loan, ReadinessCheck
         from riskassessment.models import Assessment
 
-        tables += [Assessment]
+        tables += [Assessment, Device, Loan, ReadinessCheck]
         for sql in connection.ops.sequence_reset_sql(no_style(), tables):
             cursor.execute(sql)
     for model in (ProtectionCase, Person, Participant, ProtectiveMeasure, FollowUp, Disclosure):
@@ -387,6 +391,7 @@ def generate(scale: float = 1.0, seed: int = 16, log: Any = print) -> Personas:
     g.personas.counts["guardian"] = ProtectionCaseUserObjectPermission.objects.count()
     g.personas.counts["users"] = User.objects.count()
     g.personas.counts |= {f"risk_{k}": v for k, v in risk.items()}
+    g.personas.counts |= {f"alarm_{k}": v for k, v in alarms.items()}
     from cases.models import SecretDwelling
 
     g.personas.counts["secret_dwelling"] = SecretDwelling.objects.count()
