@@ -9,8 +9,9 @@ every summary judgement, the threat actor it concerns where the instrument asses
 at a time (SARA:SV, SAM, PATRIARK), a reassessment chain (``previous``), the next
 reassessment date and a journal event for each finalised one.
 
-Police: per case 0–3 final assessments (~70 % at least one), the first within two weeks
-of the intake in half the cases, reassessments months apart, the latest one recent on an
+Police: per case 0–3 final assessments (~70 % at least one), the first on the day of the
+intake in a quarter of the cases and within two weeks in another quarter (RPS 2014:5 found
+14–53 % within 14 days), reassessments months apart, the latest one recent on an
 open case; a draft on ~6 % of open cases. The instrument follows the category (SARA:SV or
 Check-10+ for violence in close relationships, PATRIARK for honour, SAM for stalking,
 Hotbildsanalys or Check-10+ for witnesses, informants and justice-system employees).
@@ -55,7 +56,7 @@ POLICE_INSTRUMENTS: dict[str, list[tuple[str, float]]] = {
     "other": [("CHECK10", 70), ("HOTBILD", 30)],
 }
 SOCIAL_INSTRUMENTS = {"close_relationship": "SARA_SV", "relative": "SARA_SV", "honour": "PATRIARK"}
-FINALS = [(0, 30), (1, 45), (2, 18), (3, 7)]
+FINALS = [(0, 26), (1, 47), (2, 19), (3, 8)]
 # Per factor step code: how often it is chosen (N, D, J, uppgift saknas; Ja/Nej).
 STEP_WEIGHTS = {"N": 45, "D": 25, "J": 22, "-": 8}
 LEVELS = ["low", "medium", "high"]
@@ -228,7 +229,8 @@ class _Risk:
         end = c.closed or g.today
         code = _weighted(rng, POLICE_INSTRUMENTS[c.category])
         n = max(int(force), _weighted(rng, FINALS))
-        delay = rng.randint(0, 14) if rng.random() < 0.5 else rng.randint(15, 120)
+        roll = rng.random()  # at intake (Check-10+ the same day), within two weeks, later
+        delay = 0 if roll < 0.25 else rng.randint(1, 14) if roll < 0.5 else rng.randint(15, 120)
         days, day = [], c.opened + timedelta(days=delay)
         for _k in range(n):
             if day > end:

@@ -9,7 +9,10 @@ organisations, ~5,000 users, ~620,000 persons and participants, ~800,000 measure
 (kontaktförbud and its follow-up among them), follow-ups, journal notes, disclosures to
 social services with assigned handlers, two guardian object permissions (view and change,
 as ``cases.services.handlers`` grants them) per responsible handler, break-the-glass
-openings and ~1.2 M access-log rows chained exactly as the app chains them.
+openings and ~1.2 M access-log rows chained exactly as the app chains them. Generator v3
+adds addresses and secret dwellings (bench/national_places.py), risk assessments
+(bench/national_risk.py) and alarm equipment (bench/national_alarms.py) from a second
+random stream, so what v2 made is unchanged.
 
 Everything is fictional and deterministic (seeded). Named personas (``Personas``) have
 known e-mail addresses and a confirmed TOTP device; see bench/national_data.py.
