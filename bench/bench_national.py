@@ -3,7 +3,7 @@
 
 Run from the repo root:  python bench/bench_national.py   (or: make bench)
 
-1. ``bench/national_data.py`` loads ``skydd_national`` once (5–6 min) or finds it loaded.
+1. ``bench/national_data.py`` loads ``skydd_national`` once (minutes) or finds it loaded.
 2. The benchmark works on a fresh copy, ``skydd_national_bench`` (``CREATE DATABASE …
    TEMPLATE``, under a minute), migrated with this checkout's migrations – so branches that
    add indexes or columns are measured with them, and the loaded data stays untouched.

@@ -1,5 +1,6 @@
-"""The national data set, part two: the rows of each case (persons, participants, measures,
-kontaktförbud, follow-ups, journal, disclosures, guardian permissions), written by COPY.
+"""The national data set, part two: the rows of each case (persons, participants with their
+addresses, secret dwellings, measures, kontaktförbud, follow-ups, journal, disclosures,
+guardian permissions), written by COPY.
 Split from bench/national_rows.py, which makes the organisations, users and case skeletons."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import Permission
 
 from bench.national_copy import Tables
+from bench.national_places import address, participant_address, secret_dwelling
 from bench.national_rows import BAN_MEASURES, GUARDIAN, _Case, _Generator, _weighted
 from cases.models import (
     ContactBan,
@@ -78,6 +80,7 @@ def _case_rows(g: _Generator, cases: list[_Case], log: Any) -> None:
         if rng.random() < 0.25:
             roles.append("relative")
         parts: dict[str, int] = {}
+        household = address(g, c.unit)
         for role in roles:
             pool = actors[c.unit]
             if role == "threat_actor" and pool and rng.random() < 0.05:
@@ -89,6 +92,9 @@ def _case_rows(g: _Generator, cases: list[_Case], log: Any) -> None:
                     del pool[:-500]
             part_id = g.next_id("participant")
             parts.setdefault(role, part_id)
+            street, postal, city = participant_address(g, c.unit, role, household)
+            if role == "protected":
+                secret_dwelling(g, c, t, person_id)
             t.add(
                 Participant,
                 pk=part_id,
@@ -97,7 +103,11 @@ def _case_rows(g: _Generator, cases: list[_Case], log: Any) -> None:
                 role=role,
                 relationship=("former_partner" if role == "threat_actor" else ""),
                 phone=f"070-{rng.randint(1000000, 9999999)}" if role == "protected" else "",
+                street_address=street,
+                postal_code=postal,
+                city=city,
             )
+        c.parts = parts
         _case_work(g, c, t, kinds, other_kinds, kind_weights, parts)
         if n % 20000 == 19999 or n == len(cases) - 1:
             t.flush()

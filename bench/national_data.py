@@ -9,7 +9,9 @@ The database is ``skydd_national`` on the server of ``DATABASE_URL`` (default
 analysed, and then marked: the table ``bench_national_marker`` holds the generator version,
 the scale, a check value of the personnummer key and the personas. A run that finds the
 marker with the same version, scale and key does nothing (a second or so); otherwise the
-database is dropped and made again (5–6 minutes at scale 1 on the two shared cores).
+database is dropped and made again (scale 1, generator v3: 11 minutes measured at load
+average 9 on the two shared cores, of which the assessments and alarms 2.5; v2 took
+2.5–3 minutes on a quieter machine).
 
 Use a copy, not the database itself, for anything that writes (the benchmark does):
 ``createdb -T skydd_national <copy>`` – PostgreSQL copies a template only while nobody is
@@ -37,7 +39,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 # Another name for trials: BENCH_NATIONAL_DB (the benchmark copies it to <name>_bench).
 NATIONAL_DB = os.environ.get("BENCH_NATIONAL_DB", "skydd_national")
 MARKER = "bench_national_marker"

@@ -9,7 +9,10 @@ organisations, ~5,000 users, ~620,000 persons and participants, ~800,000 measure
 (kontaktförbud and its follow-up among them), follow-ups, journal notes, disclosures to
 social services with assigned handlers, two guardian object permissions (view and change,
 as ``cases.services.handlers`` grants them) per responsible handler, break-the-glass
-openings and ~1.2 M access-log rows chained exactly as the app chains them.
+openings and ~1.2 M access-log rows chained exactly as the app chains them. Generator v3
+adds addresses and secret dwellings (bench/national_places.py), risk assessments
+(bench/national_risk.py) and alarm equipment (bench/national_alarms.py) from a second
+random stream, so what v2 made is unchanged.
 
 Everything is fictional and deterministic (seeded). Named personas (``Personas``) have
 known e-mail addresses and a confirmed TOTP device; see bench/national_data.py.
@@ -107,11 +110,17 @@ class _Case:
     restricted: bool
     responsible: list[int]
     disclosures: list[list[Any]]  # [org id, valid_from, valid_until, withdrawn_at, handler]
+    # Filled by national_casework / national_risk for the later passes (risk, alarms):
+    parts: dict[str, int] = field(default_factory=dict)  # role -> first participant id
+    finals: list[tuple[date, int, str]] = field(default_factory=list)  # police: day, id, levels
 
 
 class _Generator:
     def __init__(self, scale: float, seed: int) -> None:
         self.rng = random.Random(seed)  # noqa: S311 - fictional data, reproducible
+        # A second stream for what generator v3 added (addresses, dwellings, assessments,
+        # alarms): the rows of v2 stay exactly what they were, the same cases and personas.
+        self.extra = random.Random(seed + 1)  # noqa: S311
         self.scale = scale
         self.today = timezone.localdate()
         self.now = timezone.now()
@@ -355,6 +364,13 @@ def generate(scale: float = 1.0, seed: int = 16, log: Any = print) -> Personas:
 
     _case_rows(g, cases, log)
     log(f"  cases and case work: {time.monotonic() - started:.0f} s")
+    from bench.national_alarms import make_alarms
+    from bench.national_risk import make_assessments, persona_case
+
+    risk = make_assessments(g, cases, log)
+    log(f"  risk assessments: {time.monotonic() - started:.0f} s")
+    alarms = make_alarms(g, cases, persona_case(g, cases))
+    log(f"  alarm equipment: {time.monotonic() - started:.0f} s")
     g.personas.counts["access_log"] = make_access_log(g, cases)
     log(f"  access log: {time.monotonic() - started:.0f} s")
     with connection.cursor() as cursor:
@@ -367,10 +383,19 @@ def generate(scale: float = 1.0, seed: int = 16, log: Any = print) -> Personas:
         from cases.models import AccessLogEntry, BreakGlassAccess
 
         tables += [AccessLogEntry, BreakGlassAccess, Disclosure.handlers.through]
+        from alarms.models import Device, Loan, ReadinessCheck
+        from riskassessment.models import Assessment
+
+        tables += [Assessment, Device, Loan, ReadinessCheck]
         for sql in connection.ops.sequence_reset_sql(no_style(), tables):
             cursor.execute(sql)
     for model in (ProtectionCase, Person, Participant, ProtectiveMeasure, FollowUp, Disclosure):
         g.personas.counts[model._meta.model_name or ""] = model.objects.count()
     g.personas.counts["guardian"] = ProtectionCaseUserObjectPermission.objects.count()
     g.personas.counts["users"] = User.objects.count()
+    g.personas.counts |= {f"risk_{k}": v for k, v in risk.items()}
+    g.personas.counts |= {f"alarm_{k}": v for k, v in alarms.items()}
+    from cases.models import SecretDwelling
+
+    g.personas.counts["secret_dwelling"] = SecretDwelling.objects.count()
     return g.personas

@@ -1,21 +1,37 @@
 """The national benchmark's generator (bench/national_rows.py) at a tiny scale (~200 cases),
 so that it cannot rot while the models change: the rows load, the access log's chain holds,
-the personas reach exactly what they are meant to, and the benchmark's hand-written SQL of
-the access rule gives the same cases as cases.access."""
+the personas reach exactly what they are meant to, the benchmark's hand-written SQL of
+the access rule gives the same cases as cases.access, and the risk assessments, alarm
+loans and dwellings of generator v3 are there and hang together."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from django.db import connection
+from django.db.models import Count, F
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, User
+from alarms.models import Device, Loan, LoanDecision, ReadinessCheck
 from bench import national_sql as raw
 from bench.national_rows import Personas, generate
 from cases import access
 from cases.accesschain import verify_chain
-from cases.models import AccessLogEntry, Participant, ProtectionCase
+from cases.models import (
+    AccessLogEntry,
+    Disclosure,
+    Participant,
+    ProtectionCase,
+    SecretDwelling,
+)
 from cases.services import search_persons
+from riskassessment.models import Assessment, Factor, FactorRating, SummaryJudgement
+from riskassessment.services import case_risk_levels, level_label
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +103,81 @@ def test_the_raw_sql_access_rule_is_cases_access(personas: Personas) -> None:
             listable = set(access.listable_cases(user).values_list("pk", flat=True))
             assert raw.ids(cursor, reader, raw.openable_where()) == openable, email
             assert raw.ids(cursor, reader, raw.listable_where()) == listable, email
+
+
+def test_the_tiny_data_set_has_assessments_loans_and_dwellings(personas: Personas) -> None:
+    counts = personas.counts
+    assert Assessment.objects.filter(status="final").count() == counts["risk_final"] > 0
+    assert Assessment.objects.filter(status="draft").count() == counts["risk_draft"]
+    assert Assessment.objects.exclude(organisation__kind="police").count() == counts["risk_social"]
+    assert counts["risk_social"] > 0
+    assert FactorRating.objects.count() == counts["risk_rating"] > 0
+    assert SummaryJudgement.objects.exclude(level="").exists()
+    assert Device.objects.count() == counts["alarm_device"] > 0
+    assert Loan.objects.filter(ended_on__isnull=True).count() == counts["alarm_active_loan"] > 0
+    assert Loan.objects.filter(ended_on__isnull=False).exists()
+    assert ReadinessCheck.objects.exists()
+    assert SecretDwelling.objects.count() == counts["secret_dwelling"] > 0
+    protected = Participant.objects.filter(role="protected")
+    assert protected.exclude(street_address="").count() == protected.count()
+
+
+def test_the_assessments_belong_to_their_case_and_organisation(personas: Personas) -> None:
+    police = Assessment.objects.filter(organisation__kind="police")
+    assert not police.exclude(organisation=F("case__unit")).exists()
+    members = set(Membership.objects.values_list("user_id", "organisation_id"))
+    for a in Assessment.objects.select_related("case"):
+        assert (a.assessor_id, a.organisation_id) in members, a.pk
+        if a.previous_id:
+            assert a.previous.case_id == a.case_id and a.previous.assessed_on <= a.assessed_on
+        for actor in a.threat_actors.all():
+            assert actor.case_id == a.case_id and actor.role == "threat_actor"
+    active = {(d.case_id, d.recipient_id) for d in Disclosure.objects.active()}
+    for a in Assessment.objects.exclude(organisation__kind="police"):
+        assert (a.case_id, a.organisation_id) in active, a.pk
+    # A final assessment rates every factor in every time frame of its instrument.
+    for a in Assessment.objects.filter(status="final").select_related("instrument")[:50]:
+        factors = Factor.objects.filter(part__instrument=a.instrument).count()
+        frames = len(a.instrument.time_frames)
+        assert a.ratings.count() == factors * frames, a.pk
+
+
+def test_the_loans_belong_to_their_case_device_and_unit(personas: Personas) -> None:
+    for loan in Loan.objects.select_related("case", "device", "carrier"):
+        assert loan.case is not None and loan.carrier is not None
+        assert loan.device.unit_id == loan.case.unit_id
+        assert loan.carrier.case_id == loan.case_id and loan.carrier.role == "protected"
+        assert loan.case_reference == loan.case.reference
+        assert loan.ended_on is not None or loan.case.status == "open"
+        assert loan.review_follow_up is not None and loan.review_follow_up.case_id == loan.case_id
+    for decision in LoanDecision.objects.filter(assessment__isnull=False):
+        assert decision.assessment.case_id == decision.loan.case_id
+        assert decision.assessment.status == "final"
+        assert decision.assessment.organisation.kind == "police"
+    assert not Loan.objects.filter(decisions__isnull=True).exists()
+    on_loan = set(Loan.objects.filter(ended_on__isnull=True).values_list("device_id", flat=True))
+    assert on_loan == set(Device.objects.filter(status="on_loan").values_list("pk", flat=True))
+    # One device, one loan at a time: no two loans of a device overlap.
+    for device_id in Loan.objects.values("device").annotate(n=Count("pk")).filter(n__gt=1):
+        loans = list(Loan.objects.filter(device_id=device_id["device"]).order_by("started_on"))
+        for earlier, later in pairwise(loans):
+            assert earlier.ended_on is not None and earlier.ended_on < later.started_on
+    for dwelling in SecretDwelling.objects.all():
+        assert Participant.objects.filter(case_id=dwelling.case_id, person_id=dwelling.person_id)
+
+
+def test_the_handler_sees_the_risk_level_on_the_list_and_the_case_page(
+    personas: Personas, client: Client
+) -> None:
+    handler = _user(personas.handler)
+    mine = list(access.assigned_cases(handler).filter(status="open").order_by("-opened_on", "-pk"))
+    levels = case_risk_levels([c.pk for c in mine])
+    case = next(c for c in mine if c.pk in levels)
+    _label, level = levels[case.pk][0]
+    verified_login(client, handler)
+    page = client.post(reverse("cases:list"), {"reference": case.reference}).content.decode()
+    row = [part for part in page.split("<tr") if case.reference in part][-1]  # not the form
+    assert f"badge--{level}" in row and level_label(level) in row
+    detail = client.get(reverse("cases:detail", args=[case.key])).content.decode()
+    assert f"badge--{level}" in detail
+    assert "Larmutrustning" in detail
