@@ -1,0 +1,84 @@
+"""The reminder rules and the start page's preview at a unit's scale (issue 16): the same
+items as before with the faster queries, and a preview that lists the first entries of a
+group and counts them all."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import ProtectionCase
+from notifications.case_rules import DisclosureEnding
+from notifications.content import PREVIEW_LIMIT
+from tests.factories import make_case, make_disclosure
+from tests.notifications.conftest import days, follow_up, today_local
+
+pytestmark = pytest.mark.django_db
+
+
+def test_disclosure_ending_takes_exactly_the_active_ones_ending_within_a_week(
+    handler, koping, social_head
+) -> None:
+    today = today_local()
+    now = timezone.make_aware(datetime.combine(today, time(6, 30)))
+    expected = {
+        make_disclosure(make_case(handler), koping, valid_until=today).pk,
+        make_disclosure(make_case(handler), koping, valid_until=today + days(7)).pk,
+        make_disclosure(
+            make_case(handler), koping, valid_from=today - days(30), valid_until=today + days(3)
+        ).pk,
+    }
+    make_disclosure(make_case(handler), koping, valid_until=today + days(8))  # later
+    make_disclosure(make_case(handler), koping)  # no end date
+    make_disclosure(  # already ended
+        make_case(handler), koping, valid_from=today - days(30), valid_until=today - days(1)
+    )
+    make_disclosure(  # not yet valid
+        make_case(handler), koping, valid_from=today + days(1), valid_until=today + days(5)
+    )
+    withdrawn = make_disclosure(make_case(handler), koping, valid_until=today + days(2))
+    withdrawn.withdrawn_at = timezone.now()
+    withdrawn.save()
+    closed = make_case(handler)
+    make_disclosure(closed, koping, valid_until=today + days(2))
+    ProtectionCase.objects.filter(pk=closed.pk).update(status=ProtectionCase.Status.CLOSED)
+
+    found = {int(due.subject.split(":")[1]) for due in DisclosureEnding().due(now)}
+    assert found == expected
+    # The social-services head of the recipient is told of each, the handler of the case too.
+    for_head = {due.subject for due in DisclosureEnding().due(now, user_ids=[social_head.pk])}
+    assert for_head == {f"disclosure:{pk}" for pk in expected}
+
+
+def test_the_start_page_lists_the_first_entries_of_a_group_and_counts_them_all(
+    login, handler, head
+) -> None:
+    cases = [make_case(handler) for _ in range(PREVIEW_LIMIT + 3)]
+    for case in cases:
+        follow_up(case, handler, timezone.localdate() - days(9))
+    body = login(head).get(reverse("core:overview")).content.decode()
+    preview = body.split('id="digest-heading"')[1]
+    total = PREVIEW_LIMIT + 3
+    assert f"Uppföljningar i enheten som är mer än en vecka försenade ({total})" in preview
+    assert f"Visar de {PREVIEW_LIMIT} första av {total}." in preview
+    section = preview.split('id="digest-followup_overdue_unit"')[1].split("</ul>")[0]
+    listed = [c.reference for c in cases if c.reference in section]
+    assert listed == sorted(c.reference for c in cases)[:PREVIEW_LIMIT]
+    # A group within the limit says nothing of the kind.
+    assert preview.count("Visar de") == 1
+
+
+def test_a_head_counts_only_unreviewed_openings(login, head, colleague, handler) -> None:
+    from cases import access, breakglass
+
+    first, second = make_case(handler), make_case(handler)
+    access.break_the_glass(colleague, first, reason="Akut – skyddspersonen ringde jourtid")
+    access.break_the_glass(colleague, second, reason="Akut – skyddspersonen ringde igen")
+    assert breakglass.unreviewed_count(head) == 2
+    grant = breakglass.openings_for_head(head).get(case=first)
+    breakglass.review(head, grant, comment="Granskad: befogad, jourtid.")
+    assert breakglass.unreviewed_count(head) == 1
+    assert breakglass.unreviewed_count(handler) == 0  # not a head
