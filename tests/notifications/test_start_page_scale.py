@@ -82,3 +82,30 @@ def test_a_head_counts_only_unreviewed_openings(login, head, colleague, handler)
     breakglass.review(head, grant, comment="Granskad: befogad, jourtid.")
     assert breakglass.unreviewed_count(head) == 1
     assert breakglass.unreviewed_count(handler) == 0  # not a head
+
+
+def test_a_social_head_start_page_shows_the_first_shared_cases_and_counts_them_all(
+    login, handler, koping, social, social_head
+) -> None:
+    from skydd.views import OVERVIEW_LIMIT
+
+    total = OVERVIEW_LIMIT + 2
+    cases = [make_case(handler) for _ in range(total)]
+    for case in cases[:-1]:
+        make_disclosure(case, koping)  # nobody assigned
+    make_disclosure(cases[-1], koping, handlers=[social])
+    page = login(social_head).get(reverse("core:overview"))
+    body = page.content.decode()
+    first = sorted(c.reference for c in cases)[:OVERVIEW_LIMIT]
+    assert [d.case.reference for d in page.context["shared_cases"]] == first
+    assert f"Visar de {OVERVIEW_LIMIT} första av {total}." in body
+    assert f"{total - 1} utlämnanden väntar på att du tilldelar handläggare" in body
+    assert len(page.context["waiting_assignment"]) == OVERVIEW_LIMIT
+    assert cases[-1] not in [d.case for d in page.context["waiting_assignment"]]
+    # The handler sees the one assigned to her, and no "first of" line.
+    mine = login(social).get(reverse("core:overview"))
+    assert [d.case for d in mine.context["shared_cases"]] == [cases[-1]]
+    assert (
+        "Visar de"
+        not in mine.content.decode().split('id="shared-heading"')[1].split("</section>")[0]
+    )
