@@ -109,3 +109,26 @@ def test_a_social_head_start_page_shows_the_first_shared_cases_and_counts_them_a
         "Visar de"
         not in mine.content.decode().split('id="shared-heading"')[1].split("</section>")[0]
     )
+
+
+def test_shared_cases_come_fifty_a_page(login, handler, koping, social_head) -> None:
+    from cases.sharing.views import SHARED_PAGE_SIZE
+
+    cases = [make_case(handler) for _ in range(SHARED_PAGE_SIZE + 3)]
+    for case in cases:
+        make_disclosure(case, koping)
+    client = login(social_head)
+    first = client.get(reverse("cases:shared_cases"))
+    second = client.get(reverse("cases:shared_cases"), {"sida": 2})
+    references = sorted(c.reference for c in cases)
+    shown = [r.disclosure.case.reference for r in first.context["rows"]]
+    assert shown == references[:SHARED_PAGE_SIZE]
+    assert [r.disclosure.case.reference for r in second.context["rows"]] == references[
+        SHARED_PAGE_SIZE:
+    ]
+    body = first.content.decode()
+    assert "Sida 1 av 2" in body and 'href="?sida=2"' in body
+    assert f"({len(cases)})</caption>" in body
+    # A page number past the end shows the last page, not an error.
+    last = client.get(reverse("cases:shared_cases"), {"sida": 99})
+    assert last.status_code == 200 and len(last.context["rows"]) == 3
