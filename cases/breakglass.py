@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
@@ -94,7 +94,11 @@ def openings_for_head(user: User) -> QuerySet[BreakGlassAccess]:
 
 
 def unreviewed_count(user: User) -> int:
-    return openings_for_head(user).filter(review__isnull=True).count()
+    """NOT EXISTS rather than ``review__isnull``: the LEFT JOIN made PostgreSQL expect a
+    handful of rows and look up each of a unit's openings by case (218 ms on the national
+    data set against 61 ms, issue 16)."""
+    reviewed = BreakGlassReview.objects.filter(grant_id=OuterRef("pk"))
+    return openings_for_head(user).filter(~Exists(reviewed)).count()
 
 
 def review(head: User, grant: BreakGlassAccess, *, comment: str) -> BreakGlassReview:

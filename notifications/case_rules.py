@@ -133,7 +133,7 @@ class FollowUpOverdueForHead(Rule):
         )
         if user_ids is not None:
             qs = qs.filter(case__unit_id__in=list(heads))
-        for pk, case_id, unit_id, due_date, assignee_id in qs.values_list(
+        for pk, case_id, unit_id, due_date, assignee_id in qs.order_by().values_list(
             "pk", "case_id", "case__unit_id", "due_date", "assignee_id"
         ):
             params = {"date": due_date.isoformat(), "days": (today - due_date).days}
@@ -207,14 +207,21 @@ class DisclosureEnding(Rule):
 
     def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
         today = _today(now)
-        ending = _to_social(now).filter(
-            valid_until__lte=today + timedelta(days=DISCLOSURE_SOON_DAYS)
+        # Active and ending within the week, written without active()'s "no end date OR
+        # not yet ended": PostgreSQL then estimates the few rows of the end-date index
+        # instead of thousands, and does not join every open case (issue 16).
+        ending = Disclosure.objects.filter(
+            direction=Disclosure.Direction.TO_SOCIAL,
+            case__status=OPEN,
+            withdrawn_at__isnull=True,
+            valid_from__lte=today,
+            valid_until__range=(today, today + timedelta(days=DISCLOSURE_SOON_DAYS)),
         )
         responsible = _responsible(
             ProtectionCase.objects.filter(pk__in=ending.values("case_id")), user_ids
         )
         heads = _heads(None, user_ids)
-        rows = ending.values_list("pk", "case_id", "recipient_id", "valid_until")
+        rows = ending.order_by().values_list("pk", "case_id", "recipient_id", "valid_until")
         for pk, case_id, recipient_id, until in rows:
             assert until is not None  # filtered on
             params = {"date": until.isoformat()}

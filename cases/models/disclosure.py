@@ -100,6 +100,14 @@ class Disclosure(models.Model):
         verbose_name = _("utlämnande")
         verbose_name_plural = _("utlämnanden")
         ordering = ["-valid_from", "-created_at"]
+        # "Utlämnandet upphör snart": the active police→social ones ending within a week.
+        indexes = [
+            models.Index(
+                fields=["valid_until"],
+                condition=Q(direction="to_social", withdrawn_at__isnull=True),
+                name="disclosure_to_social_until",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(legal_basis="consent") | ~Q(consent_given_by=""),

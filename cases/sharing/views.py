@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +32,8 @@ from cases.sharing.forms import (
 )
 from cases.sharing.panels import disclosure_rows
 from cases.viewutils import with_case
+
+SHARED_PAGE_SIZE = 50
 
 LOG_PAGE_SIZE = 50
 BREAK_GLASS_RECENT_DAYS = 30
@@ -127,18 +130,22 @@ def shared_cases(request: HttpRequest) -> HttpResponse:
     user = user_for_request(request)
     if not access.social_org_ids(user):
         raise Http404
-    disclosures = list(
+    # 50 a page: a social-services head may have thousands of active disclosures.
+    paginator = Paginator(
         access.active_disclosures_for(user)
         .select_related("case", "recipient")
         .prefetch_related("handlers")
-        .order_by("case__reference", "pk")
+        .order_by("case__reference", "pk"),
+        SHARED_PAGE_SIZE,
     )
+    page = paginator.get_page(request.GET.get("sida"))
+    disclosures = list(page.object_list)
     headed = set(access.headed_social_org_ids(user))
     listing.summarise(user, [d.case for d in disclosures])
     rows = disclosure_rows(disclosures)
     for row in rows:
         row.headed = row.disclosure.recipient_id in headed
-    context = {"rows": rows, "is_head": bool(headed)}
+    context = {"rows": rows, "is_head": bool(headed), "page": page}
     return render(request, "cases/sharing/shared_cases.html", context)
 
 
