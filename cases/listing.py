@@ -32,7 +32,13 @@ from django.utils.formats import number_format
 
 from accounts.models import User
 from cases import access, extensions
-from cases.models import FollowUp, Participant, Person, ProtectionCase
+from cases.models import (
+    FollowUp,
+    Participant,
+    Person,
+    ProtectionCase,
+    ProtectionCaseUserObjectPermission,
+)
 
 # Strongest first wins: a case shows the strongest level among the people it protects.
 PROTECTION_RANK: dict[str, int] = {
@@ -138,6 +144,27 @@ def _next_follow_ups(case_ids: list[int]) -> dict[int, date]:
         .values_list("case_id", "due")
     )
     return dict(rows)
+
+
+def add_responsible_names[C: ProtectionCase](cases: list[C]) -> list[C]:
+    """Set ``case.responsible_names``: the responsible handlers' names in alphabetical order,
+    for all the cases in one query of two columns (a prefetch of the permission rows with
+    their users built two model instances per handler: a fifth of a list page, issue 16)."""
+    names: dict[int, list[str]] = defaultdict(list)
+    if cases:
+        rows = (
+            ProtectionCaseUserObjectPermission.objects.filter(
+                content_object_id__in=[c.pk for c in cases],
+                permission__codename="change_protectioncase",
+            )
+            .order_by("user__full_name")
+            .values_list("content_object_id", "user__full_name")
+        )
+        for case_id, name in rows:
+            names[case_id].append(name)
+    for case in cases:
+        case.responsible_names = names.get(case.pk, [])  # type: ignore[attr-defined]
+    return cases
 
 
 def summarise[C: ProtectionCase](user: User, cases: Iterable[C]) -> list[C]:
