@@ -20,19 +20,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Organisation, User, active_memberships
 from cases import errors
 from cases.breakglass import reason_problem
+from cases.lookups import AnyOf
 from cases.models import (
     AccessLogEntry,
     BreakGlassAccess,
@@ -145,11 +146,7 @@ def _memberships(user: User) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, "_skydd_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(
-                user=user, is_active=True, organisation__is_active=True
-            ).select_related("organisation")
-        )
+        cached = [m for m in active_memberships(user) if m.organisation.is_active]
         user._skydd_memberships = cached  # type: ignore[attr-defined]
     return cached
 
@@ -210,40 +207,45 @@ def active_disclosures_for(user: User) -> QuerySet[Disclosure]:
     )
 
 
-def _reached(user: User) -> list[tuple[int, int, bool]]:
-    """(case id, unit id, restricted) of the few cases the user reaches one by one, in one
-    query: assigned (guardian's object permissions, as ``assigned_cases`` reads them) in
-    the user's units, an active break-the-glass grant on an unrestricted case of those
-    units, an active disclosure (``active_disclosures_for``). The lists then filter flat by
-    unit and by these ids (issue 16: a nested OR of subqueries walked every case)."""
+# Case id → (unit id, restricted, the scopes disclosed) of a user's active disclosures.
+Disclosed = dict[int, tuple[int, bool, frozenset[str]]]
+
+
+def _disclosed(user: User) -> Disclosed:
+    """The user's active disclosures (``active_disclosures_for``) in one query; the scopes
+    of several disclosures of one case add up."""
+    found: Disclosed = {}
+    names = sorted(SCOPE_FIELDS)
+    columns = ("case_id", "case__unit_id", "case__restricted", *names)
+    for pk, unit, restricted, *on in active_disclosures_for(user).order_by().values_list(*columns):
+        scopes = frozenset(n for n, yes in zip(names, on, strict=True) if yes)
+        found[pk] = (unit, restricted, scopes | (found[pk][2] if pk in found else scopes))
+    return found
+
+
+def _reached(user: User, disclosed: Disclosed | None = None) -> list[tuple[int, int, bool]]:
+    """(case id, unit id, restricted) of the few cases the user reaches one by one: assigned
+    (guardian's object permissions, as ``assigned_cases`` reads them) in the user's units or
+    an active break-the-glass grant on an unrestricted case of those units (one query), an
+    active disclosure (``_disclosed``). The lists then filter flat by unit and by these ids
+    (issue 16: a nested OR of subqueries walked every case)."""
     units = police_unit_ids(user)
-    parts: list[QuerySet[Any, tuple[int, int, bool]]] = []
+    found: list[tuple[int, int, bool]] = []
     if units:
-        parts.append(
-            ProtectionCaseUserObjectPermission.objects.filter(
-                user=user,
-                permission__content_type=ContentType.objects.get_for_model(ProtectionCase),
-                permission__codename=VIEW_PERM.split(".")[1],
-                content_object__unit_id__in=units,
-            ).values_list(
-                "content_object_id", "content_object__unit_id", "content_object__restricted"
-            )
+        assigned = ProtectionCaseUserObjectPermission.objects.filter(
+            user=user,
+            permission__content_type=ContentType.objects.get_for_model(ProtectionCase),
+            permission__codename=VIEW_PERM.split(".")[1],
+            content_object__unit_id__in=units,
+        ).values_list("content_object_id", "content_object__unit_id", "content_object__restricted")
+        granted = BreakGlassAccess.objects.filter(
+            user=user, expires_at__gt=timezone.now(), case__unit_id__in=units
+        ).filter(case__restricted=False)
+        found = list(
+            assigned.union(granted.values_list("case_id", "case__unit_id", "case__restricted"))
         )
-        parts.append(
-            BreakGlassAccess.objects.filter(
-                user=user,
-                expires_at__gt=timezone.now(),
-                case__unit_id__in=units,
-                case__restricted=False,
-            ).values_list("case_id", "case__unit_id", "case__restricted")
-        )
-    if social_org_ids(user):
-        parts.append(
-            active_disclosures_for(user)
-            .order_by()
-            .values_list("case_id", "case__unit_id", "case__restricted")
-        )
-    return list(parts[0].union(*parts[1:])) if parts else []
+    disclosed = _disclosed(user) if disclosed is None else disclosed
+    return found + [(pk, unit, restricted) for pk, (unit, restricted, _s) in disclosed.items()]
 
 
 def openable_cases(user: User) -> QuerySet[ProtectionCase]:
@@ -267,26 +269,34 @@ def openable_case_ids_for(users: Iterable[User], case_ids: Iterable[int]) -> dic
 
 def listable_cases(user: User) -> QuerySet[ProtectionCase]:
     """Cases that appear in the user's case list: the unit's cases (no names shown) for
-    police, restricted cases only when openable; disclosed cases for social services.
+    police, restricted cases only when openable; disclosed cases for social services."""
+    return list_access(user)[0]
+
+
+def list_access(user: User) -> tuple[QuerySet[ProtectionCase], dict[int, frozenset[str]]]:
+    """``listable_cases`` and, for social services, the scopes disclosed per case (what the
+    rows may show, cases.listing): one reading of the disclosures for both.
 
     One flat condition the planner can serve from the (unit, opened_on, number) index: the
     units the user heads; the other units' unrestricted cases, or the few restricted ones
     the user is assigned to; the other cases reached one by one (disclosures)."""
     units, heads = set(police_unit_ids(user)), set(headed_unit_ids(user))
     if not (units or social_org_ids(user)):
-        return ProtectionCase.objects.none()
+        return ProtectionCase.objects.none(), {}
+    disclosed = _disclosed(user) if social_org_ids(user) else {}
     inside, outside = set(), set()
-    for pk, unit_id, restricted in _reached(user):
+    for pk, unit_id, restricted in _reached(user, disclosed):
         if unit_id not in units:
             outside.add(pk)
         elif restricted and unit_id not in heads:
             inside.add(pk)
-    q = Q(pk__in=sorted(outside))
+    q = Q(AnyOf(F("pk"), sorted(outside)))
     if heads:
         q |= Q(unit_id__in=sorted(heads))
     if others := sorted(units - heads):
-        q |= Q(unit_id__in=others) & (Q(restricted=False) | Q(pk__in=sorted(inside)))
-    return ProtectionCase.objects.filter(q)
+        q |= Q(unit_id__in=others) & (Q(restricted=False) | Q(AnyOf(F("pk"), sorted(inside))))
+    scopes = {pk: found[2] for pk, found in disclosed.items()}
+    return ProtectionCase.objects.filter(q), scopes
 
 
 def record_access(

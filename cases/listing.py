@@ -101,12 +101,19 @@ class CaseSummary:
 
 
 def reader_for(
-    user: User, case_ids: Iterable[int] = (), police_case_ids: Iterable[int] = ()
+    user: User,
+    case_ids: Iterable[int] = (),
+    police_case_ids: Iterable[int] = (),
+    disclosed: Mapping[int, frozenset[str]] | None = None,
 ) -> ListReader:
+    """``disclosed``: the scopes per case as ``access.list_access`` read them with the list
+    (then not read again here); by default read for ``case_ids``."""
     social = frozenset(access.social_org_ids(user))
     scopes: dict[int, frozenset[str]] = {}
     ids = list(case_ids)
-    if social and ids:
+    if social and ids and disclosed is not None:
+        scopes = {pk: disclosed[pk] for pk in ids if pk in disclosed}
+    elif social and ids:
         merged: dict[int, set[str]] = defaultdict(set)
         for disclosure in access.active_disclosures_for(user).filter(case_id__in=ids):
             merged[disclosure.case_id] |= disclosure.scope()
@@ -167,14 +174,17 @@ def add_responsible_names[C: ProtectionCase](cases: list[C]) -> list[C]:
     return cases
 
 
-def summarise[C: ProtectionCase](user: User, cases: Iterable[C]) -> list[C]:
-    """Set ``case.summary`` (a CaseSummary) on each case; the same cases back, in order."""
+def summarise[C: ProtectionCase](
+    user: User, cases: Iterable[C], disclosed: Mapping[int, frozenset[str]] | None = None
+) -> list[C]:
+    """Set ``case.summary`` (a CaseSummary) on each case; the same cases back, in order.
+    ``disclosed``: see ``reader_for``."""
     cases = list(cases)
     ids = list(dict.fromkeys(c.pk for c in cases))
     if not ids:
         return cases
     units = set(access.police_unit_ids(user))
-    reader = reader_for(user, ids, [c.pk for c in cases if c.unit_id in units])
+    reader = reader_for(user, ids, [c.pk for c in cases if c.unit_id in units], disclosed)
     protection = _protection_levels(ids)
     follow_ups = _next_follow_ups(ids)
     risks: dict[int, list[RiskLevel]] = defaultdict(list)

@@ -50,13 +50,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     the choice filters (status, category, responsible, mine) that links may carry, but never
     reads a keyword from the query string."""
     user = user_for_request(request)
-    handlers = services.unit_handlers(access.police_unit_ids(user))
+    handlers = services.unit_handler_choices(access.police_unit_ids(user))
     posted = request.method == "POST"
     source: QueryDict = request.POST.copy() if posted else request.GET.copy()
     if not posted:
         source.pop("reference", None)
     form = CaseFilterForm(source or None, handlers=handlers)
-    cases = access.listable_cases(user)
+    cases, disclosed = access.list_access(user)
     if form.is_valid():
         data = form.cleaned_data
         term = (data.get("reference") or "").strip()
@@ -82,7 +82,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     ids = cases.order_by("-opened_on", "-number").values_list("pk", flat=True)
     shown = ProtectionCase.objects.only(*ROW_FIELDS)
     page = listing.BoundedPaginator(ids, shown, PAGE_SIZE).get_page(source.get("sida"))
-    rows = listing.summarise(user, listing.add_responsible_names(page.object_list))
+    rows = listing.summarise(user, listing.add_responsible_names(page.object_list), disclosed)
     query = source.copy()
     for name in ("sida", "csrfmiddlewaretoken"):
         query.pop(name, None)
