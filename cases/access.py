@@ -20,12 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -209,43 +209,41 @@ def active_disclosures_for(user: User) -> QuerySet[Disclosure]:
 
 # Case id → (unit id, restricted, the scopes disclosed) of a user's active disclosures.
 Disclosed = dict[int, tuple[int, bool, frozenset[str]]]
+CASE_COLUMNS = ("case_id", "case__unit_id", "case__restricted")
 
 
-def _disclosed(user: User) -> Disclosed:
-    """The user's active disclosures (``active_disclosures_for``) in one query; the scopes
-    of several disclosures of one case add up."""
-    found: Disclosed = {}
-    names = sorted(SCOPE_FIELDS)
-    columns = ("case_id", "case__unit_id", "case__restricted", *names)
-    for pk, unit, restricted, *on in active_disclosures_for(user).order_by().values_list(*columns):
-        scopes = frozenset(n for n, yes in zip(names, on, strict=True) if yes)
-        found[pk] = (unit, restricted, scopes | (found[pk][2] if pk in found else scopes))
-    return found
-
-
-def _reached(user: User, disclosed: Disclosed | None = None) -> list[tuple[int, int, bool]]:
-    """(case id, unit id, restricted) of the few cases the user reaches one by one: assigned
-    (guardian's object permissions, as ``assigned_cases`` reads them) in the user's units or
-    an active break-the-glass grant on an unrestricted case of those units (one query), an
-    active disclosure (``_disclosed``). The lists then filter flat by unit and by these ids
-    (issue 16: a nested OR of subqueries walked every case)."""
-    units = police_unit_ids(user)
-    found: list[tuple[int, int, bool]] = []
-    if units:
-        assigned = ProtectionCaseUserObjectPermission.objects.filter(
+def _reached(user: User) -> tuple[list[tuple[int, int, bool]], Disclosed]:
+    """(case id, unit id, restricted) of the few cases the user reaches one by one, in one
+    query: assigned (guardian's object permissions, as ``assigned_cases`` reads them) in
+    the user's units, an active break-the-glass grant on an unrestricted case of those
+    units, an active disclosure (``active_disclosures_for``, whose scopes come along: the
+    scopes of several disclosures of one case add up). The lists then filter flat by unit
+    and by these ids (issue 16: a nested OR of subqueries walked every case)."""
+    units, names = police_unit_ids(user), sorted(SCOPE_FIELDS)
+    parts: list[QuerySet[Any, tuple[Any, ...]]] = []
+    if units:  # the disclosures' columns: no scope, not by disclosure
+        off = {f"no_{name}": Value(False) for name in (*names, "by_disclosure")}
+        perms = ProtectionCaseUserObjectPermission.objects.filter(
             user=user,
             permission__content_type=ContentType.objects.get_for_model(ProtectionCase),
             permission__codename=VIEW_PERM.split(".")[1],
             content_object__unit_id__in=units,
-        ).values_list("content_object_id", "content_object__unit_id", "content_object__restricted")
-        granted = BreakGlassAccess.objects.filter(
-            user=user, expires_at__gt=timezone.now(), case__unit_id__in=units
-        ).filter(case__restricted=False)
-        found = list(
-            assigned.union(granted.values_list("case_id", "case__unit_id", "case__restricted"))
         )
-    disclosed = _disclosed(user) if disclosed is None else disclosed
-    return found + [(pk, unit, restricted) for pk, (unit, restricted, _s) in disclosed.items()]
+        on_case = ("content_object_id", "content_object__unit_id", "content_object__restricted")
+        parts.append(perms.annotate(**off).values_list(*on_case, *off))
+        grants = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now())
+        grants = grants.filter(case__unit_id__in=units, case__restricted=False)
+        parts.append(grants.annotate(**off).values_list(*CASE_COLUMNS, *off))
+    if social_org_ids(user):
+        disclosures = active_disclosures_for(user).order_by().annotate(by_disclosure=Value(True))
+        parts.append(disclosures.values_list(*CASE_COLUMNS, *names, "by_disclosure"))
+    reached, disclosed = [], {}
+    for pk, unit, restricted, *on, by_disclosure in parts[0].union(*parts[1:]) if parts else []:
+        reached.append((pk, unit, restricted))
+        if by_disclosure:
+            scopes = frozenset(n for n, yes in zip(names, on, strict=True) if yes)
+            disclosed[pk] = (unit, restricted, scopes | disclosed.get(pk, (0, 0, scopes))[2])
+    return reached, disclosed
 
 
 def openable_cases(user: User) -> QuerySet[ProtectionCase]:
@@ -254,7 +252,7 @@ def openable_cases(user: User) -> QuerySet[ProtectionCase]:
     if not (police_unit_ids(user) or social_org_ids(user)):
         return ProtectionCase.objects.none()
     heads = set(headed_unit_ids(user))
-    ids = sorted({pk for pk, unit_id, _r in _reached(user) if unit_id not in heads})
+    ids = sorted({pk for pk, unit_id, _r in _reached(user)[0] if unit_id not in heads})
     return ProtectionCase.objects.filter(Q(unit_id__in=heads) | Q(pk__in=ids))
 
 
@@ -283,9 +281,9 @@ def list_access(user: User) -> tuple[QuerySet[ProtectionCase], dict[int, frozens
     units, heads = set(police_unit_ids(user)), set(headed_unit_ids(user))
     if not (units or social_org_ids(user)):
         return ProtectionCase.objects.none(), {}
-    disclosed = _disclosed(user) if social_org_ids(user) else {}
+    reached, disclosed = _reached(user)
     inside, outside = set(), set()
-    for pk, unit_id, restricted in _reached(user, disclosed):
+    for pk, unit_id, restricted in reached:
         if unit_id not in units:
             outside.add(pk)
         elif restricted and unit_id not in heads:

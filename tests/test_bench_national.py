@@ -87,3 +87,24 @@ def test_the_raw_sql_access_rule_is_cases_access(personas: Personas) -> None:
             listable = set(access.listable_cases(user).values_list("pk", flat=True))
             assert raw.ids(cursor, reader, raw.openable_where()) == openable, email
             assert raw.ids(cursor, reader, raw.listable_where()) == listable, email
+
+
+def test_the_raw_sql_list_page_shows_the_pages_rows(personas: Personas, login) -> None:
+    """bench/national_sql.case_page is the page's database work by hand: the same rows in
+    the same order, page 1 and a later page, counted to the same limit."""
+    from django.urls import reverse
+
+    from cases import listing
+
+    assert raw.COUNT_LIMIT == listing.COUNT_LIMIT and raw.PAGE_SIZE == 50
+    today = timezone.localdate()
+    emails = [personas.head, personas.handler, personas.colleague, personas.social]
+    with connection.cursor() as cursor:
+        for email in [*emails, personas.social_head]:
+            user = _user(email)
+            client = login(user)
+            reader = raw.reader(cursor, user.pk, today)
+            for number, filters in ((1, {}), (2, {}), (1, {"status": "open"})):
+                page = client.get(reverse("cases:list"), {"sida": number, **filters})
+                shown = [case.reference for case in page.context["cases"]]
+                assert raw.case_page(cursor, reader, filters, number) == shown, (email, number)
