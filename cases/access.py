@@ -237,7 +237,8 @@ def _reached(user: User) -> tuple[list[tuple[int, int, bool]], Disclosed]:
     if social_org_ids(user):
         disclosures = active_disclosures_for(user).order_by().annotate(by_disclosure=Value(True))
         parts.append(disclosures.values_list(*CASE_COLUMNS, *names, "by_disclosure"))
-    reached, disclosed = [], {}
+    reached: list[tuple[int, int, bool]] = []
+    disclosed: Disclosed = {}
     for pk, unit, restricted, *on, by_disclosure in parts[0].union(*parts[1:]) if parts else []:
         reached.append((pk, unit, restricted))
         if by_disclosure:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Expression, Lookup
+from django.db.models import Expression, F, Lookup
 from django.db.models.lookups import In
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -24,7 +24,7 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def __init__(self, lhs: Expression, rhs: Iterable[Any]) -> None:
+    def __init__(self, lhs: Expression | F, rhs: Iterable[Any]) -> None:
         super().__init__(lhs, list(rhs))
 
     def as_sql(
