@@ -25,7 +25,7 @@ from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import BooleanField, F, IntegerField, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -129,14 +129,9 @@ def received_scopes(case_access: CaseAccess) -> frozenset[str]:
     """
     if not case_access.is_police:
         return case_access.scopes
-    scopes: set[str] = set()
-    for disclosure in Disclosure.objects.active().filter(
-        case=case_access.case,
-        direction=Disclosure.Direction.TO_POLICE,
-        recipient_id=case_access.case.unit_id,
-    ):
-        scopes |= disclosure.scope()
-    return frozenset(scopes)
+    case, back = case_access.case, Disclosure.Direction.TO_POLICE
+    found = Disclosure.objects.active().filter(case=case, direction=back, recipient_id=case.unit_id)
+    return frozenset(name for disclosure in found for name in disclosure.scope())
 
 
 def _memberships(user: User) -> list[Membership]:
@@ -194,31 +189,32 @@ def assigned_cases(user: User) -> QuerySet[ProtectionCase]:
 
 
 def active_disclosures_for(user: User) -> QuerySet[Disclosure]:
-    """Active police→social disclosures that give this social-services user access."""
+    """Active police→social disclosures that give this social-services user access: the
+    user is one of its handlers (a subquery: a join with DISTINCT read all 47,000 handler
+    rows of the country for a head, issue 16), or heads the recipient."""
     orgs = social_org_ids(user)
     if not orgs:
         return Disclosure.objects.none()
-    headed = headed_social_org_ids(user)
+    mine = Disclosure.handlers.through.objects.filter(user=user).values("disclosure_id")
     return (
         Disclosure.objects.active()
         .filter(direction=Disclosure.Direction.TO_SOCIAL, recipient_id__in=orgs)
-        .filter(Q(handlers=user) | Q(recipient_id__in=headed))
-        .distinct()
+        .filter(Q(pk__in=mine) | Q(recipient_id__in=headed_social_org_ids(user)))
     )
 
 
 # Case id → (unit id, restricted, the scopes disclosed) of a user's active disclosures.
-Disclosed = dict[int, tuple[int, bool, frozenset[str]]]
+Disclosed = dict[int, tuple[int | None, bool | None, frozenset[str]]]
 CASE_COLUMNS = ("case_id", "case__unit_id", "case__restricted")
+NO_CASE = {"no_unit": Value(None, IntegerField()), "no_restricted": Value(None, BooleanField())}
 
 
 def _reached(user: User) -> tuple[list[tuple[int, int, bool]], Disclosed]:
     """(case id, unit id, restricted) of the few cases the user reaches one by one, in one
-    query: assigned (guardian's object permissions, as ``assigned_cases`` reads them) in
-    the user's units, an active break-the-glass grant on an unrestricted case of those
-    units, an active disclosure (``active_disclosures_for``, whose scopes come along: the
-    scopes of several disclosures of one case add up). The lists then filter flat by unit
-    and by these ids (issue 16: a nested OR of subqueries walked every case)."""
+    query: assigned (guardian's permissions, as ``assigned_cases`` reads them) in the user's
+    units, an active break-the-glass grant on an unrestricted case of those units, an active
+    disclosure (``active_disclosures_for``; its scopes come along, several add up). The lists
+    filter flat by unit and by these ids (issue 16: an OR of subqueries walked every case)."""
     units, names = police_unit_ids(user), sorted(SCOPE_FIELDS)
     parts: list[QuerySet[Any, tuple[Any, ...]]] = []
     if units:  # the disclosures' columns: no scope, not by disclosure
@@ -235,14 +231,17 @@ def _reached(user: User) -> tuple[list[tuple[int, int, bool]], Disclosed]:
         grants = grants.filter(case__unit_id__in=units, case__restricted=False)
         parts.append(grants.annotate(**off).values_list(*CASE_COLUMNS, *off))
     if social_org_ids(user):
-        disclosures = active_disclosures_for(user).order_by().annotate(by_disclosure=Value(True))
-        parts.append(disclosures.values_list(*CASE_COLUMNS, *names, "by_disclosure"))
+        # Unit and restricted decide nothing without police units: None, the case not joined.
+        on = CASE_COLUMNS if units else ("case_id", *NO_CASE)
+        disclosures = active_disclosures_for(user).order_by()
+        disclosures = disclosures.annotate(by_disclosure=Value(True), **NO_CASE)
+        parts.append(disclosures.values_list(*on, *names, "by_disclosure"))
     reached: list[tuple[int, int, bool]] = []
     disclosed: Disclosed = {}
-    for pk, unit, restricted, *on, by_disclosure in parts[0].union(*parts[1:]) if parts else []:
+    for pk, unit, restricted, *flags, by_disclosure in parts[0].union(*parts[1:]) if parts else []:
         reached.append((pk, unit, restricted))
         if by_disclosure:
-            scopes = frozenset(n for n, yes in zip(names, on, strict=True) if yes)
+            scopes = frozenset(n for n, yes in zip(names, flags, strict=True) if yes)
             disclosed[pk] = (unit, restricted, scopes | disclosed.get(pk, (0, 0, scopes))[2])
     return reached, disclosed
 
