@@ -27,16 +27,13 @@ register = template.Library()
 DASH = "–"
 
 
-def _t(message: str) -> str:
-    return escape(gettext(message))
-
-
 def risk_levels_html(levels: Sequence[RiskLevel] | None) -> str:
     """``levels`` None: not shown to this reader; empty: not assessed."""
     if levels is None:
         return DASH
     if not levels:
-        return f'<span class="muted">{_t("Ej bedömd")}</span>'
+        not_assessed = escape(gettext("Ej bedömd"))
+        return f'<span class="muted">{not_assessed}</span>'
     return " ".join(
         f'<span class="risk-level"><span class="badge badge--{escape(r.level)}">'
         f'{escape(r.display)}</span> <span class="risk-level__label">{escape(r.label)}'
@@ -49,7 +46,8 @@ def protection_html(s: CaseSummary) -> str:
     if s.has_protection:
         return f'<span class="badge badge--protected">{escape(s.protection_display)}</span>'
     if s.protection_display:
-        return f'<span class="muted">{_t("Inga")}</span>'
+        none = escape(gettext("Inga"))
+        return f'<span class="muted">{none}</span>'
     return DASH
 
 
@@ -57,11 +55,13 @@ def next_follow_up_html(s: CaseSummary) -> str:
     if not s.shows_follow_up:
         return DASH
     if s.next_follow_up:
-        late = f" <strong>{_t('Försenad')}</strong>" if s.overdue else ""
+        overdue = escape(gettext("Försenad"))
+        late = f" <strong>{overdue}</strong>" if s.overdue else ""
         css = "overdue" if s.overdue else ""
         return f'<span class="{css}">{s.next_follow_up.isoformat()}{late}</span>'
     if s.missing_follow_up:
-        return f'<strong class="overdue">{_t("Saknas")}</strong>'
+        missing = escape(gettext("Saknas"))
+        return f'<strong class="overdue">{missing}</strong>'
     return DASH
 
 
@@ -124,7 +124,8 @@ def case_rows(cases: Iterable[Any], may_open_cases: bool) -> SafeString:
     person in the case. ``may_open_cases``: a police reader, who is told which cases are
     restricted ("Särskilt")."""
     url = case_url_maker()
-    restricted = f' <span class="badge badge--high">{_t("Särskilt")}</span>'
+    special = escape(gettext("Särskilt"))
+    restricted = f' <span class="badge badge--high">{special}</span>'
     rows = []
     for case in cases:
         s: CaseSummary = case.summary
@@ -141,5 +142,6 @@ def case_rows(cases: Iterable[Any], may_open_cases: bool) -> SafeString:
             "</tr>"
         )
     if not rows:
-        rows.append(f'<tr><td colspan="9">{_t("Inga ärenden.")}</td></tr>')
+        nothing = escape(gettext("Inga ärenden."))
+        rows.append(f'<tr><td colspan="9">{nothing}</td></tr>')
     return _safe("\n".join(rows))
