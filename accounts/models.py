@@ -157,6 +157,20 @@ class Membership(models.Model):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
 
 
+def active_memberships(user: User) -> list[Membership]:
+    """The user's active memberships with their organisations (active or not), read once per
+    user object. A request's user is one object, so the menu (skydd.context_processors) and
+    cases.access share this one query (they were two on every page, issue 16); a change of
+    memberships shows from the next request on."""
+    cached: list[Membership] | None = getattr(user, "_active_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True).select_related("organisation")
+        )
+        user._active_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
 class UserSession(models.Model):
     """Links a login session to its user so that deactivation can end every session."""
 

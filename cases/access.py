@@ -25,14 +25,15 @@ from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, IntegerField, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Organisation, User, active_memberships
 from cases import errors
 from cases.breakglass import reason_problem
+from cases.lookups import AnyOf
 from cases.models import (
     AccessLogEntry,
     BreakGlassAccess,
@@ -128,14 +129,9 @@ def received_scopes(case_access: CaseAccess) -> frozenset[str]:
     """
     if not case_access.is_police:
         return case_access.scopes
-    scopes: set[str] = set()
-    for disclosure in Disclosure.objects.active().filter(
-        case=case_access.case,
-        direction=Disclosure.Direction.TO_POLICE,
-        recipient_id=case_access.case.unit_id,
-    ):
-        scopes |= disclosure.scope()
-    return frozenset(scopes)
+    case, back = case_access.case, Disclosure.Direction.TO_POLICE
+    found = Disclosure.objects.active().filter(case=case, direction=back, recipient_id=case.unit_id)
+    return frozenset(name for disclosure in found for name in disclosure.scope())
 
 
 def _memberships(user: User) -> list[Membership]:
@@ -145,11 +141,7 @@ def _memberships(user: User) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, "_skydd_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(
-                user=user, is_active=True, organisation__is_active=True
-            ).select_related("organisation")
-        )
+        cached = [m for m in active_memberships(user) if m.organisation.is_active]
         user._skydd_memberships = cached  # type: ignore[attr-defined]
     return cached
 
@@ -197,53 +189,61 @@ def assigned_cases(user: User) -> QuerySet[ProtectionCase]:
 
 
 def active_disclosures_for(user: User) -> QuerySet[Disclosure]:
-    """Active police→social disclosures that give this social-services user access."""
+    """Active police→social disclosures that give this social-services user access: the
+    user is one of its handlers (a subquery: a join with DISTINCT read all 47,000 handler
+    rows of the country for a head, issue 16), or heads the recipient."""
     orgs = social_org_ids(user)
     if not orgs:
         return Disclosure.objects.none()
-    headed = headed_social_org_ids(user)
+    mine = Disclosure.handlers.through.objects.filter(user=user).values("disclosure_id")
     return (
         Disclosure.objects.active()
         .filter(direction=Disclosure.Direction.TO_SOCIAL, recipient_id__in=orgs)
-        .filter(Q(handlers=user) | Q(recipient_id__in=headed))
-        .distinct()
+        .filter(Q(pk__in=mine) | Q(recipient_id__in=headed_social_org_ids(user)))
     )
 
 
-def _reached(user: User) -> list[tuple[int, int, bool]]:
+# Case id → (unit id, restricted, the scopes disclosed) of a user's active disclosures.
+Disclosed = dict[int, tuple[int | None, bool | None, frozenset[str]]]
+CASE_COLUMNS = ("case_id", "case__unit_id", "case__restricted")
+NO_CASE = {"no_unit": Value(None, IntegerField()), "no_restricted": Value(None, BooleanField())}
+
+
+def _reached(user: User) -> tuple[list[tuple[int, int, bool]], Disclosed]:
     """(case id, unit id, restricted) of the few cases the user reaches one by one, in one
-    query: assigned (guardian's object permissions, as ``assigned_cases`` reads them) in
-    the user's units, an active break-the-glass grant on an unrestricted case of those
-    units, an active disclosure (``active_disclosures_for``). The lists then filter flat by
-    unit and by these ids (issue 16: a nested OR of subqueries walked every case)."""
-    units = police_unit_ids(user)
-    parts: list[QuerySet[Any, tuple[int, int, bool]]] = []
-    if units:
-        parts.append(
-            ProtectionCaseUserObjectPermission.objects.filter(
-                user=user,
-                permission__content_type=ContentType.objects.get_for_model(ProtectionCase),
-                permission__codename=VIEW_PERM.split(".")[1],
-                content_object__unit_id__in=units,
-            ).values_list(
-                "content_object_id", "content_object__unit_id", "content_object__restricted"
-            )
+    query: assigned (guardian's permissions, as ``assigned_cases`` reads them) in the user's
+    units, an active break-the-glass grant on an unrestricted case of those units, an active
+    disclosure (``active_disclosures_for``; its scopes come along, several add up). The lists
+    filter flat by unit and by these ids (issue 16: an OR of subqueries walked every case)."""
+    units, names = police_unit_ids(user), sorted(SCOPE_FIELDS)
+    parts: list[QuerySet[Any, tuple[Any, ...]]] = []
+    if units:  # the disclosures' columns: no scope, not by disclosure
+        off = {f"no_{name}": Value(False) for name in (*names, "by_disclosure")}
+        perms = ProtectionCaseUserObjectPermission.objects.filter(
+            user=user,
+            permission__content_type=ContentType.objects.get_for_model(ProtectionCase),
+            permission__codename=VIEW_PERM.split(".")[1],
+            content_object__unit_id__in=units,
         )
-        parts.append(
-            BreakGlassAccess.objects.filter(
-                user=user,
-                expires_at__gt=timezone.now(),
-                case__unit_id__in=units,
-                case__restricted=False,
-            ).values_list("case_id", "case__unit_id", "case__restricted")
-        )
+        on_case = ("content_object_id", "content_object__unit_id", "content_object__restricted")
+        parts.append(perms.annotate(**off).values_list(*on_case, *off))
+        grants = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now())
+        grants = grants.filter(case__unit_id__in=units, case__restricted=False)
+        parts.append(grants.annotate(**off).values_list(*CASE_COLUMNS, *off))
     if social_org_ids(user):
-        parts.append(
-            active_disclosures_for(user)
-            .order_by()
-            .values_list("case_id", "case__unit_id", "case__restricted")
-        )
-    return list(parts[0].union(*parts[1:])) if parts else []
+        # Unit and restricted decide nothing without police units: None, the case not joined.
+        on = CASE_COLUMNS if units else ("case_id", *NO_CASE)
+        disclosures = active_disclosures_for(user).order_by()
+        disclosures = disclosures.annotate(by_disclosure=Value(True), **NO_CASE)
+        parts.append(disclosures.values_list(*on, *names, "by_disclosure"))
+    reached: list[tuple[int, int, bool]] = []
+    disclosed: Disclosed = {}
+    for pk, unit, restricted, *flags, by_disclosure in parts[0].union(*parts[1:]) if parts else []:
+        reached.append((pk, unit, restricted))
+        if by_disclosure:
+            scopes = frozenset(n for n, yes in zip(names, flags, strict=True) if yes)
+            disclosed[pk] = (unit, restricted, scopes | disclosed.get(pk, (0, 0, scopes))[2])
+    return reached, disclosed
 
 
 def openable_cases(user: User) -> QuerySet[ProtectionCase]:
@@ -252,7 +252,7 @@ def openable_cases(user: User) -> QuerySet[ProtectionCase]:
     if not (police_unit_ids(user) or social_org_ids(user)):
         return ProtectionCase.objects.none()
     heads = set(headed_unit_ids(user))
-    ids = sorted({pk for pk, unit_id, _r in _reached(user) if unit_id not in heads})
+    ids = sorted({pk for pk, unit_id, _r in _reached(user)[0] if unit_id not in heads})
     return ProtectionCase.objects.filter(Q(unit_id__in=heads) | Q(pk__in=ids))
 
 
@@ -267,26 +267,34 @@ def openable_case_ids_for(users: Iterable[User], case_ids: Iterable[int]) -> dic
 
 def listable_cases(user: User) -> QuerySet[ProtectionCase]:
     """Cases that appear in the user's case list: the unit's cases (no names shown) for
-    police, restricted cases only when openable; disclosed cases for social services.
+    police, restricted cases only when openable; disclosed cases for social services."""
+    return list_access(user)[0]
+
+
+def list_access(user: User) -> tuple[QuerySet[ProtectionCase], dict[int, frozenset[str]]]:
+    """``listable_cases`` and, for social services, the scopes disclosed per case (what the
+    rows may show, cases.listing): one reading of the disclosures for both.
 
     One flat condition the planner can serve from the (unit, opened_on, number) index: the
     units the user heads; the other units' unrestricted cases, or the few restricted ones
     the user is assigned to; the other cases reached one by one (disclosures)."""
     units, heads = set(police_unit_ids(user)), set(headed_unit_ids(user))
     if not (units or social_org_ids(user)):
-        return ProtectionCase.objects.none()
+        return ProtectionCase.objects.none(), {}
+    reached, disclosed = _reached(user)
     inside, outside = set(), set()
-    for pk, unit_id, restricted in _reached(user):
+    for pk, unit_id, restricted in reached:
         if unit_id not in units:
             outside.add(pk)
         elif restricted and unit_id not in heads:
             inside.add(pk)
-    q = Q(pk__in=sorted(outside))
+    q = Q(AnyOf(F("pk"), sorted(outside)))
     if heads:
         q |= Q(unit_id__in=sorted(heads))
     if others := sorted(units - heads):
-        q |= Q(unit_id__in=others) & (Q(restricted=False) | Q(pk__in=sorted(inside)))
-    return ProtectionCase.objects.filter(q)
+        q |= Q(unit_id__in=others) & (Q(restricted=False) | Q(AnyOf(F("pk"), sorted(inside))))
+    scopes = {pk: found[2] for pk, found in disclosed.items()}
+    return ProtectionCase.objects.filter(q), scopes
 
 
 def record_access(

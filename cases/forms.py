@@ -379,10 +379,11 @@ class CaseFilterForm(forms.Form):
     )
     mine = forms.BooleanField(label=_("Bara mina ärenden"), required=False)
 
-    def __init__(self, *args: Any, handlers: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, handlers: list[tuple[int, str]], **kwargs: Any) -> None:
+        """``handlers``: (id, name) of who may be chosen (services.unit_handler_choices)."""
         super().__init__(*args, **kwargs)
         field: forms.TypedChoiceField = self.fields["responsible"]  # type: ignore[assignment]
-        field.choices = [("", _("Alla")), *[(u.pk, u.full_name) for u in handlers]]
+        field.choices = [("", _("Alla")), *handlers]
         if not handlers:
             del self.fields["responsible"]
 

@@ -32,7 +32,13 @@ from django.utils.formats import number_format
 
 from accounts.models import User
 from cases import access, extensions
-from cases.models import FollowUp, Participant, Person, ProtectionCase
+from cases.models import (
+    FollowUp,
+    Participant,
+    Person,
+    ProtectionCase,
+    ProtectionCaseUserObjectPermission,
+)
 
 # Strongest first wins: a case shows the strongest level among the people it protects.
 PROTECTION_RANK: dict[str, int] = {
@@ -95,12 +101,19 @@ class CaseSummary:
 
 
 def reader_for(
-    user: User, case_ids: Iterable[int] = (), police_case_ids: Iterable[int] = ()
+    user: User,
+    case_ids: Iterable[int] = (),
+    police_case_ids: Iterable[int] = (),
+    disclosed: Mapping[int, frozenset[str]] | None = None,
 ) -> ListReader:
+    """``disclosed``: the scopes per case as ``access.list_access`` read them with the list
+    (then not read again here); by default read for ``case_ids``."""
     social = frozenset(access.social_org_ids(user))
     scopes: dict[int, frozenset[str]] = {}
     ids = list(case_ids)
-    if social and ids:
+    if social and ids and disclosed is not None:
+        scopes = {pk: disclosed[pk] for pk in ids if pk in disclosed}
+    elif social and ids:
         merged: dict[int, set[str]] = defaultdict(set)
         for disclosure in access.active_disclosures_for(user).filter(case_id__in=ids):
             merged[disclosure.case_id] |= disclosure.scope()
@@ -140,14 +153,38 @@ def _next_follow_ups(case_ids: list[int]) -> dict[int, date]:
     return dict(rows)
 
 
-def summarise[C: ProtectionCase](user: User, cases: Iterable[C]) -> list[C]:
-    """Set ``case.summary`` (a CaseSummary) on each case; the same cases back, in order."""
+def add_responsible_names[C: ProtectionCase](cases: list[C]) -> list[C]:
+    """Set ``case.responsible_names``: the responsible handlers' names in alphabetical order,
+    for all the cases in one query of two columns (a prefetch of the permission rows with
+    their users built two model instances per handler: a fifth of a list page, issue 16)."""
+    names: dict[int, list[str]] = defaultdict(list)
+    if cases:
+        rows = (
+            ProtectionCaseUserObjectPermission.objects.filter(
+                content_object_id__in=[c.pk for c in cases],
+                permission__codename="change_protectioncase",
+            )
+            .order_by("user__full_name")
+            .values_list("content_object_id", "user__full_name")
+        )
+        for case_id, name in rows:
+            names[case_id].append(name)
+    for case in cases:
+        case.responsible_names = names.get(case.pk, [])  # type: ignore[attr-defined]
+    return cases
+
+
+def summarise[C: ProtectionCase](
+    user: User, cases: Iterable[C], disclosed: Mapping[int, frozenset[str]] | None = None
+) -> list[C]:
+    """Set ``case.summary`` (a CaseSummary) on each case; the same cases back, in order.
+    ``disclosed``: see ``reader_for``."""
     cases = list(cases)
     ids = list(dict.fromkeys(c.pk for c in cases))
     if not ids:
         return cases
     units = set(access.police_unit_ids(user))
-    reader = reader_for(user, ids, [c.pk for c in cases if c.unit_id in units])
+    reader = reader_for(user, ids, [c.pk for c in cases if c.unit_id in units], disclosed)
     protection = _protection_levels(ids)
     follow_ups = _next_follow_ups(ids)
     risks: dict[int, list[RiskLevel]] = defaultdict(list)

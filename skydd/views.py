@@ -59,7 +59,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Start page "Översikt": my due and overdue follow-ups ("Att göra") and my open cases."""
     user = user_for_request(request)
     assigned = cast(ProtectionCaseQuerySet, access.assigned_cases(user))
-    my_cases = assigned.open().with_responsible().order_by("-opened_on", "-number")
+    my_cases = listing.add_responsible_names(
+        list(assigned.open().order_by("-opened_on", "-number"))
+    )
     todo = todo_for(user)
     listing.summarise(user, [item.case for item in todo])
     shared = _shared_with(user)

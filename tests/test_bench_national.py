@@ -181,3 +181,24 @@ def test_the_handler_sees_the_risk_level_on_the_list_and_the_case_page(
     detail = client.get(reverse("cases:detail", args=[case.key])).content.decode()
     assert f"badge--{level}" in detail
     assert "Larmutrustning" in detail
+
+
+def test_the_raw_sql_list_page_shows_the_pages_rows(personas: Personas, login) -> None:
+    """bench/national_sql.case_page is the page's database work by hand: the same rows in
+    the same order, page 1 and a later page, counted to the same limit."""
+    from django.urls import reverse
+
+    from cases import listing
+
+    assert raw.COUNT_LIMIT == listing.COUNT_LIMIT and raw.PAGE_SIZE == 50
+    today = timezone.localdate()
+    emails = [personas.head, personas.handler, personas.colleague, personas.social]
+    with connection.cursor() as cursor:
+        for email in [*emails, personas.social_head]:
+            user = _user(email)
+            client = login(user)
+            reader = raw.reader(cursor, user.pk, today)
+            for number, filters in ((1, {}), (2, {}), (1, {"status": "open"})):
+                page = client.get(reverse("cases:list"), {"sida": number, **filters})
+                shown = [case.reference for case in page.context["cases"]]
+                assert raw.case_page(cursor, reader, filters, number) == shown, (email, number)

@@ -21,34 +21,6 @@ class ProtectionCaseQuerySet(models.QuerySet["ProtectionCase"]):
     def open(self) -> ProtectionCaseQuerySet:
         return self.filter(status=ProtectionCase.Status.OPEN)
 
-    def with_responsible(self) -> ProtectionCaseQuerySet:
-        """Prefetch the responsible handlers in one query, however many cases are listed
-        (``case.responsible_perms``), and annotate the next open follow-up's due date (a
-        subquery, not a query per row)."""
-        from cases.models.casework import FollowUp
-
-        next_due = (
-            FollowUp.objects.open()
-            .filter(case=models.OuterRef("pk"))
-            .order_by("due_date")
-            .values("due_date")[:1]
-        )
-        return (
-            self.select_related("unit")
-            .annotate(next_follow_up=models.Subquery(next_due))
-            .prefetch_related(
-                models.Prefetch(
-                    "protectioncaseuserobjectpermission_set",
-                    queryset=ProtectionCaseUserObjectPermission.objects.filter(
-                        permission__codename="change_protectioncase"
-                    )
-                    .select_related("user")
-                    .order_by("user__full_name"),
-                    to_attr="responsible_perms",
-                )
-            )
-        )
-
 
 # The key of the case list's indexes: a unit's cases by opening date and number.
 LIST_ORDER = ["unit", "opened_on", "number"]

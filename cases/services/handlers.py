@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -107,9 +107,8 @@ def responsible_handlers(case: ProtectionCase) -> list[User]:
     return list(User.objects.filter(pk__in=ids).order_by("full_name"))
 
 
-def unit_handlers(unit_ids: list[int]) -> list[User]:
-    """Active handlers and heads of these police units: who may be made responsible."""
-    return list(
+def _unit_handlers(unit_ids: list[int]) -> QuerySet[User]:
+    return (
         User.objects.filter(
             is_active=True,
             memberships__is_active=True,
@@ -119,3 +118,14 @@ def unit_handlers(unit_ids: list[int]) -> list[User]:
         .distinct()
         .order_by("full_name")
     )
+
+
+def unit_handlers(unit_ids: list[int]) -> list[User]:
+    """Active handlers and heads of these police units: who may be made responsible."""
+    return list(_unit_handlers(unit_ids))
+
+
+def unit_handler_choices(unit_ids: list[int]) -> list[tuple[int, str]]:
+    """``unit_handlers`` as (id, name) for a select: a big unit's 400 handlers as whole
+    users were a tenth of the case list's time (issue 16)."""
+    return list(_unit_handlers(unit_ids).values_list("pk", "full_name"))

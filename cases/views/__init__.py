@@ -10,7 +10,6 @@ from cases.views.common import (
     CONFLICT,
     PAGE_SIZE,
     ROLE_ORDER,
-    with_responsible,
 )
 from cases.views.detail import (
     case_detail,
@@ -53,5 +52,4 @@ __all__ = [
     "person_edit",
     "person_search",
     "unassign_handler",
-    "with_responsible",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -17,10 +17,9 @@ from cases.formfields import CONFLICT
 from cases.models import (
     Participant,
     Person,
-    ProtectionCase,
 )
 
-__all__ = ["CONFLICT", "PAGE_SIZE", "ROLE_ORDER", "tell_person_matches", "with_responsible"]
+__all__ = ["CONFLICT", "PAGE_SIZE", "ROLE_ORDER", "tell_person_matches"]
 
 PAGE_SIZE = 50
 ROLE_ORDER = [
@@ -36,11 +35,6 @@ def _role_ordering() -> Case:
         *[When(role=role, then=Value(i)) for i, role in enumerate(ROLE_ORDER)],
         output_field=IntegerField(),
     )
-
-
-def with_responsible(cases: QuerySet[ProtectionCase]) -> QuerySet[ProtectionCase]:
-    """Kept for callers of the old name: ``ProtectionCase.objects....with_responsible()``."""
-    return cases.with_responsible()  # type: ignore[attr-defined, no-any-return]
 
 
 def tell_person_matches(request: HttpRequest, matches: list[Any]) -> None:

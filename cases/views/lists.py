@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -24,10 +22,12 @@ from cases.forms import (
     PersonnummerSearchForm,
 )
 from cases.models import ProtectionCase, ProtectionCaseUserObjectPermission
-from cases.models.cases import ProtectionCaseQuerySet
 from cases.views.common import PAGE_SIZE, tell_person_matches
 
 # --- list and search ------------------------------------------------------------------------
+
+# What a list row reads of a case (cases/templatetags/summary_tags.case_rows, listing.summarise).
+ROW_FIELDS = ("key", "reference", "unit_id", "category", "status", "restricted", "opened_on")
 
 
 def _search_forms(
@@ -50,13 +50,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     the choice filters (status, category, responsible, mine) that links may carry, but never
     reads a keyword from the query string."""
     user = user_for_request(request)
-    handlers = services.unit_handlers(access.police_unit_ids(user))
+    handlers = services.unit_handler_choices(access.police_unit_ids(user))
     posted = request.method == "POST"
     source: QueryDict = request.POST.copy() if posted else request.GET.copy()
     if not posted:
         source.pop("reference", None)
     form = CaseFilterForm(source or None, handlers=handlers)
-    cases = access.listable_cases(user)
+    cases, disclosed = access.list_access(user)
     if form.is_valid():
         data = form.cleaned_data
         term = (data.get("reference") or "").strip()
@@ -78,11 +78,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         if data.get("mine"):
             cases = cases.filter(pk__in=access.assigned_cases(user).values("pk"))
     # The page's ids come from the (unit, opened_on, number) indexes alone; only its 50 rows
-    # are read with their handlers (listing.BoundedPaginator).
+    # are read, with the columns a row shows (listing.BoundedPaginator).
     ids = cases.order_by("-opened_on", "-number").values_list("pk", flat=True)
-    with_handlers = cast(ProtectionCaseQuerySet, ProtectionCase.objects.all()).with_responsible()
-    page = listing.BoundedPaginator(ids, with_handlers, PAGE_SIZE).get_page(source.get("sida"))
-    rows = listing.summarise(user, page.object_list)
+    shown = ProtectionCase.objects.only(*ROW_FIELDS)
+    page = listing.BoundedPaginator(ids, shown, PAGE_SIZE).get_page(source.get("sida"))
+    rows = listing.summarise(user, listing.add_responsible_names(page.object_list), disclosed)
     query = source.copy()
     for name in ("sida", "csrfmiddlewaretoken"):
         query.pop(name, None)
