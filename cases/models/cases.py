@@ -139,6 +139,12 @@ class ProtectionCase(models.Model):
                 fields=["unit", "category", *LIST_ORDER[1:], "id", "restricted", "status"],
                 name="case_list_category",
             ),
+            # The kontaktförbud filter: the few cases with a ban, in list order.
+            models.Index(
+                fields=[*LIST_ORDER, "id", "restricted"],
+                name="case_list_contact_ban",
+                condition=Q(has_contact_ban=True),
+            ),
         ]
         # Object permissions only (guardian); never grant these model-wide.
         default_permissions = ("view", "change")
