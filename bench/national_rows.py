@@ -363,6 +363,12 @@ def generate(scale: float = 1.0, seed: int = 16, log: Any = print) -> Personas:
     from bench.national_casework import _case_rows
 
     _case_rows(g, cases, log)
+    # COPY wrote every case's kontaktförbud flag false: set it from the rows, as the services
+    # keep it (one UPDATE).
+    from cases.casework.services import refresh_contact_ban_flags
+
+    with transaction.atomic():
+        refresh_contact_ban_flags(ProtectionCase.objects.all())
     log(f"  cases and case work: {time.monotonic() - started:.0f} s")
     from bench.national_alarms import make_alarms
     from bench.national_risk import make_assessments, persona_case

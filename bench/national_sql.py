@@ -12,6 +12,10 @@ The access rule is ``cases.access`` as of issue 16, written out once here:
 Written the way one would by hand: the few directly reached case ids first (an array), then
 the cases by unit or by id (an index each), no DISTINCT. ``bench_national`` checks that the
 ids are exactly those of ``access.openable_cases`` / ``access.listable_cases``.
+
+The kontaktförbud filter reads the case's ``has_contact_ban`` flag, as the page does (one
+schema for both; before cases 0036 both had two ``IN`` subqueries over every ban and
+measure).
 """
 
 from __future__ import annotations
@@ -128,10 +132,8 @@ FILTERS = {
     "responsible": """c.id IN (SELECT g.content_object_id
         FROM cases_protectioncaseuserobjectpermission g
         WHERE g.user_id = %(responsible)s AND g.permission_id = %(change)s)""",
-    "contact_ban": """(c.id IN (SELECT b.case_id FROM cases_contactban b)
-        OR c.id IN (SELECT m.case_id FROM cases_protectivemeasure m
-                    JOIN cases_measurekind k ON k.id = m.kind_id
-                    WHERE k.code IN ('kontaktforbud', 'uppfoljning-kontaktforbud')))""",
+    # The denormalised flag (cases 0036): a ban row or a kontaktförbud measure, any status.
+    "contact_ban": "c.has_contact_ban",
 }
 
 

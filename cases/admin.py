@@ -4,12 +4,21 @@ support directory and the retention periods. Case data itself is never registere
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from cases.models import MeasureKind, RetentionPolicy, SupportOrganisation
+from cases.casework.services import MEASURE_KIND_FOR_BAN, refresh_contact_ban_flags
+from cases.models import (
+    MeasureKind,
+    ProtectionCase,
+    ProtectiveMeasure,
+    RetentionPolicy,
+    SupportOrganisation,
+)
 
 
 @admin.register(MeasureKind)
@@ -19,6 +28,19 @@ class MeasureKindAdmin(admin.ModelAdmin):
     list_editable = ["order", "active"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+
+    def save_model(self, request: Any, obj: MeasureKind, form: Any, change: bool) -> None:
+        # A case's kontaktförbud flag follows the codes of its measures' kinds: renaming a
+        # kind's code to or from a kontaktförbud code changes it for the cases with such a
+        # measure (in the admin's transaction).
+        before = form.initial.get("code") if change else None
+        super().save_model(request, obj, form, change)
+        if change and before != obj.code and {before, obj.code} & set(MEASURE_KIND_FOR_BAN):
+            refresh_contact_ban_flags(
+                ProtectionCase.objects.filter(
+                    pk__in=ProtectiveMeasure.objects.filter(kind=obj).values("case_id")
+                )
+            )
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         # Measures on cases refer to their kind; retire a kind with "aktiv" instead.

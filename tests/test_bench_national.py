@@ -54,6 +54,14 @@ def test_the_tiny_national_data_set_has_its_shape(personas: Personas) -> None:
     assert personas.counts["access_log"] == AccessLogEntry.objects.count() > 500
 
 
+def test_the_generated_cases_carry_the_kontaktforbud_flag_of_their_rows(
+    personas: Personas,
+) -> None:
+    from tests.cases.test_contact_ban_flag import derived, flagged
+
+    assert flagged() == derived() != set()
+
+
 def test_the_generated_access_log_verifies_and_the_app_appends_to_it(
     personas: Personas,
 ) -> None:

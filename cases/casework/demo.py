@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from cases.casework.services import mark_contact_ban
 from cases.models import (
     ContactBan,
     ContactBanBreach,
@@ -101,6 +102,7 @@ def seed() -> bool:
                 note=DEMO,
                 created_by=handler,
             )
+            mark_contact_ban(case)
             if index % 4 == 0:
                 ContactBanBreach.objects.create(
                     ban=ban,

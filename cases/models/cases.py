@@ -72,8 +72,14 @@ class ProtectionCase(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived, for the case list's kontaktförbud filter (issue 16): the case has a
+    # kontaktförbud row or a measure of a kontaktförbud kind, whatever their status. Kept by
+    # the services that add those rows or change a measure's kind, in their transaction
+    # (cases.casework.services.bans.refresh_contact_ban_flags); never set it by hand.
+    has_contact_ban = models.BooleanField(default=False, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["threat_picture"])
+    # The derived flag is no event of the case: not in its history.
+    history = HistoricalRecords(excluded_fields=["threat_picture", "has_contact_ban"])
 
     objects = ProtectionCaseQuerySet.as_manager()
 
@@ -104,6 +110,12 @@ class ProtectionCase(models.Model):
             models.Index(
                 fields=["unit", "category", *LIST_ORDER[1:], "id", "restricted", "status"],
                 name="case_list_category",
+            ),
+            # The kontaktförbud filter: the few cases with a ban, in list order.
+            models.Index(
+                fields=[*LIST_ORDER, "id", "restricted"],
+                name="case_list_contact_ban",
+                condition=Q(has_contact_ban=True),
             ),
         ]
         # Object permissions only (guardian); never grant these model-wide.

@@ -52,6 +52,8 @@ def add_cases(unit, handler, koping, social, start: int, count: int) -> None:
     ProtectiveMeasure.objects.bulk_create(
         ProtectiveMeasure(case=c, kind=ban, responsible_party="police") for c in cases[::4]
     )
+    # Bypassing the service, so its flag too (cases.casework.services.mark_contact_ban).
+    ProtectionCase.objects.filter(pk__in=[c.pk for c in cases[::4]]).update(has_contact_ban=True)
     FollowUp.objects.bulk_create(
         FollowUp(
             case=c,

@@ -349,16 +349,15 @@ def test_contact_ban_participants_come_from_the_case_only(login, handler, case) 
 def test_search_terms_find_cases_with_contact_bans(handler, case) -> None:
     other = make_case(handler)
     roles = participants(case)
-    ContactBan.objects.create(
-        case=case,
+    services.add_contact_ban(
+        handler,
+        case,
         ban_type="ordinary",
         protected_participant=roles["protected"],
         restricted_participant=roles["threat_actor"],
     )
     with_measure = make_case(handler)
-    ProtectiveMeasure.objects.create(
-        case=with_measure, kind=kind("kontaktforbud"), responsible_party="police"
-    )
+    services.add_measure(handler, with_measure, kind=kind("kontaktforbud"))
     for term in ("besöksförbud", "Kontaktförbud", "kontaktförb"):
         assert services.is_contact_ban_term(term)
     assert not services.is_contact_ban_term("Köping")

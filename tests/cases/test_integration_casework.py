@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from cases.casework import services
 from cases.models import ContactBan, FollowUp, Participant, ProtectionCase
 from tests.factories import make_case
 
@@ -14,8 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _ban(case: ProtectionCase) -> ContactBan:
-    return ContactBan.objects.create(
-        case=case,
+    handler = case.created_by
+    assert handler is not None
+    return services.add_contact_ban(
+        handler,
+        case,
         ban_type=ContactBan.BanType.ORDINARY,
         protected_participant=case.participants.get(role=Participant.Role.PROTECTED),
         restricted_participant=case.participants.get(role=Participant.Role.THREAT_ACTOR),

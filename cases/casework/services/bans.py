@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -180,6 +180,7 @@ def add_contact_ban(
         )
         _journal(case_access, "ban_added", type=ban.ban_type, status=ban.status)
         sync_ban_measures(case_access, ban)
+        mark_contact_ban(case)
     return ban
 
 
@@ -252,14 +253,41 @@ def add_breach(
     return breach
 
 
-def with_contact_ban(qs: QuerySet[ProtectionCase]) -> QuerySet[ProtectionCase]:
-    """The cases of ``qs`` that have a kontaktförbud (or a kontaktförbud measure), as two
-    ``pk IN (…)`` subqueries (served by the indexes on ban and measure (kind, case)): joining
-    every measure to the listed cases and de-duplicating took seconds on a big unit."""
-    measures = ProtectiveMeasure.objects.filter(kind__code__in=MEASURE_KIND_FOR_BAN)
-    return qs.filter(
-        Q(pk__in=ContactBan.objects.values("case_id")) | Q(pk__in=measures.values("case_id"))
+def _has_contact_ban() -> Q:
+    """What ``ProtectionCase.has_contact_ban`` stands for, on the case ``OuterRef("pk")``: a
+    kontaktförbud row, or a measure of a kontaktförbud kind – in any status (a refused or
+    revoked ban, an ended measure still count: the filter has always found them)."""
+    bans = ContactBan.objects.filter(case=OuterRef("pk"))
+    measures = ProtectiveMeasure.objects.filter(
+        case=OuterRef("pk"), kind__code__in=MEASURE_KIND_FOR_BAN
     )
+    return Q(Exists(bans)) | Q(Exists(measures))
+
+
+def refresh_contact_ban_flags(cases: QuerySet[ProtectionCase]) -> int:
+    """Set ``has_contact_ban`` of ``cases`` from their rows; returns how many changed. Called
+    in the writing transaction by every service that adds a ban, or adds a measure of (or
+    changes a measure's kind to or from) a kontaktförbud kind – under the case's row lock,
+    so that the flag cannot disagree with its rows – and by the measure catalogue's admin
+    when a kind's code changes. Two UPDATEs that touch only the rows that differ."""
+    truth = _has_contact_ban()
+    on = cases.filter(truth, has_contact_ban=False).update(has_contact_ban=True)
+    off = cases.filter(~truth, has_contact_ban=True).update(has_contact_ban=False)
+    return on + off
+
+
+def mark_contact_ban(case: ProtectionCase) -> None:
+    """The case now has a ban or a kontaktförbud measure (adding one can only set the flag):
+    one UPDATE, whatever the (possibly stale) object says."""
+    ProtectionCase.objects.filter(pk=case.pk, has_contact_ban=False).update(has_contact_ban=True)
+    case.has_contact_ban = True
+
+
+def with_contact_ban(qs: QuerySet[ProtectionCase]) -> QuerySet[ProtectionCase]:
+    """The cases of ``qs`` that have a kontaktförbud (or a kontaktförbud measure): the
+    denormalised flag, served by the partial index ``case_list_contact_ban``. The two
+    ``pk IN (…)`` subqueries it replaced scanned hundreds of thousands of measures."""
+    return qs.filter(has_contact_ban=True)
 
 
 def case_ids_with_contact_ban(qs: QuerySet[ProtectionCase]) -> QuerySet[ProtectionCase, Any]:

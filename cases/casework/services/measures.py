@@ -18,6 +18,11 @@ from cases.casework.policy import (
     note_to_save,
     writing_organisation_id,
 )
+from cases.casework.services.bans import (
+    MEASURE_KIND_FOR_BAN,
+    mark_contact_ban,
+    refresh_contact_ban_flags,
+)
 from cases.casework.services.common import (
     _access,
     _bump,
@@ -76,6 +81,8 @@ def add_measure(
             organisation_id=writing_organisation_id(case_access, party),
             created_by=actor,
         )
+        if kind.code in MEASURE_KIND_FOR_BAN:
+            mark_contact_ban(case)
         _journal(
             case_access,
             "measure_added",
@@ -111,6 +118,8 @@ def update_measure(
     _require(may_change_row(case_access, measure) and may_edit_party(case_access, party))
     _check_measure_dates(start_date, end_date)
     note, shared = note_to_save(case_access, measure, note, note_shared)
+    # The kind the row had: the object's, when it is the version being replaced.
+    kind_before = measure.kind_id if measure.version == expected_version else None
     with transaction.atomic():
         ensure_open(measure.case, lock=True)
         _bump(
@@ -128,6 +137,11 @@ def update_measure(
             statement_text=statement_text if kind.records_statement else "",
             updated_at=timezone.now(),
         )
+        if kind.code in MEASURE_KIND_FOR_BAN:
+            mark_contact_ban(measure.case)
+        elif kind.pk != kind_before:
+            # It may have been the case's only kontaktförbud measure.
+            refresh_contact_ban_flags(ProtectionCase.objects.filter(pk=measure.case_id))
         measure.refresh_from_db()
         _journal(
             case_access,
@@ -200,6 +214,8 @@ def plan_from_assessment(
             )
             for kind in kinds
         )
+        if any(kind.code in MEASURE_KIND_FOR_BAN for kind in kinds):
+            mark_contact_ban(case)
         follow_up = None
         if reassess_on:
             follow_up = FollowUp.objects.create(

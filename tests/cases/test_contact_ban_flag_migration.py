@@ -1,0 +1,56 @@
+"""The backfill of the kontaktförbud flag (cases 0036_nat_contact_ban_flag), run on the real
+schema: rows made through the services, the schema taken back to before the flag (the column
+goes), then forward again – the flag is exactly "a ban row or a kontaktförbud measure, any
+status" for every case, as the two subqueries the list used before said."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from cases.casework import services
+from cases.models import MeasureKind, ProtectionCase
+from tests.cases.test_contact_ban_flag import add_ban, derived, flagged
+from tests.factories import make_case
+
+BEFORE = ("cases", "0035_nat_search_name_trigram")
+
+
+def _migrate(targets: list[tuple[str, str]]) -> None:
+    MigrationExecutor(connection).migrate(targets)
+
+
+def _latest() -> list[tuple[str, str]]:
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def _columns() -> set[str]:
+    with connection.cursor() as cursor:
+        return {
+            c.name
+            for c in connection.introspection.get_table_description(cursor, "cases_protectioncase")
+        }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_backfill_sets_the_flag_from_the_rows(handler) -> None:
+    kinds = {k.code: k for k in MeasureKind.objects.all()}
+    refused = make_case(handler)
+    add_ban(handler, refused, status="refused")
+    follow_up = make_case(handler)
+    measure = services.add_measure(handler, follow_up, kind=kinds["uppfoljning-kontaktforbud"])
+    services.set_measure_status(handler, measure, "ended", expected_version=measure.version)
+    alarm = make_case(handler)
+    services.add_measure(handler, alarm, kind=kinds["skyddslarm"])
+    make_case(handler)  # nothing at all
+    cases = {refused.pk, follow_up.pk}
+    assert flagged() == derived() == cases
+    try:
+        _migrate([BEFORE])
+        assert "has_contact_ban" not in _columns()
+    finally:
+        _migrate(_latest())
+    assert "has_contact_ban" in _columns()
+    assert flagged() == derived() == cases
+    assert ProtectionCase.objects.filter(has_contact_ban=False).count() == 2
