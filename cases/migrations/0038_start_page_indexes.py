@@ -10,7 +10,7 @@ from cases.migrations._concurrent_index import AddIndexConcurrentlyWherePossible
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("cases", "0035_nat_search_name_trigram")]
+    dependencies = [("cases", "0037_nat_contact_ban_index")]
 
     operations = [
         AddIndexConcurrentlyWherePossible(
