@@ -157,6 +157,19 @@ class Membership(models.Model):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
 
 
+def active_memberships(user: User) -> list[Membership]:
+    """The user's active memberships with their organisations (also those of inactive
+    organisations: the menu names them, cases.access leaves them out), read once per user
+    object – that is once per request – for the menu and the access rules alike."""
+    cached: list[Membership] | None = getattr(user, "_skydd_active_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True).select_related("organisation")
+        )
+        user._skydd_active_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
 class UserSession(models.Model):
     """Links a login session to its user so that deactivation can end every session."""
 

@@ -6,14 +6,14 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import active_memberships
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     memberships: list[Any] = []
     if user is not None and user.is_authenticated:
-        memberships = list(
-            user.memberships.filter(is_active=True).select_related("organisation")  # type: ignore[union-attr]
-        )
+        memberships = active_memberships(user)  # type: ignore[arg-type]
     # Which menu entries to show; the pages themselves decide access through cases.access.
     active = [m for m in memberships if m.organisation.is_active]
     return {
