@@ -20,6 +20,7 @@ from cases.services.handlers import (
     next_reference,
     responsible_handlers,
     unassign_handler,
+    unit_handler_choices,
     unit_handlers,
 )
 from cases.services.identity import (
@@ -80,6 +81,7 @@ __all__ = [
     "search_persons",
     "strongest_protection",
     "unassign_handler",
+    "unit_handler_choices",
     "unit_handlers",
     "update_case",
     "update_person",

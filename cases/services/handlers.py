@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -109,7 +110,24 @@ def responsible_handlers(case: ProtectionCase) -> list[User]:
 
 def unit_handlers(unit_ids: list[int]) -> list[User]:
     """Active handlers and heads of these police units: who may be made responsible."""
-    return list(
+    return list(_unit_handlers(unit_ids))
+
+
+def unit_handler_choices(unit_id: int, leave_out: Iterable[User] = ()) -> list[tuple[int, str]]:
+    """``unit_handlers`` of one unit as (id, name) for a select, without the users in
+    ``leave_out``: a big unit's 400 handlers on every case page, so no model instances."""
+    skip = {u.pk for u in leave_out}
+    return [
+        (pk, full_name or email)
+        for pk, full_name, email in _unit_handlers([unit_id]).values_list(
+            "pk", "full_name", "email"
+        )
+        if pk not in skip
+    ]
+
+
+def _unit_handlers(unit_ids: list[int]) -> QuerySet[User]:
+    return (
         User.objects.filter(
             is_active=True,
             memberships__is_active=True,
