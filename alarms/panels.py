@@ -38,10 +38,16 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
         return {}
     rows = loans_of(case_access)
     active = [loan for loan in rows if loan.is_active]
-    events = list(
-        AlarmEvent.objects.filter(loan__case=case_access.case)
-        .select_related("loan__device__kind")
-        .order_by("-occurred_at")[:5]
+    # An alarm event belongs to a loan: a case that never had one has no events (most
+    # cases; two queries less on the case page).
+    events = (
+        list(
+            AlarmEvent.objects.filter(loan__case=case_access.case)
+            .select_related("loan__device__kind")
+            .order_by("-occurred_at")[:5]
+        )
+        if rows
+        else []
     )
     return {
         "template": "alarms/_case_panel.html",
@@ -53,5 +59,5 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
         "ended_count": len(rows) - len(active),
         "events": events,
         "may_lend": loans.may_lend(case_access),
-        "needs_reassessment": hooks.needs_reassessment(case_access.case),
+        "needs_reassessment": bool(rows) and hooks.needs_reassessment(case_access.case),
     }

@@ -17,7 +17,7 @@ Who sees what (domain brief §7):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
@@ -31,7 +31,7 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Membership, Organisation, User, active_memberships
-from cases import errors
+from cases import caserows, errors
 from cases.breakglass import reason_problem
 from cases.lookups import AnyOf
 from cases.models import (
@@ -86,6 +86,8 @@ class CaseAccess:
     disclosures: tuple[Disclosure, ...] = field(default=())
     break_glass: BreakGlassAccess | None = None
     token: object = field(default=None, repr=False, compare=False)
+    # Rows several sections of one page read (cases.caserows); a CaseAccess lives one request.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.token is not _MADE_HERE:
@@ -109,6 +111,11 @@ class CaseAccess:
     def shows(self, scope: str) -> bool:
         return scope in self.scopes
 
+    def remember[T](self, key: str, load: Callable[[], T]) -> T:
+        if key not in self.memo:
+            self.memo[key] = load()
+        return self.memo[key]  # type: ignore[no-any-return]
+
     def sees_dwelling(self, dwelling: SecretDwelling) -> bool:
         """A police-only dwelling is known only to the assigned police staff; a dwelling
         registered in another case is never shown through this one."""
@@ -129,9 +136,15 @@ def received_scopes(case_access: CaseAccess) -> frozenset[str]:
     """
     if not case_access.is_police:
         return case_access.scopes
-    case, back = case_access.case, Disclosure.Direction.TO_POLICE
-    found = Disclosure.objects.active().filter(case=case, direction=back, recipient_id=case.unit_id)
-    return frozenset(name for disclosure in found for name in disclosure.scope())
+    scopes: set[str] = set()
+    for disclosure in caserows.disclosures(case_access):  # the sharing section's rows
+        if (
+            disclosure.direction == Disclosure.Direction.TO_POLICE
+            and disclosure.recipient_id == case_access.case.unit_id
+            and disclosure.state == "active"
+        ):
+            scopes |= disclosure.scope()
+    return frozenset(scopes)
 
 
 def _memberships(user: User) -> list[Membership]:

@@ -342,12 +342,17 @@ class AssignHandlerForm(forms.Form):
         error_messages={**REQUIRED, "invalid_choice": _("Välj en handläggare i listan.")},
     )
 
-    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
+        """``candidates``: (user id, name) in the order shown (services.unit_handler_choices)."""
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField = self.fields["handler"]  # type: ignore[assignment]
-        field.queryset = User.objects.filter(pk__in=[u.pk for u in candidates]).order_by(
+        field.queryset = User.objects.filter(pk__in=[pk for pk, _name in candidates]).order_by(
             "full_name"
         )
+        # The options from the candidates in hand, not from the queryset again: a big unit's
+        # 400 handlers were read twice per case page (issue 16). The queryset stays what a
+        # posted choice is checked against.
+        field.widget.choices = [("", field.empty_label), *candidates]
 
 
 class CaseFilterForm(forms.Form):

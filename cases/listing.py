@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from math import ceil
@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 
 from accounts.models import User
-from cases import access, extensions
+from cases import access, caserows, extensions
 from cases.models import (
     FollowUp,
     Participant,
@@ -60,6 +60,9 @@ class ListReader:
     disclosed_scopes: Mapping[int, frozenset[str]] = field(default_factory=dict)
     # The listed cases of the reader's own police units.
     police_case_ids: frozenset[int] = frozenset()
+    # Per case id, its threat actors' participant ids in the order they joined, where the
+    # caller has read them already (the case page); providers read them otherwise.
+    threat_actors: Mapping[int, list[int]] = field(default_factory=dict)
 
     def is_police_for(self, case: ProtectionCase) -> bool:
         return case.unit_id in self.police_unit_ids
@@ -174,19 +177,61 @@ def add_responsible_names[C: ProtectionCase](cases: list[C]) -> list[C]:
     return cases
 
 
+def _page_parts(
+    case_access: access.CaseAccess,
+) -> tuple[ListReader, dict[int, str], dict[int, date]]:
+    """The reader, protection level and next follow-up of the case page's one case, from
+    the rows its sections read anyway (cases.caserows), within the reader's scopes."""
+    case = case_access.case
+    police = case_access.is_police
+    reader = ListReader(
+        user_id=case_access.user.pk,
+        police_unit_ids=frozenset(access.police_unit_ids(case_access.user)),
+        social_org_ids=frozenset(access.social_org_ids(case_access.user)),
+        disclosed_scopes={} if police else {case.pk: case_access.scopes},
+        police_case_ids=frozenset([case.pk] if police else []),
+    )
+    protection: dict[int, str] = {}
+    if case_access.shows("scope_persons"):
+        rows = caserows.participants(case_access)
+        reader = replace(
+            reader, threat_actors={case.pk: [p.pk for p in caserows.threat_actors(case_access)]}
+        )
+        for p in rows:
+            level = p.person.protection
+            if p.role != Participant.Role.THREAT_ACTOR and PROTECTION_RANK.get(
+                level, 0
+            ) > PROTECTION_RANK.get(protection.get(case.pk, ""), 0):
+                protection[case.pk] = level
+    follow_ups: dict[int, date] = {}
+    if case_access.shows("scope_measures"):
+        due = [f.due_date for f in caserows.follow_ups(case_access) if f.done_on is None]
+        if due:
+            follow_ups[case.pk] = min(due)
+    return reader, protection, follow_ups
+
+
 def summarise[C: ProtectionCase](
-    user: User, cases: Iterable[C], disclosed: Mapping[int, frozenset[str]] | None = None
+    user: User,
+    cases: Iterable[C],
+    disclosed: Mapping[int, frozenset[str]] | None = None,
+    *,
+    case_access: access.CaseAccess | None = None,
 ) -> list[C]:
     """Set ``case.summary`` (a CaseSummary) on each case; the same cases back, in order.
-    ``disclosed``: see ``reader_for``."""
+    ``disclosed``: see ``reader_for``; ``case_access``: the case page's one case,
+    summarised from its sections' rows."""
     cases = list(cases)
     ids = list(dict.fromkeys(c.pk for c in cases))
     if not ids:
         return cases
-    units = set(access.police_unit_ids(user))
-    reader = reader_for(user, ids, [c.pk for c in cases if c.unit_id in units], disclosed)
-    protection = _protection_levels(ids)
-    follow_ups = _next_follow_ups(ids)
+    if case_access is not None and ids == [case_access.case.pk]:
+        reader, protection, follow_ups = _page_parts(case_access)
+    else:
+        units = set(access.police_unit_ids(user))
+        reader = reader_for(user, ids, [c.pk for c in cases if c.unit_id in units], disclosed)
+        protection = _protection_levels(ids)
+        follow_ups = _next_follow_ups(ids)
     risks: dict[int, list[RiskLevel]] = defaultdict(list)
     for provider in extensions.case_risk_levels:
         for case_id, levels in provider(ids, reader).items():

@@ -36,7 +36,7 @@ def case_risk_levels(case_ids: list[int], reader: ListReader) -> dict[int, list[
     result: dict[int, list[RiskLevel]] = {}
     police = [pk for pk in case_ids if pk in reader.police_case_ids]
     if police:
-        for case_id, levels in per_actor(police).items():
+        for case_id, levels in per_actor(police, threat_actors=reader.threat_actors).items():
             result[case_id] = [
                 RiskLevel(label=label, level=level, display=level_label(level))
                 for label, level in levels

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cases import caserows
 from cases.access import CaseAccess, received_scopes
-from cases.models import Participant
 from riskassessment import services
 from riskassessment.policy import visible_assessments
 
@@ -25,7 +25,9 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     ]
     full = [r for r in rows if r.is_full]
     return {
-        "risk_levels": _risk_levels(case_access, received),
+        # The levels come from the final ones among these same visible assessments: with
+        # none, there is no level to look up (two queries less on most case pages).
+        "risk_levels": _risk_levels(case_access, received) if latest is not None else [],
         "template": "riskassessment/_case_panel.html",
         "anchor": "ra-panel-heading",
         "title": _("Riskbedömning"),
@@ -48,15 +50,15 @@ def _risk_levels(case_access: CaseAccess, received: frozenset[str]) -> list[dict
     through the one lookup ``services.case_risk_levels``; named where persons are shown."""
     case = case_access.case
     visible = visible_assessments(case_access, received)
-    levels = services.case_risk_levels([case.pk], assessments=visible).get(case.pk, [])
     names: list[str] = []
-    if case_access.shows("scope_persons"):
-        names = [
-            p.person.full_name
-            for p in case.participants.filter(role=Participant.Role.THREAT_ACTOR)
-            .select_related("person")
-            .order_by("created_at", "pk")
-        ]
+    actors: dict[int, list[int]] | None = None
+    if case_access.shows("scope_persons"):  # the person cards' rows, read once
+        threat_actors = caserows.threat_actors(case_access)
+        names = [p.person.full_name for p in threat_actors]
+        actors = {case.pk: [p.pk for p in threat_actors]}
+    levels = services.case_risk_levels([case.pk], assessments=visible, threat_actors=actors).get(
+        case.pk, []
+    )
     result = []
     for label, level in levels:
         number = int(label.rsplit(" ", 1)[-1]) if label and label[-1].isdigit() else 0

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import caserows
 from cases.access import CaseAccess
 from cases.casework import services
 from cases.models import CaseClosure, ContactBan, ContactBanBreach, LegalHold, ProtectiveMeasure
@@ -35,7 +36,7 @@ def panel_context(case_access: CaseAccess, *, full: bool) -> dict[str, Any]:
     is_open = case.is_open
     today = timezone.localdate()
 
-    follow_ups = list(services.follow_ups_for(case))
+    follow_ups = caserows.follow_ups(case_access)  # shared with the case header
     open_follow_ups = [f for f in follow_ups if f.done_on is None]
     done_follow_ups = [f for f in follow_ups if f.done_on is not None]
     for follow_up in follow_ups:
@@ -77,10 +78,15 @@ def panel_context(case_access: CaseAccess, *, full: bool) -> dict[str, Any]:
             row.participant, case_access
         )
 
-    closures = list(
-        CaseClosure.objects.filter(case=case)
-        .select_related("closed_by", "reopened_by", "closing_note_by")
-        .order_by("-closed_at")
+    # The closing history shows on the full page and for a closed case only.
+    closures = (
+        list(
+            CaseClosure.objects.filter(case=case)
+            .select_related("closed_by", "reopened_by", "closing_note_by")
+            .order_by("-closed_at")
+        )
+        if full or not is_open
+        else []
     )
     hold = LegalHold.objects.filter(case=case).select_related("set_by").first()
     parties = services.editable_parties(case_access)

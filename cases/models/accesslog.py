@@ -102,6 +102,10 @@ class AccessLogEntry(models.Model):
         if not self._state.adding:
             raise ValueError("The access log is append-only.")
         using = router.db_for_write(AccessLogEntry, instance=self)
+        if self.case_id is not None and self.case_unit_id is None:
+            self.case_unit_id = self._case_unit_id(using)
+        if _append_in_one_round_trip(self, using):
+            return
         # No savepoint inside an outer transaction: two queries (lock, head) per insert.
         with transaction.atomic(using=using, savepoint=False):
             connection = connections[using]
@@ -114,8 +118,6 @@ class AccessLogEntry(models.Model):
                 .values_list("row_hash", flat=True)
                 .first()
             )
-            if self.case_id is not None and self.case_unit_id is None:
-                self.case_unit_id = self._case_unit_id(using)
             self.at = timezone.now()
             self.prev_hash = head or GENESIS_HASH
             self.row_hash = self.expected_hash(self.prev_hash)
@@ -177,6 +179,61 @@ def _canonical(row: LogRow, at: str) -> bytes:
     if case_unit_id is not None:
         fields.append(case_unit_id)
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# One round trip for one row (the case page's synchronous write, issue 16): two statements
+# in one simple-protocol message run as one implicit transaction, so the advisory lock of the
+# first holds while the second reads the head, with a snapshot taken after the lock (READ
+# COMMITTED takes one per statement), and inserts the row hashed by PostgreSQL over exactly
+# the bytes ``expected_hash`` hashes: the previous hash, a newline, ``canonical()``.
+_APPEND_ONE = """
+SELECT pg_advisory_xact_lock(%s);
+INSERT INTO cases_accesslogentry (user_id, organisation_id, case_id, case_reference, channel,
+    what, granted, via, break_glass_reason, case_unit_id, at, prev_hash, row_hash)
+SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, head.hash,
+    encode(sha256(convert_to(head.hash, 'UTF8') || '\\x0a'::bytea || %s::bytea), 'hex')
+FROM (SELECT COALESCE(
+    (SELECT row_hash FROM cases_accesslogentry ORDER BY id DESC LIMIT 1), %s) AS hash) head
+RETURNING id, prev_hash, row_hash
+"""
+
+
+def _append_in_one_round_trip(entry: AccessLogEntry, using: str) -> bool:
+    """Write ``entry`` with _APPEND_ONE; False where that cannot be sent (not PostgreSQL, or
+    a cursor that binds parameters on the server, which refuses two statements): the caller
+    then writes it in its steps. ``at`` is taken just before the round trip."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return False
+    import psycopg
+
+    entry.at = timezone.now()
+    with connection.cursor() as cursor:
+        if not isinstance(cursor.cursor, psycopg.ClientCursor):
+            return False
+        cursor.execute(
+            _APPEND_ONE,
+            [
+                CHAIN_LOCK_KEY,
+                entry.user_id,
+                entry.organisation_id,
+                entry.case_id,
+                entry.case_reference,
+                entry.channel,
+                entry.what,
+                bool(entry.granted),
+                entry.via,
+                entry.break_glass_reason,
+                entry.case_unit_id,
+                entry.at,
+                entry.canonical(),
+                GENESIS_HASH,
+            ],
+        )
+        cursor.nextset()
+        entry.pk, entry.prev_hash, entry.row_hash = cursor.fetchone()
+    entry._state.adding, entry._state.db = False, using
+    return True
 
 
 _APPEND = """

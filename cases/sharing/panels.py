@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
+from cases import caserows
 from cases.access import CaseAccess
 from cases.models import Disclosure
 from cases.models.disclosure import SCOPE_FIELDS
@@ -59,11 +61,8 @@ def disclosure_rows(
 def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     case = case_access.case
     if policy.sees_every_disclosure(case_access):
-        disclosures: Sequence[Disclosure] = list(
-            case.disclosures.select_related("recipient")
-            .prefetch_related("handlers")
-            .order_by("-valid_from", "-pk")
-        )
+        disclosures: Sequence[Disclosure] = caserows.disclosures(case_access)
+        prefetch_related_objects(disclosures, "handlers")
         rows = disclosure_rows(disclosures)
     else:
         # Only the reader's own active disclosures; never who else the case went to, and

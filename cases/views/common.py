@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from cases.caserows import ROLE_ORDER, role_ordering
 from cases.formfields import CONFLICT
 from cases.models import (
     Participant,
@@ -22,19 +22,7 @@ from cases.models import (
 __all__ = ["CONFLICT", "PAGE_SIZE", "ROLE_ORDER", "tell_person_matches"]
 
 PAGE_SIZE = 50
-ROLE_ORDER = [
-    Participant.Role.PROTECTED,
-    Participant.Role.RELATIVE,
-    Participant.Role.CHILD,
-    Participant.Role.THREAT_ACTOR,
-]
-
-
-def _role_ordering() -> Case:
-    return Case(
-        *[When(role=role, then=Value(i)) for i, role in enumerate(ROLE_ORDER)],
-        output_field=IntegerField(),
-    )
+_role_ordering = role_ordering  # the views' name for it
 
 
 def tell_person_matches(request: HttpRequest, matches: list[Any]) -> None:

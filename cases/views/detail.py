@@ -13,18 +13,18 @@ from django.views.decorators.http import require_GET
 
 from accounts.http import user_for_request
 from accounts.models import Organisation
-from cases import access, listing, services
+from cases import access, caserows, listing, services
 from cases.access import CaseAccess
 from cases.breakglass import MIN_REASON_LENGTH
 from cases.forms import AssignHandlerForm
 from cases.models import (
+    FollowUp,
     JournalEntry,
     Participant,
     SecretDwelling,
 )
 from cases.models.disclosure import SCOPE_FIELDS
 from cases.panels import case_panels
-from cases.views.common import _role_ordering
 
 # --- the case page --------------------------------------------------------------------------
 
@@ -44,13 +44,8 @@ def _people(case_access: CaseAccess) -> list[dict[str, Any]]:
     sees_dwelling. Empty when the reader's scope does not include persons."""
     if not case_access.shows("scope_persons"):
         return []
-    participants = (
-        case_access.case.participants.select_related("person")
-        .prefetch_related("person__secret_dwellings")
-        .order_by(_role_ordering(), "created_at")
-    )
     people: dict[int, dict[str, Any]] = {}
-    for participant in participants:
+    for participant in caserows.participants(case_access):
         entry = people.get(participant.person_id)
         if entry is None:
             person = participant.person
@@ -68,6 +63,14 @@ def _people(case_access: CaseAccess) -> list[dict[str, Any]]:
         if participant.role != Participant.Role.THREAT_ACTOR:
             entry["may_have_dwelling"] = True
     return list(people.values())
+
+
+def _next_follow_up(case_access: CaseAccess) -> FollowUp | None:
+    """The open follow-up due first (the case-work section's rows: open ones come first,
+    by due date)."""
+    if not case_access.shows("scope_measures"):
+        return None
+    return next((f for f in caserows.follow_ups(case_access) if f.done_on is None), None)
 
 
 def _journal(case_access: CaseAccess) -> QuerySet[JournalEntry]:
@@ -130,11 +133,9 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
     # A closed case is read-only: no edit actions (history and read-only pages stay).
     can_edit = case_access.may_edit and case.is_open
     if case_access.may_manage and can_edit:
-        candidates = [
-            u for u in services.unit_handlers([case.unit_id]) if u not in set(responsible)
-        ]
+        candidates = services.unit_handler_choices([case.unit_id], leave_out=responsible)
         assign_form = AssignHandlerForm(candidates=candidates) if candidates else None
-    listing.summarise(user, [case])
+    listing.summarise(user, [case], case_access=case_access)
     panels = case_panels(case_access)
     context = {
         "access": case_access,
@@ -146,11 +147,7 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
         "people": _people(case_access),
         "dwellings_only": _dwellings_only(case_access),
         "shows_measures": case_access.shows("scope_measures"),
-        "next_follow_up": (
-            case.follow_ups.filter(done_on__isnull=True).order_by("due_date").first()
-            if case_access.shows("scope_measures")
-            else None
-        ),
+        "next_follow_up": _next_follow_up(case_access),
         # Intelligence material: the view passes it to police readers only.
         "threat_picture": case.threat_picture if case_access.shows("internal") else None,
         "responsible": responsible,

@@ -263,8 +263,8 @@ def assign_handler(request: HttpRequest, case_access: CaseAccess) -> HttpRespons
     if not case_access.may_manage:
         raise Http404
     case = case_access.case
-    current = set(services.responsible_handlers(case))
-    candidates = [u for u in services.unit_handlers([case.unit_id]) if u not in current]
+    current = services.responsible_handlers(case)
+    candidates = services.unit_handler_choices([case.unit_id], leave_out=current)
     form = AssignHandlerForm(request.POST, candidates=candidates)
     if form.is_valid():
         services.assign_handler(case_access.user, case, form.cleaned_data["handler"])

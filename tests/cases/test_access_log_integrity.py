@@ -153,6 +153,53 @@ def test_many_entries_appended_at_once_as_the_app_role_keep_the_chain(app_role, 
 
 
 @pytest.mark.django_db
+def test_one_row_is_one_round_trip_hashed_as_python_hashes_it(
+    handler, django_assert_num_queries
+) -> None:
+    """The case page's write: lock, head and insert in one message; PostgreSQL's hash of the
+    row is the one ``expected_hash`` gives, special characters included."""
+    case = make_case(handler)
+    _log_rows(handler, case, 1)
+    entry = AccessLogEntry(
+        user=handler,
+        case=case,
+        case_reference=case.reference,
+        channel=AccessLogEntry.Channel.DETAIL,
+        granted=True,
+        what='åäö "citat" \\ \n \u2028 %s',
+        break_glass_reason="skäl: ☂",
+    )
+    with django_assert_num_queries(1):
+        entry.save()
+    stored = AccessLogEntry.objects.get(pk=entry.pk)
+    assert (stored.prev_hash, stored.row_hash) == (entry.prev_hash, entry.row_hash)
+    assert stored.row_hash == stored.expected_hash(stored.prev_hash)
+    assert stored.case_unit_id == case.unit_id and stored.at == entry.at
+    assert verify_chain().intact and verify_chain().rows == 2
+
+
+def test_rows_written_at_the_same_time_keep_one_chain(transactional_db, handler) -> None:
+    """Writers on several connections at once: the lock orders them, every row links to the
+    one before it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    case = make_case(handler)
+
+    def write(n: int) -> None:
+        try:
+            _log_rows(handler, case, 5)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+    report = verify_chain()
+    assert report.intact and report.rows == 20, report
+
+
+@pytest.mark.django_db
 def test_the_chain_check_finds_a_row_altered_by_the_owner(handler) -> None:
     case = make_case(handler)
     rows = _log_rows(handler, case, 5)

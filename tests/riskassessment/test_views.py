@@ -355,8 +355,9 @@ def test_wrong_method_is_405(login, handler, name, method):
 # Session, user, OTP device, case, memberships, guardian check, the check that this read is
 # already logged (a visit within cases.readlog.READ_WINDOW writes no row); then the history
 # itself: received scopes, assessments, their judgements, the steps of their scales (the
-# level labels are data); the session save.
-LIST_QUERIES = 15
+# level labels are data). The menu reads the memberships access read (accounts.models
+# .active_memberships); the idle stamp is not saved on every page.
+LIST_QUERIES = 11
 
 
 def _count_queries(client, url) -> int:

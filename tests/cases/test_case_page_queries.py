@@ -1,0 +1,76 @@
+"""The case page costs a fixed number of queries for every reader, its synchronous log write
+included, whatever the number of measures, follow-ups, notes and people (issue 16: 31–44
+queries before; the sections read their shared rows once, cases.caserows)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from cases import access, services
+from cases.models import JournalEntry, Participant, ProtectionCase
+from tests.factories import FollowUpFactory, MeasureFactory, PersonFactory, make_case
+from tests.factories import make_disclosure as disclose
+
+pytestmark = pytest.mark.django_db
+
+SCOPES = {
+    "scope_persons": True,
+    "scope_risk_summary": True,
+    "scope_measures": True,
+    "scope_plan": True,
+    "scope_secret_dwelling": True,
+}
+
+# Session, user, OTP device, the case, memberships, its access (the guardian check, a unit
+# colleague's grant; social services: their disclosures), whether this read is logged already,
+# the log row (one round trip), then the page: its sections. Police readers also read the
+# responsible handlers and, where they may assign, the unit's handlers; social services the
+# recipients the journal may name.
+EXPECTED = {"handler": 25, "head": 25, "colleague": 24, "social": 21, "social_head": 21}
+
+
+def _case(handler: User, koping, social: User, *, size: int) -> ProtectionCase:
+    case = make_case(handler)
+    disclose(case, koping, handlers=[social], **SCOPES)
+    for n in range(size):
+        MeasureFactory(case=case, kind="skyddslarm")
+        FollowUpFactory(case=case)
+        services.add_journal_entry(
+            handler,
+            case,
+            occurred_on=date.today(),
+            text=f"Anteckning {n}",
+            visibility=JournalEntry.Visibility.SHARED,
+        )
+        Participant.objects.create(
+            case=case, person=PersonFactory(first_name=f"Närstående{n}"), role="relative"
+        )
+    return case
+
+
+def _queries(client, case: ProtectionCase) -> int:
+    """The first visit (so the read is logged) to the case page."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("cases:detail", kwargs={"key": case.key}))
+    assert response.status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_the_case_page_costs_the_same_for_one_and_twenty_of_everything(
+    request, login, handler, koping, social, persona
+) -> None:
+    reader = request.getfixturevalue(persona)
+    warm, small, big = (_case(handler, koping, social, size=n) for n in (1, 1, 20))
+    if persona == "colleague":
+        for case in (warm, small, big):
+            access.break_the_glass(reader, case, reason="Akut, ansvarig handläggare ledig")
+    client = login(reader)
+    _queries(client, warm)  # the first page after a login also stamps the session
+    assert _queries(client, small) == _queries(client, big) == EXPECTED[persona]
