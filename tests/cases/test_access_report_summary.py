@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import transaction
+from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import timezone
 
@@ -167,3 +168,69 @@ def test_the_default_month_has_the_expected_figures(log, login, head, handler, c
         "break_glass": 2,
     }
     assert figures[colleague.full_name]["denied"] == 1
+
+
+# The loop the summary_rows tag replaced, as it stood in access_report.html.
+_TEMPLATE_LOOP = """{% for row in summary %}
+    <tr>
+      <th scope="row">{{ row.user__full_name }}</th>
+      <td class="num">{{ row.reads }}</td>
+      <td class="num">{{ row.cases }}</td>
+      <td class="num">{{ row.break_glass }}</td>
+      <td class="num">{% if row.denied %}<strong class="overdue">{{ row.denied }}</strong>\
+{% else %}0{% endif %}</td>
+    </tr>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_summary_rows_write_the_html_the_template_loop_wrote(language) -> None:
+    from django.template import engines
+    from django.test.utils import override_settings
+    from django.utils import translation
+
+    summary = [
+        {"user__full_name": name, "reads": r, "cases": c, "break_glass": b, "denied": d}
+        for name, r, c, b, d in (
+            ('Åsa <b>"Ö"</b> & co', 12345, 1200, 0, 3),
+            ("Bo", 0, 0, 7, 0),
+            ("", 1, 1, 1, 1),
+        )
+    ]
+    engine = engines["django"]
+    for thousands in (False, True):
+        with override_settings(USE_THOUSAND_SEPARATOR=thousands), translation.override(language):
+            loop = engine.from_string(_TEMPLATE_LOOP).render({"summary": summary})
+            tag = engine.from_string("{% load log_tags %}{% summary_rows summary %}").render(
+                {"summary": summary}
+            )
+        assert parse_html(tag) == parse_html(loop)
+
+
+def test_the_person_select_offers_what_a_model_choice_field_offers(head, colleague) -> None:
+    """Options from (id, name) rows instead of a model instance each: the same HTML, chosen
+    or not, for a user with a name and one without (shown by e-mail, as str(user))."""
+    from django import forms
+
+    from accounts.models import User
+    from cases.formfields import LongSelect
+    from cases.sharing.forms import AccessReportForm
+
+    User.objects.filter(pk=colleague.pk).update(full_name="")
+    candidates = User.objects.filter(pk__in=[head.pk, colleague.pk]).order_by("full_name", "pk")
+
+    class Plain(forms.Form):
+        user = forms.ModelChoiceField(
+            queryset=candidates, required=False, empty_label="Alla", widget=LongSelect
+        )
+
+    today = timezone.localdate().isoformat()
+    for chosen in ("", str(colleague.pk), str(head.pk)):
+        data = {"user": chosen, "date_from": today, "date_to": today}
+        ours = AccessReportForm(data, candidates=candidates)
+        assert ours.is_valid()
+        plain = Plain(data)
+        assert plain.is_valid()
+        assert ours.cleaned_data["user"] == plain.cleaned_data["user"]
+        assert parse_html(str(ours["user"])) == parse_html(str(plain["user"]))
+    assert colleague.email in str(ours["user"])
