@@ -13,7 +13,10 @@ Run from the repo root:  python bench/bench_national.py   (or: make bench)
    on every run, so every run writes its log row); one more run counts the queries. Beside
    each list and search, bench/national_sql.py's SQL is timed the same number of times on
    a plain psycopg connection, and the rows are compared with the page's.
-4. First of all, the access rule itself: for every persona the raw SQL's openable and
+4. Besides the pages (bench/national_extra.py): the synchronous access-log write alone
+   beside a bare INSERT of the same row, and the head's list page 1 while a second
+   process requests the statistics pages, beside the same page idle.
+5. First of all, the access rule itself: for every persona the raw SQL's openable and
    listable ids must equal ``cases.access``'s, or the run stops.
 
 Figures go to ``var/bench/results.json`` (group "national") and are printed as a table.
@@ -39,9 +42,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from bench import national_extra as extra  # noqa: E402
 from bench import national_sql as raw  # noqa: E402
 from bench.national_data import NATIONAL_DB, admin_connect, database_url, read_marker  # noqa: E402
-from bench.results import figure, merge, print_table  # noqa: E402
+from bench.results import figure, merge, missing_build2, print_table, read  # noqa: E402
 
 # BENCH_NATIONAL_COPY: another name for the working copy, so that two checkouts can measure
 # side by side; BENCH_NATIONAL_ONLY: a regular expression on "persona label" to measure
@@ -263,6 +267,11 @@ def pages_for(users: dict[str, Any], cursor: Any, today: Any) -> list[Page]:
             add("access log of a case", "log", get(reverse("cases:access_log", args=[mine[0].key])))
         if name == "head":
             add("per-user access report, 30 days", "log", get(reverse("cases:access_report")))
+            add(
+                "access log: break-the-glass openings",
+                "log",
+                get(reverse("cases:break_glass_list")),
+            )
     return result
 
 
@@ -354,10 +363,15 @@ def main() -> int:
                 runs=runs,
             )
         )
+    figures += extra.figures(users["head"], personas["head"], runs, COPY_DB, ONLY)
     figures.append(figure("national data: generator load time", marker["seconds"], "s", 600.0))
     figures.append(figure("national: whole run", time.monotonic() - started, "s", None))
     merge("national", figures)
     print_table(figures)
+    missing = missing_build2(read())
+    if missing:
+        print("results.json lacks figures of issue 16's Build 2 (a partial run?):")
+        print("\n".join(f"  {line}" for line in missing))
     bad_rows = [f["name"] for f in figures if f.get("same_rows") is False]
     if bad_rows:
         print(f"rows differ from the raw SQL: {bad_rows}")

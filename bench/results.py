@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,48 @@ def merge(group: str, figures: list[dict[str, Any]], path: Path = RESULTS) -> No
     about = figure(f"{group}: machine", info["cores"], "cores", None, **info)
     new = [{**f, "group": group, "measured_at": stamp} for f in [about, *figures]]
     path.write_text(json.dumps(kept + new, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+# Issue 16, Build 2: the figures that must be in the file, each with a target and whether it
+# is met – (group, pattern on the name, how many at least). The personas' list variants and
+# searches, the case page, both access-log pages and the report, the PDF, the digest and the
+# statistics pages.
+_LISTS = r"case list, (page 1|open \+ category|deep page \(\d+\)|responsible = a handler"
+BUILD2: tuple[tuple[str, str, int], ...] = (
+    ("national", _LISTS + r"|kontaktförbud filter) \(", 18),
+    ("national", r"name search, common surname \(", 5),
+    ("national", r"personnummer search \(", 4),
+    ("national", r"case detail \(with the log write\) \(", 4),
+    ("national", r"access log of a case \(", 2),
+    ("national", r"access log: break-the-glass openings \(", 1),
+    ("national", r"per-user access report, 30 days \(", 1),
+    ("pdf", r"plan PDF, warm median$", 1),
+    ("notifications", r"nightly digest run, ", 1),
+    ("statistics", r"statistics page, ", 4),
+)
+
+
+def missing_build2(figures: list[dict[str, Any]]) -> list[str]:
+    """What Build 2 asks for and ``figures`` lacks: a kind of figure with fewer entries than
+    expected, or an entry without its target or verdict. Empty when all is there."""
+    missing = []
+    for group, pattern, least in BUILD2:
+        found = [f for f in figures if f.get("group") == group and re.match(pattern, f["name"])]
+        if len(found) < least:
+            missing.append(f"{group}: {pattern} ({len(found)} of {least})")
+        missing += [
+            f"{f['name']}: no target or verdict"
+            for f in found
+            if f.get("target") is None or f.get("met") is None
+        ]
+    return missing
+
+
+def read(path: Path = RESULTS) -> list[dict[str, Any]]:
+    try:
+        return [f for f in json.loads(path.read_text(encoding="utf-8")) if isinstance(f, dict)]
+    except (ValueError, OSError):
+        return []
 
 
 def _cell(value: Any) -> str:

@@ -210,3 +210,105 @@ def test_the_raw_sql_list_page_shows_the_pages_rows(personas: Personas, login) -
                 page = client.get(reverse("cases:list"), {"sida": number, **filters})
                 shown = [case.reference for case in page.context["cases"]]
                 assert raw.case_page(cursor, reader, filters, number) == shown, (email, number)
+
+
+def test_the_log_write_is_measured_beside_a_bare_insert_and_the_chain_holds(
+    personas: Personas,
+) -> None:
+    """Both rows of every run are links of the chain: the bare INSERT carries the hash
+    save() would have given it, so the measurement leaves the copy's log verifiable."""
+    from bench.national_extra import WARMUP, measure_log_write
+
+    head = _user(personas.head)
+    case = access.openable_cases(head).first()
+    before = AccessLogEntry.objects.count()
+    with connection.cursor() as cursor:
+        result = measure_log_write(head, case, 3, cursor)
+    assert result["p50"] > 0 and result["p95"] >= result["p50"]
+    assert result["raw_p50"] > 0 and result["raw_p95"] >= result["raw_p50"]
+    written = AccessLogEntry.objects.filter(pk__gt=0).order_by("-pk")[: 2 * (WARMUP + 3)]
+    assert AccessLogEntry.objects.count() == before + 2 * (WARMUP + 3)
+    assert {e.what for e in written} == {"bench: chained write", "bench: bare insert"}
+    assert {e.case_unit_id for e in written} == {case.unit_id}
+    assert verify_chain().intact
+
+
+def test_the_statistics_load_requests_the_statistics_pages(personas: Personas) -> None:
+    from bench.bench_national import _client
+    from bench.national_extra import STATISTICS_PERIODS, hammer
+
+    head = _client(_user(personas.head))
+    paths: list[str] = []
+
+    def get(path: str) -> int:
+        paths.append(path)
+        return int(head.get(path).status_code)
+
+    assert hammer(get, stop=lambda: len(paths) >= 3) == 3
+    assert [p.split("period=")[1] for p in paths] == [*STATISTICS_PERIODS, STATISTICS_PERIODS[0]]
+    with pytest.raises(SystemExit):  # a page that fails stops the load, not silently
+        hammer(lambda path: 500, stop=lambda: False)
+
+
+def test_the_loaded_list_is_timed_idle_first_then_inside_the_load() -> None:
+    from bench.national_extra import WARMUP, measure_under_statistics
+
+    events: list[str] = []
+
+    class Load:
+        served = 0
+
+        def __enter__(self) -> Load:
+            events.append("load starts")
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            events.append("load ends")
+            self.served = 7
+
+    class Response:
+        status_code = 200
+
+    def request(n: int) -> Response:
+        events.append("page")
+        return Response()
+
+    result = measure_under_statistics(request, 4, Load())  # type: ignore[arg-type]
+    pages = ["page"] * (WARMUP + 4)
+    assert events == [*pages, "load starts", *pages, "load ends"]
+    assert result["statistics_pages"] == 7
+    assert {"p50", "p95", "idle_p50", "idle_p95"} <= set(result)
+
+
+def test_the_build2_check_names_what_results_json_lacks() -> None:
+    from bench.results import BUILD2, missing_build2
+
+    complete = [
+        {"group": group, "name": name, "target": 1.0, "met": True}
+        for group, pattern, least in BUILD2
+        for name in [_example(pattern, n) for n in range(least)]
+    ]
+    assert missing_build2(complete) == []
+    without_pdf = [f for f in complete if f["group"] != "pdf"]
+    assert missing_build2(without_pdf) == ["pdf: plan PDF, warm median$ (0 of 1)"]
+    untargeted = [*complete[1:], {**complete[0], "target": None}]
+    assert missing_build2(untargeted) == [f"{complete[0]['name']}: no target or verdict"]
+
+
+def _example(pattern: str, n: int) -> str:
+    """A figure name the pattern matches (the n-th persona's)."""
+    import re
+
+    names = (
+        f"case list, page 1 (p{n})",
+        f"name search, common surname (p{n})",
+        f"personnummer search (p{n})",
+        f"case detail (with the log write) (p{n})",
+        f"access log of a case (p{n})",
+        f"access log: break-the-glass openings (p{n})",
+        f"per-user access report, 30 days (p{n})",
+        "plan PDF, warm median",
+        "nightly digest run, 5,000 users",
+        f"statistics page, view {n}",
+    )
+    return next(name for name in names if re.match(pattern, name))

@@ -91,6 +91,13 @@ class AccessLogEntry(models.Model):
                 condition=models.Q(case_unit__isnull=True, case__isnull=False),
                 name="accesslog_no_unit_at",
             ),
+            # The units' reads of the log pages (no case) for the report's summary: a few
+            # rows a day, where the organisation index alone would give a unit's every read.
+            models.Index(
+                fields=["organisation", "-at"],
+                condition=models.Q(case__isnull=True),
+                name="accesslog_log_reads_at",
+            ),
         ]
         default_permissions = ()
 
