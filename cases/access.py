@@ -147,7 +147,8 @@ def received_scopes(case_access: CaseAccess) -> frozenset[str]:
     return frozenset(scopes)
 
 
-def _memberships(user: User) -> list[Membership]:
+def memberships(user: User) -> list[Membership]:
+    """The user's active memberships of active organisations that count for access."""
     # Administrators manage the system but read no case, even if they gave themselves a
     # membership in a unit: staff and superuser accounts never count as members here.
     if not user.is_authenticated or not user.is_active or user.is_staff or user.is_superuser:
@@ -162,7 +163,7 @@ def _memberships(user: User) -> list[Membership]:
 def _org_ids(user: User, kind: str, roles: tuple[str, ...]) -> list[int]:
     return [
         m.organisation_id
-        for m in _memberships(user)
+        for m in memberships(user)
         if m.organisation.kind == kind and m.role in roles
     ]
 
@@ -322,8 +323,8 @@ def record_access(
     reason: str = "",
 ) -> AccessLogEntry:
     if organisation is None:
-        memberships = _memberships(user)
-        organisation = memberships[0].organisation if memberships else None
+        mine = memberships(user)
+        organisation = mine[0].organisation if mine else None
     return AccessLogEntry.objects.create(
         user=user,
         organisation=organisation,
@@ -340,7 +341,7 @@ def record_access(
 def _resolve(user: User, case: ProtectionCase) -> CaseAccess | None:
     units = police_unit_ids(user)
     if case.unit_id in units:
-        unit = next(m.organisation for m in _memberships(user) if m.organisation_id == case.unit_id)
+        unit = next(m.organisation for m in memberships(user) if m.organisation_id == case.unit_id)
         if assigned_cases(user).filter(pk=case.pk).exists():
             return CaseAccess(
                 case, user, "assigned", unit, POLICE_SCOPES, may_edit=True, token=_MADE_HERE
@@ -459,52 +460,3 @@ def break_the_glass(actor: User, case: ProtectionCase, *, reason: str) -> BreakG
             reason=reason,
         )
     return grant
-
-
-@dataclass(frozen=True)
-class StatisticsScope:
-    """Whose figures a user may follow (issue 14). Counts only, never a case.
-
-    - ``police``: the police units the user heads (several: chosen one by one or together);
-    - ``social``: the social-services organisations the user heads – their received
-      disclosures, their own assessments and their own plan commitments, nothing police-only;
-    - ``national``: administrators, every organisation; figures leave any one unit, so small
-      counts are suppressed (``suppress``).
-    """
-
-    kind: Literal["police", "social", "national"]
-    organisations: tuple[Organisation, ...] = ()
-
-    @property
-    def suppress(self) -> bool:
-        return self.kind == "national"
-
-    @property
-    def organisation_ids(self) -> list[int]:
-        return [org.pk for org in self.organisations]
-
-
-def statistics_scope(user: User) -> StatisticsScope | None:
-    """The statistics this user may see, or None (the pages then answer 404).
-
-    Administrators (staff) see national figures and nothing else: they read no case, and the
-    national figures carry no case. A head of police units sees those units; otherwise a head
-    of social services sees that organisation. Handlers and everyone else: None.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return None
-    if user.is_staff or user.is_superuser:
-        return StatisticsScope("national")
-    headed = [
-        m.organisation
-        for m in _memberships(user)
-        if m.role == Membership.Role.HEAD
-        and m.organisation.kind != Organisation.Kind.ADMINISTRATION
-    ]
-    police = tuple(sorted((o for o in headed if o.is_police), key=lambda o: o.name))
-    if police:
-        return StatisticsScope("police", police)
-    social = tuple(sorted((o for o in headed if o.is_social_services), key=lambda o: o.name))
-    if social:
-        return StatisticsScope("social", social)
-    return None

@@ -25,7 +25,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         ),
         "nav_access_log": any(m.organisation.is_police and m.role == "head" for m in active),
         "nav_todo": any(m.role in ("handler", "head") for m in active),
-        # Mirrors cases.access.statistics_scope (which the page itself asks).
+        # Mirrors cases.statsaccess.statistics_scope (which the page itself asks).
         "nav_statistics": bool(user is not None and user.is_authenticated and user.is_active)
         and (
             bool(user.is_staff or user.is_superuser)  # type: ignore[union-attr]

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.access import StatisticsScope
 from cases.formfields import date_field
+from cases.statsaccess import StatisticsScope
 from stats.periods import PERIOD_CHOICES, Period, periods
 
 EARLIEST = date(2000, 1, 1)

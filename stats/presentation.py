@@ -10,7 +10,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from cases.access import StatisticsScope
+from cases.statsaccess import StatisticsScope
 from skydd.dbrouting import statistics_reads
 from stats.charts import Chart, build_chart
 from stats.figures import Section, Table

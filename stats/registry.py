@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from django.db.models import Q
 
-from cases.access import StatisticsScope
+from cases.statsaccess import StatisticsScope
 from stats.figures import Section
 from stats.periods import Period
 

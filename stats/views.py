@@ -1,4 +1,4 @@
-"""The statistics page and its CSV exports. Thin: scope from cases.access, figures from the
+"""The statistics page and its CSV exports. Thin: scope from cases.statsaccess, figures from the
 indicator modules, rendering in templates/statistics/."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.http import user_for_request
-from cases import access
+from cases import statsaccess
 from stats.forms import StatisticsForm
 from stats.presentation import build_sections, scope_label, show, table_csv
 
 
-def _form(request: HttpRequest) -> tuple[StatisticsForm, access.StatisticsScope]:
-    scope = access.statistics_scope(user_for_request(request))
+def _form(request: HttpRequest) -> tuple[StatisticsForm, statsaccess.StatisticsScope]:
+    scope = statsaccess.statistics_scope(user_for_request(request))
     if scope is None:
         raise Http404
     return StatisticsForm(request.GET or None, scope=scope), scope

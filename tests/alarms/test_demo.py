@@ -44,13 +44,13 @@ def test_demo_gives_non_trivial_alarm_statistics() -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from cases import access
+    from cases import statsaccess
     from stats.periods import periods
     from stats.presentation import build_sections, show
 
     call_command("seed_demo", "--quiet")
     head = User.objects.get(email="chef@polis.example")
-    scope = access.statistics_scope(head)
+    scope = statsaccess.statistics_scope(head)
     assert scope is not None
     today = timezone.localdate()
     pair = periods("custom", today, today - timedelta(days=130), today)

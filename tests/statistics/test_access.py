@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import Membership
-from cases import access
+from cases import statsaccess
 from tests.factories import OrganisationFactory
 from tests.statistics import dataset
 
@@ -44,7 +44,7 @@ def test_no_head_role_means_404(request, login, persona) -> None:
     assert (
         client.get(reverse("statistics:csv", kwargs={"table": "cases_summary"})).status_code == 404
     )
-    assert access.statistics_scope(user) is None
+    assert statsaccess.statistics_scope(user) is None
 
 
 def test_an_inactive_head_membership_gives_nothing(head, login) -> None:

@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from alarms.models import Loan
-from cases import access
+from cases import statsaccess
 from stats.periods import periods
 from stats.presentation import build_sections, show
 from tests.statistics import alarms_dataset, dataset
@@ -62,7 +62,7 @@ def test_police_head_sees_the_units_alarm_loans(data, head) -> None:
 
 
 def test_the_details_behind_the_shares_are_the_counts(data, head) -> None:
-    scope = access.statistics_scope(head)
+    scope = statsaccess.statistics_scope(head)
     assert scope is not None
     today = dataset.TODAY.date()
     ctx, sections = build_sections(
@@ -75,7 +75,7 @@ def test_the_details_behind_the_shares_are_the_counts(data, head) -> None:
 
 
 def test_april_gets_the_alarm_and_the_retirement_after_local_midnight(data, head) -> None:
-    scope = access.statistics_scope(head)
+    scope = statsaccess.statistics_scope(head)
     assert scope is not None
     today = dataset.TODAY.date()
     pair = periods("custom", today, date(2026, 4, 1), date(2026, 4, 15))

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from cases import access
+from cases import statsaccess
 from stats.periods import periods
 from stats.presentation import build_sections, show
 from tests.statistics import dataset
@@ -24,7 +24,7 @@ def data(unit_a, unit_b, koping, sala, handler, head, social):
 
 def figures(user, ids=None) -> dict[str, dict[str, list[str]]]:
     """{table key: {row label: [this period, previous, (next measure ...)]}} as displayed."""
-    scope = access.statistics_scope(user)
+    scope = statsaccess.statistics_scope(user)
     assert scope is not None
     today = dataset.TODAY.date()
     ctx, sections = build_sections(
