@@ -39,7 +39,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 # Another name for trials: BENCH_NATIONAL_DB (the benchmark copies it to <name>_bench).
 NATIONAL_DB = os.environ.get("BENCH_NATIONAL_DB", "skydd_national")
 MARKER = "bench_national_marker"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from bench.national_copy import Tables
-from cases.models import AccessLogEntry, BreakGlassAccess
+from cases.models import AccessLogEntry, BreakGlassAccess, BreakGlassReview
 from cases.models.accesslog import GENESIS_HASH, LogRow
 
 if TYPE_CHECKING:
@@ -41,7 +41,12 @@ KINDS = [
 HASHED: tuple[str, ...] = ("user_id", "organisation_id", "case_id", "case_reference")
 HASHED += ("channel", "what", "granted", "via", "break_glass_reason", "case_unit_id")
 LOG = ["pk", *HASHED, "at", "prev_hash", "row_hash"]
-GRANT = ["case_id", "user_id", "reason", "granted_at", "expires_at"]
+GRANT = ["id", "case_id", "user_id", "reason", "granted_at", "expires_at"]
+REVIEW = ["grant_id", "reviewed_by_id", "reviewed_at", "comment"]
+REVIEW_COMMENT = "Granskad: befogad, skyddspersonen behövde hjälp utanför kontorstid."
+# Heads review the openings weekly: those older than this are reviewed, all but a few.
+REVIEWED_AFTER_DAYS = 14
+UNREVIEWED_SHARE = 0.02
 
 
 def make_access_log(g: _Generator, cases: list[_Case]) -> int:
@@ -82,7 +87,7 @@ def make_access_log(g: _Generator, cases: list[_Case]) -> int:
                 granted, what = False, "kräver nödåtkomst"
             else:
                 via, reason = "break_glass", REASON
-                grants.append((c.pk, user, REASON, at, at + timedelta(hours=24)))
+                grants.append((c.unit, c.pk, user, REASON, at, at + timedelta(hours=24)))
         if not user:
             user, via = rng.choice(c.responsible), "assigned"
             if kind in ("search", "part", "print"):
@@ -101,16 +106,28 @@ def make_access_log(g: _Generator, cases: list[_Case]) -> int:
                 (at, head, units[u].pk, None, "", "log", "åtkomstrapport", True, "", "", None)
             )
     pending.sort(key=lambda row: row[0])
-    _insert_grants(grants)
+    _insert_grants(g, grants)
     _insert_chain(pending)
     return len(pending)
 
 
-def _insert_grants(grants: list[tuple[Any, ...]]) -> None:
+def _insert_grants(g: _Generator, grants: list[tuple[Any, ...]]) -> None:
+    """The openings, and the heads' reviews of all but a few of those older than two weeks
+    (a unit's head reviews them weekly; 34,850 unreviewed openings would be no real unit)."""
     tables = Tables()
-    for row in grants:
-        tables.add_row(BreakGlassAccess, GRANT, row)
+    reviews = 0
+    for pk, (unit, *row) in enumerate(grants, start=1):
+        tables.add_row(BreakGlassAccess, GRANT, (pk, *row))
+        granted_at = row[3]
+        if granted_at < g.now - timedelta(days=REVIEWED_AFTER_DAYS) and (
+            g.rng.random() >= UNREVIEWED_SHARE
+        ):
+            head = g.rng.choice(g.heads[unit]).pk
+            at = granted_at + timedelta(days=g.rng.randint(1, 10), hours=g.rng.randint(0, 8))
+            tables.add_row(BreakGlassReview, REVIEW, (pk, head, at, REVIEW_COMMENT))
+            reviews += 1
     tables.flush()
+    g.personas.counts["break_glass_review"] = reviews
 
 
 def _link(previous: str, row: tuple[Any, ...], at: datetime) -> str:

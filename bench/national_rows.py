@@ -386,9 +386,9 @@ def generate(scale: float = 1.0, seed: int = 16, log: Any = print) -> Personas:
 
         tables = [ProtectionCase, Person, Participant, ContactBan, ProtectiveMeasure, FollowUp]
         tables += [JournalEntry, Disclosure, ProtectionCaseUserObjectPermission, User, M]
-        from cases.models import AccessLogEntry, BreakGlassAccess
+        from cases.models import AccessLogEntry, BreakGlassAccess, BreakGlassReview
 
-        tables += [AccessLogEntry, BreakGlassAccess, Disclosure.handlers.through]
+        tables += [AccessLogEntry, BreakGlassAccess, BreakGlassReview, Disclosure.handlers.through]
         from alarms.models import Device, Loan, ReadinessCheck
         from riskassessment.models import Assessment
 

@@ -6,6 +6,7 @@ loans and dwellings of generator v3 are there and hang together."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import pairwise
 
 import pytest
@@ -23,6 +24,8 @@ from cases import access
 from cases.accesschain import verify_chain
 from cases.models import (
     AccessLogEntry,
+    BreakGlassAccess,
+    BreakGlassReview,
     Disclosure,
     Participant,
     ProtectionCase,
@@ -111,6 +114,22 @@ def test_the_raw_sql_access_rule_is_cases_access(personas: Personas) -> None:
             listable = set(access.listable_cases(user).values_list("pk", flat=True))
             assert raw.ids(cursor, reader, raw.openable_where()) == openable, email
             assert raw.ids(cursor, reader, raw.listable_where()) == listable, email
+
+
+def test_the_older_break_glass_openings_are_reviewed_by_a_head_of_their_unit(
+    personas: Personas,
+) -> None:
+    from bench.national_logs import REVIEWED_AFTER_DAYS
+
+    assert BreakGlassReview.objects.count() == personas.counts["break_glass_review"] > 0
+    heads = set(Membership.objects.filter(role="head").values_list("user_id", "organisation_id"))
+    for review in BreakGlassReview.objects.select_related("grant__case"):
+        assert (review.reviewed_by_id, review.grant.case.unit_id) in heads
+        assert review.reviewed_at > review.grant.granted_at
+    cutoff = timezone.now() - timedelta(days=REVIEWED_AFTER_DAYS)
+    assert not BreakGlassAccess.objects.filter(granted_at__gte=cutoff, review__isnull=False)
+    old = BreakGlassAccess.objects.filter(granted_at__lt=cutoff)
+    assert old.filter(review__isnull=True).count() <= max(3, old.count() // 10)
 
 
 def test_the_tiny_data_set_has_assessments_loans_and_dwellings(personas: Personas) -> None:

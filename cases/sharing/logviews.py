@@ -28,7 +28,7 @@ from accounts.http import user_for_request
 from accounts.models import Membership, Organisation, User
 from cases import access, breakglass
 from cases.access import CaseAccess
-from cases.models import AccessLogEntry, ProtectionCase
+from cases.models import AccessLogEntry, BreakGlassReview, ProtectionCase
 from cases.sharing import policy
 from cases.sharing.forms import AccessReportForm, BreakGlassReviewForm
 
@@ -272,10 +272,13 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
     user = user_for_request(request)
     units = _headed_units_or_404(user)
     now = timezone.now()
+    # NOT EXISTS, not ``review__isnull``: the LEFT JOIN made PostgreSQL expect a few rows
+    # and look up each of the country's openings by case (issue 16, as breakglass.py).
+    reviewed = BreakGlassReview.objects.filter(grant_id=OuterRef("pk"))
     grants = (
         breakglass.openings_for_head(user)
         .filter(
-            Q(review__isnull=True)
+            ~Exists(reviewed)
             | Q(expires_at__gt=now)
             | Q(granted_at__gte=now - timedelta(days=BREAK_GLASS_RECENT_DAYS))
         )
