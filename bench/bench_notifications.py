@@ -124,10 +124,11 @@ def _generate() -> None:
             cur.execute(
                 """
                 INSERT INTO cases_protectioncase (key, reference, unit_id, year, number, category,
-                    status, threat_picture, restricted, opened_on, version, created_at, updated_at)
+                    status, threat_picture, restricted, opened_on, version, created_at, updated_at,
+                    has_contact_ban)
                 SELECT gen_random_uuid(), o.reference_prefix || '-2026-' || lpad(n::text, 5, '0'),
                     o.id, 2026, n, 'close_relationship', 'open', '', false,
-                    current_date - (n %% 300), 1, now(), now()
+                    current_date - (n %% 300), 1, now(), now(), false
                 FROM accounts_organisation o, generate_series(1, %s) n
                 WHERE o.kind = 'police'
                 """,

@@ -76,7 +76,7 @@ def _setup() -> None:
 SEED_SQL = """
 INSERT INTO cases_protectioncase
     (key, reference, year, number, category, status, threat_picture, restricted, opened_on,
-     closed_on, version, created_at, updated_at, unit_id)
+     closed_on, version, created_at, updated_at, unit_id, has_contact_ban)
 SELECT gen_random_uuid(), 'BENCH-' || i, 2024, i,
        (ARRAY['close_relationship','honour','stalking','witness','informant',
               'justice_employee','relative','other'])[1 + i %% 8],
@@ -84,7 +84,8 @@ SELECT gen_random_uuid(), 'BENCH-' || i, 2024, i,
        '', i %% 50 = 0, opened,
        CASE WHEN i %% 5 < 3 AND opened + (i %% 200) < CURRENT_DATE THEN opened + (i %% 200) END,
        1, now(), now(),
-       CASE WHEN i <= %(big)s THEN %(big_unit)s ELSE %(first_other)s + (i %% %(others)s) END
+       CASE WHEN i <= %(big)s THEN %(big_unit)s ELSE %(first_other)s + (i %% %(others)s) END,
+       false
 FROM (SELECT i, (CURRENT_DATE - 1000 + (i * 7) %% 1000) AS opened
       FROM generate_series(1, %(total)s) AS i) AS s;
 
@@ -146,6 +147,9 @@ SELECT 'ordinary', false, CASE WHEN c.id %% 3 = 0 THEN 'refused' ELSE 'granted' 
 FROM cases_protectioncase c
 JOIN cases_participant pp ON pp.case_id = c.id AND pp.role = 'protected'
 JOIN cases_participant pt ON pt.case_id = c.id AND pt.role = 'threat_actor';
+
+UPDATE cases_protectioncase SET has_contact_ban = true
+WHERE id IN (SELECT case_id FROM cases_contactban);
 
 INSERT INTO cases_contactbanbreach (occurred_on, description, created_at, ban_id)
 SELECT b.valid_from + 20 + k * 15, '', now(), b.id
