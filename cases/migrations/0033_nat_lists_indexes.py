@@ -1,27 +1,11 @@
 """Indexes of the case list (issue 16), built without locking the tables on PostgreSQL
 (CREATE INDEX CONCURRENTLY, outside a transaction); a plain CREATE INDEX elsewhere (SQLite
-for `make run`). Self-contained: a migration imports no live code."""
+for `make run`). No live code: the index operation is the
+migrations' own (_concurrent_index.py)."""
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
-
-class AddIndexConcurrentlyWherePossible(AddIndexConcurrently):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_forwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
+from cases.migrations._concurrent_index import AddIndexConcurrentlyWherePossible
 
 
 class Migration(migrations.Migration):

@@ -4,28 +4,9 @@ built without locking the log against writes on PostgreSQL."""
 
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
-
-class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
-    """CREATE INDEX CONCURRENTLY on PostgreSQL; a plain index elsewhere (SQLite, make run)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_forwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
+from cases.migrations._concurrent_index import AddIndexConcurrentlyWherePossible
 
 
 class Migration(migrations.Migration):
@@ -50,7 +31,7 @@ class Migration(migrations.Migration):
                 to="accounts.organisation",
             ),
         ),
-        AddIndexConcurrentlyOnPostgres(
+        AddIndexConcurrentlyWherePossible(
             model_name="accesslogentry",
             index=models.Index(
                 fields=["case_unit", "-at"],
@@ -58,11 +39,11 @@ class Migration(migrations.Migration):
                 name="accesslog_unit_at",
             ),
         ),
-        AddIndexConcurrentlyOnPostgres(
+        AddIndexConcurrentlyWherePossible(
             model_name="accesslogentry",
             index=models.Index(fields=["case_unit", "user"], name="accesslog_unit_user"),
         ),
-        AddIndexConcurrentlyOnPostgres(
+        AddIndexConcurrentlyWherePossible(
             model_name="accesslogentry",
             index=models.Index(
                 fields=["-at"],

@@ -5,28 +5,12 @@ concurrently on PostgreSQL (outside a transaction); a plain CREATE INDEX elsewhe
 `make run`). Then, on PostgreSQL, VACUUM (ANALYZE) of the cases: 0036's backfill rewrote
 about a fifth of them, which clears the visibility map of nearly every page (index-only
 scans of every list index fetch the heap again until autovacuum comes) and leaves the planner
-without statistics on the new column. Self-contained: a migration imports no live code."""
+without statistics on the new column. No live code: the index operation is the
+migrations' own (_concurrent_index.py)."""
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
-
-class AddIndexConcurrentlyWherePossible(AddIndexConcurrently):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_forwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
+from cases.migrations._concurrent_index import AddIndexConcurrentlyWherePossible
 
 
 def vacuum_cases(apps, schema_editor):

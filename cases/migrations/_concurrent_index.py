@@ -1,6 +1,6 @@
 """An AddIndex built without locking the table on PostgreSQL (CREATE INDEX CONCURRENTLY,
 outside a transaction: the migration sets ``atomic = False``) and a plain CREATE INDEX
-elsewhere (SQLite for `make run`). For the migrations after 0033, which has its own copy.
+elsewhere (SQLite for `make run`). Shared by the index migrations of issue 16 (0033 on).
 Not a migration (Django's loader skips modules whose name starts with "_"); keep it
 unchanged once used, like a migration."""
 
