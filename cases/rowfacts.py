@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import connection
 
@@ -37,11 +38,11 @@ class RowFacts:
     names: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
-def _statement(ids: list[int], names: bool) -> tuple[str, list[object]]:
+def _statement(ids: list[int], names: bool) -> tuple[str, list[Any]]:
     participant, person = Participant._meta.db_table, Person._meta.db_table
     follow_up = FollowUp._meta.db_table
     parts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     cond, cond_params = ids_condition("pa.case_id", ids)
     parts.append(
         f"SELECT pa.case_id, {_PROTECTION}, pe.protection, NULL FROM {participant} pa "  # noqa: S608 - names and placeholders
