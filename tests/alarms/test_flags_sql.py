@@ -88,9 +88,7 @@ def test_the_statement_gives_the_orm_rule_for_every_state(handler, django_assert
     alarm(handler, lend(handler, final_then_real, device(handler)))
     alarm(handler, lend(handler, test_alarm_only, device(handler)), kind="test")
     lend(handler, two_loans, device(handler))
-    lend(
-        handler, two_loans, device(handler), assessment_id=final_assessment(handler, two_loans).pk
-    )
+    lend(handler, two_loans, device(handler), assessment_id=final_assessment(handler, two_loans).pk)
     ids = [c.pk for c in cases]
     expected = orm_flags(ids)
     with django_assert_num_queries(1):

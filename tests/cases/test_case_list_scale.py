@@ -174,7 +174,7 @@ def test_quick_inputs_write_the_html_django_writes() -> None:
     from cases.formfields import CheckboxWidget, TextWidget
 
     attrs = {"id": "id_q", "maxlength": 40, "required": True, "aria-invalid": "true"}
-    for value in (None, "", "PSS-U-2026-00042", 'a"<b>&\'c'):
+    for value in (None, "", "PSS-U-2026-00042", "a\"<b>&'c"):
         ours = TextWidget(attrs={"autocomplete": "off"}).render("q", value, attrs)
         django = forms.TextInput(attrs={"autocomplete": "off"}).render("q", value, attrs)
         assert ours == django
@@ -182,5 +182,5 @@ def test_quick_inputs_write_the_html_django_writes() -> None:
         ours = CheckboxWidget().render("mine", checked, {"id": "id_mine", "disabled": False})
         django = forms.CheckboxInput().render("mine", checked, {"id": "id_mine", "disabled": False})
         assert ours == django
-    assert 'value="a&quot;&lt;b&gt;&amp;&#x27;c"' in TextWidget().render("q", 'a"<b>&\'c')
+    assert 'value="a&quot;&lt;b&gt;&amp;&#x27;c"' in TextWidget().render("q", "a\"<b>&'c")
     assert " checked" in CheckboxWidget().render("mine", True)
