@@ -9,7 +9,7 @@ fills ``case.summary`` for a page of cases in a fixed number of queries – neve
 - protection levels, next follow-ups and (for the lists that show them) the responsible
   handlers: 1 statement (cases.rowfacts); the reader's disclosures: 1 query (social services
   only, unless ``access.list_access`` read them with the list); each ``case_risk_levels``
-  and ``case_flags`` provider: its own fixed number (riskassessment 3, alarms 1).
+  and ``case_flags`` provider: its own fixed number (riskassessment 1, alarms 1).
 
 What a reader sees follows cases.access: a police member of the case's unit sees all of it;
 social services see the risk level only with a disclosed risk scope, the protection level
