@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from alarms.models import AlarmEvent, Loan, LoanDecision
+from cases.lookups import ids_condition
 from cases.models import Participant, ProtectionCase
 from riskassessment.models import Assessment
 
@@ -34,23 +35,29 @@ def active_loans_block_closing(case: ProtectionCase) -> list[str]:
     ]
 
 
-def _needs_reassessment(case_ids: list[int]) -> Exists:
-    """A real alarm after the case's latest finalised risk assessment (or with none), for
-    cases among ``case_ids`` (PostgreSQL may hash the subquery over all its rows: bounded
-    to the page's cases, that is a few rows, not every alarm in the country)."""
-    latest_final = (
-        Assessment.objects.filter(case=OuterRef("loan__case"), status=Assessment.Status.FINAL)
-        .order_by("-finalised_at")
-        .values("finalised_at")[:1]
+def _flag_rows(case_ids: list[int]) -> list[tuple[int, str, bool]]:
+    """Per case among ``case_ids``: ("lent", whether an active loan lacks a structured
+    assessment) when a device is on loan, and ("due", True) when a real alarm came after the
+    case's latest finalised risk assessment (or there is none) – one hand-written statement
+    for a page of cases. As ORM Exists/Subquery annotations it cost 3–4 ms of Python per list
+    page to build for about 1 ms of SQL (issue 16, profiled); tests/alarms/test_flags_sql.py
+    holds it equal to the rule written with the ORM. Plain SQL for PostgreSQL and SQLite."""
+    loan, event = Loan._meta.db_table, AlarmEvent._meta.db_table
+    assessment = Assessment._meta.db_table
+    lent_cond, lent_params = ids_condition("l.case_id", case_ids)
+    due_cond, due_params = ids_condition("l.case_id", case_ids)
+    sql = (
+        f"SELECT l.case_id, 'lent', MAX(CASE WHEN l.without_assessment THEN 1 ELSE 0 END) "  # noqa: S608 - names and placeholders
+        f"FROM {loan} l WHERE {lent_cond} AND l.ended_on IS NULL GROUP BY l.case_id "
+        f"UNION ALL "
+        f"SELECT DISTINCT l.case_id, 'due', 1 FROM {event} e JOIN {loan} l ON l.id = e.loan_id "
+        f"WHERE {due_cond} AND e.kind = %s AND NOT EXISTS (SELECT 1 FROM {assessment} a "
+        f"WHERE a.case_id = l.case_id AND a.status = %s AND a.finalised_at >= e.occurred_at)"
     )
-    real = AlarmEvent.objects.filter(
-        loan__case_id__in=case_ids, loan__case=OuterRef("pk"), kind=AlarmEvent.Kind.REAL
-    )
-    return Exists(
-        real.annotate(latest=Subquery(latest_final)).filter(
-            Q(latest__isnull=True) | Q(latest__lt=F("occurred_at"))
-        )
-    )
+    params = [*lent_params, *due_params, AlarmEvent.Kind.REAL.value, Assessment.Status.FINAL.value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(case_id, kind, bool(value)) for case_id, kind, value in cursor.fetchall()]
 
 
 def case_flags(case_ids: list[int]) -> dict[int, list[str]]:
@@ -58,34 +65,27 @@ def case_flags(case_ids: list[int]) -> dict[int, list[str]]:
     query for the whole page of cases."""
     if not case_ids:
         return {}
-    active = Loan.objects.filter(case=OuterRef("pk"), ended_on__isnull=True)
-    rows = (
-        ProtectionCase.objects.filter(pk__in=case_ids)
-        .annotate(
-            lent=Exists(active),
-            lent_without=Exists(active.filter(without_assessment=True)),
-            after_alarm=_needs_reassessment(case_ids),
-        )
-        .values_list("pk", "lent", "lent_without", "after_alarm")
-    )
-    # No filter on the flags in SQL: with "lent OR after_alarm" in the WHERE, PostgreSQL
-    # hashed the subqueries over every loan and alarm in the country (37 ms on the
-    # national data); per row of the page they are a few index lookups (issue 16).
+    lent: dict[int, bool] = {}
+    due: set[int] = set()
+    for case_id, kind, value in _flag_rows(case_ids):
+        if kind == "lent":
+            lent[case_id] = value
+        else:
+            due.add(case_id)
     flags: dict[int, list[str]] = defaultdict(list)
-    for pk, lent, lent_without, after_alarm in rows:
-        if lent:
+    for pk in dict.fromkeys(case_ids):
+        if pk in lent:
             flags[pk].append(
-                _("Larm utlånat (utan strukturerad bedömning)")
-                if lent_without
-                else _("Larm utlånat")
+                _("Larm utlånat (utan strukturerad bedömning)") if lent[pk] else _("Larm utlånat")
             )
-        if after_alarm:
+        if pk in due:
             flags[pk].append(_("Ny bedömning efter larm"))
     return dict(flags)
 
 
 def needs_reassessment(case: ProtectionCase) -> bool:
-    return ProtectionCase.objects.filter(pk=case.pk).filter(_needs_reassessment([case.pk])).exists()
+    """A real alarm in the case after its latest finalised risk assessment (or with none)."""
+    return any(kind == "due" for _pk, kind, _value in _flag_rows([case.pk]))
 
 
 def purge_case(case: ProtectionCase) -> dict[str, int]:

@@ -18,8 +18,10 @@ from cases.formfields import REQUIRED as REQUIRED_MESSAGE
 from cases.formfields import (
     SHORT_TEXT_LIMIT,
     TOO_LONG,
+    CheckboxWidget,
     IdMultipleChoiceField,
     LongSelect,
+    TextWidget,
     date_field,
     text_area,
     version_field,
@@ -58,7 +60,7 @@ class PersonForm(forms.ModelForm):
             "10 eller 12 siffror, ÅÅÅÅMMDD-NNNN. Samordningsnummer går också bra. "
             "Lämna tomt och ange födelsedatum om nummer saknas."
         ),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        widget=TextWidget(attrs={"autocomplete": "off", "inputmode": "numeric"}),
         error_messages={"max_length": _("Numret är för långt.")},
     )
     date_of_birth = _date_field(_("Födelsedatum"), help_text=_("Bara om personnummer saknas."))
@@ -364,16 +366,20 @@ class CaseFilterForm(forms.Form):
         required=False,
         max_length=40,
         help_text=_("T.ex. PSS-U-2026-00042, eller kontaktförbud/besöksförbud."),
+        widget=TextWidget,
     )
+    # The list page's widgets are written in Python (cases.formfields.QuickInput, LongSelect).
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("Alla")), *ProtectionCase.Status.choices],
+        widget=LongSelect,
     )
     category = forms.ChoiceField(
         label=_("Kategori"),
         required=False,
         choices=[("", _("Alla")), *ProtectionCase.Category.choices],
+        widget=LongSelect,
     )
     responsible = forms.TypedChoiceField(
         label=_("Ansvarig handläggare"),
@@ -382,7 +388,7 @@ class CaseFilterForm(forms.Form):
         empty_value=None,
         widget=LongSelect,
     )
-    mine = forms.BooleanField(label=_("Bara mina ärenden"), required=False)
+    mine = forms.BooleanField(label=_("Bara mina ärenden"), required=False, widget=CheckboxWidget)
 
     def __init__(self, *args: Any, handlers: list[tuple[int, str]], **kwargs: Any) -> None:
         """``handlers``: (id, name) of who may be chosen (services.unit_handler_choices)."""
@@ -404,7 +410,7 @@ class NameSearchForm(forms.Form):
             "min_length": _("Skriv minst två tecken."),
             "max_length": _("Skriv högst 100 tecken."),
         },
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=TextWidget(attrs={"autocomplete": "off"}),
     )
 
 
@@ -414,7 +420,7 @@ class PersonnummerSearchForm(forms.Form):
         max_length=20,
         help_text=_("Exakt träff. 10 eller 12 siffror."),
         error_messages=REQUIRED,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        widget=TextWidget(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
 
     def clean_personnummer(self) -> str:

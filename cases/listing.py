@@ -4,11 +4,12 @@ Every case list ("Ärenden", "Mina ärenden", "Att göra", "Delade med oss") and
 header show the same summary of a case: the latest risk level(s), the strongest
 protected-identity level of the people it protects, the next follow-up (overdue said in
 words, not only in red) and the flags other apps add (e.g. a device on loan). ``summarise``
-fills ``case.summary`` for a page of cases with one query per part – never one per row:
+fills ``case.summary`` for a page of cases in a fixed number of queries – never one per row:
 
-- protection levels: 1 query; next follow-ups: 1 query; the reader's disclosures: 1 query
-  (social services only); each ``case_risk_levels`` and ``case_flags`` provider: its own
-  fixed number (riskassessment 1, alarms 1).
+- protection levels, next follow-ups and (for the lists that show them) the responsible
+  handlers: 1 statement (cases.rowfacts); the reader's disclosures: 1 query (social services
+  only, unless ``access.list_access`` read them with the list); each ``case_risk_levels``
+  and ``case_flags`` provider: its own fixed number (riskassessment 1, alarms 1).
 
 What a reader sees follows cases.access: a police member of the case's unit sees all of it;
 social services see the risk level only with a disclosed risk scope, the protection level
@@ -26,18 +27,16 @@ from datetime import date
 from functools import cached_property
 from math import ceil
 
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 
 from accounts.models import User
-from cases import access, caserows, extensions
+from cases import access, caserows, extensions, rowfacts
 from cases.models import (
-    FollowUp,
     Participant,
     Person,
     ProtectionCase,
-    ProtectionCaseUserObjectPermission,
 )
 
 # Strongest first wins: a case shows the strongest level among the people it protects.
@@ -130,51 +129,13 @@ def reader_for(
     )
 
 
-def _protection_levels(case_ids: list[int]) -> dict[int, str]:
-    """The strongest protection among the non-threat-actor participants of each case."""
-    strongest: dict[int, str] = {}
-    rows = (
-        Participant.objects.filter(case_id__in=case_ids)
-        .exclude(role=Participant.Role.THREAT_ACTOR)
-        .exclude(person__protection=Person.Protection.NONE)
-        .values_list("case_id", "person__protection")
-    )
-    for case_id, level in rows:
-        if PROTECTION_RANK.get(level, 0) > PROTECTION_RANK.get(strongest.get(case_id, ""), 0):
-            strongest[case_id] = level
+def _strongest(levels: Iterable[str]) -> str:
+    """The strongest protection level among ``levels`` ("" for none)."""
+    strongest = ""
+    for level in levels:
+        if PROTECTION_RANK.get(level, 0) > PROTECTION_RANK.get(strongest, 0):
+            strongest = level
     return strongest
-
-
-def _next_follow_ups(case_ids: list[int]) -> dict[int, date]:
-    rows = (
-        FollowUp.objects.open()
-        .filter(case_id__in=case_ids)
-        .values("case_id")
-        .annotate(due=Min("due_date"))
-        .values_list("case_id", "due")
-    )
-    return dict(rows)
-
-
-def add_responsible_names[C: ProtectionCase](cases: list[C]) -> list[C]:
-    """Set ``case.responsible_names``: the responsible handlers' names in alphabetical order,
-    for all the cases in one query of two columns (a prefetch of the permission rows with
-    their users built two model instances per handler: a fifth of a list page, issue 16)."""
-    names: dict[int, list[str]] = defaultdict(list)
-    if cases:
-        rows = (
-            ProtectionCaseUserObjectPermission.objects.filter(
-                content_object_id__in=[c.pk for c in cases],
-                permission__codename="change_protectioncase",
-            )
-            .order_by("user__full_name")
-            .values_list("content_object_id", "user__full_name")
-        )
-        for case_id, name in rows:
-            names[case_id].append(name)
-    for case in cases:
-        case.responsible_names = names.get(case.pk, [])  # type: ignore[attr-defined]
-    return cases
 
 
 def _page_parts(
@@ -197,12 +158,11 @@ def _page_parts(
         reader = replace(
             reader, threat_actors={case.pk: [p.pk for p in caserows.threat_actors(case_access)]}
         )
-        for p in rows:
-            level = p.person.protection
-            if p.role != Participant.Role.THREAT_ACTOR and PROTECTION_RANK.get(
-                level, 0
-            ) > PROTECTION_RANK.get(protection.get(case.pk, ""), 0):
-                protection[case.pk] = level
+        strongest = _strongest(
+            p.person.protection for p in rows if p.role != Participant.Role.THREAT_ACTOR
+        )
+        if strongest:
+            protection[case.pk] = strongest
     follow_ups: dict[int, date] = {}
     if case_access.shows("scope_measures"):
         due = [f.due_date for f in caserows.follow_ups(case_access) if f.done_on is None]
@@ -217,10 +177,13 @@ def summarise[C: ProtectionCase](
     disclosed: Mapping[int, frozenset[str]] | None = None,
     *,
     case_access: access.CaseAccess | None = None,
+    responsible_names: bool = False,
 ) -> list[C]:
     """Set ``case.summary`` (a CaseSummary) on each case; the same cases back, in order.
     ``disclosed``: see ``reader_for``; ``case_access``: the case page's one case,
-    summarised from its sections' rows."""
+    summarised from its sections' rows; ``responsible_names``: also set
+    ``case.responsible_names``, the responsible handlers' names in alphabetical order (read
+    in the same statement as the protection levels and follow-ups, cases.rowfacts)."""
     cases = list(cases)
     ids = list(dict.fromkeys(c.pk for c in cases))
     if not ids:
@@ -230,8 +193,14 @@ def summarise[C: ProtectionCase](
     else:
         units = set(access.police_unit_ids(user))
         reader = reader_for(user, ids, [c.pk for c in cases if c.unit_id in units], disclosed)
-        protection = _protection_levels(ids)
-        follow_ups = _next_follow_ups(ids)
+        facts = rowfacts.row_facts(ids, names=responsible_names)
+        protection = {
+            pk: level for pk, levels in facts.protections.items() if (level := _strongest(levels))
+        }
+        follow_ups = facts.next_due
+        if responsible_names:
+            for case in cases:
+                case.responsible_names = facts.names.get(case.pk, [])  # type: ignore[attr-defined]
     risks: dict[int, list[RiskLevel]] = defaultdict(list)
     for provider in extensions.case_risk_levels:
         for case_id, levels in provider(ids, reader).items():
@@ -318,10 +287,11 @@ class BoundedPaginator:
         if self.num_pages is not None:
             wanted = min(wanted, self.num_pages)
         offset = (wanted - 1) * self.per_page
-        ids = list(self.ids[offset : offset + self.per_page + 1])
-        found = {c.pk: c for c in self.rows.filter(pk__in=ids[: self.per_page])}
-        rows = [found[pk] for pk in ids[: self.per_page] if pk in found]
-        return BoundedPage(rows, wanted, self, more=len(ids) > self.per_page)
+        # The window of ids (one past the page, for "Nästa") as a subquery: PostgreSQL runs
+        # it once from the index and reads only those rows – one query, not two.
+        window = self.ids[offset : offset + self.per_page + 1]
+        rows = list(self.rows.filter(pk__in=window).order_by(*self.ids.query.order_by))
+        return BoundedPage(rows[: self.per_page], wanted, self, more=len(rows) > self.per_page)
 
 
 @dataclass

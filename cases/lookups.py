@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Expression, F, Lookup
 from django.db.models.lookups import In
@@ -38,3 +39,16 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
         lhs, lhs_params = self.process_lhs(compiler, connection)
         cast = self.lhs.output_field.cast_db_type(connection)
         return f"{lhs} = ANY(%s::{cast}[])", (*lhs_params, list(self.rhs))
+
+
+def ids_condition(column: str, ids: Iterable[int]) -> tuple[str, list[Any]]:
+    """``column`` among ``ids`` as a raw-SQL condition and its parameters, the same shape as
+    ``AnyOf`` writes: one array parameter on PostgreSQL, ``IN (%s, …)`` elsewhere. For the
+    few hand-written row queries of the list pages (cases.rowfacts, alarms.hooks). An empty
+    list matches nothing."""
+    values = list(ids)
+    if not values:
+        return "1 = 0", []
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values

@@ -56,9 +56,15 @@ def _risk_levels(case_access: CaseAccess, received: frozenset[str]) -> list[dict
         threat_actors = caserows.threat_actors(case_access)
         names = [p.person.full_name for p in threat_actors]
         actors = {case.pk: [p.pk for p in threat_actors]}
-    levels = services.case_risk_levels([case.pk], assessments=visible, threat_actors=actors).get(
-        case.pk, []
-    )
+    # Police who received no risk scope back see the police's own assessments: the default
+    # set of case_risk_levels, read in its one statement (issue 16).
+    police_only = case_access.is_police and not received & {
+        "scope_risk_summary",
+        "scope_risk_full",
+    }
+    levels = services.case_risk_levels(
+        [case.pk], assessments=None if police_only else visible, threat_actors=actors
+    ).get(case.pk, [])
     result = []
     for label, level in levels:
         number = int(label.rsplit(" ", 1)[-1]) if label and label[-1].isdigit() else 0

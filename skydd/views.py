@@ -59,9 +59,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Start page "Översikt": my due and overdue follow-ups ("Att göra") and my open cases."""
     user = user_for_request(request)
     assigned = cast(ProtectionCaseQuerySet, access.assigned_cases(user))
-    my_cases = listing.add_responsible_names(
-        list(assigned.open().order_by("-opened_on", "-number"))
-    )
+    my_cases = list(assigned.open().order_by("-opened_on", "-number"))
     todo = todo_for(user)
     listing.summarise(user, [item.case for item in todo])
     shared = _shared_with(user)
@@ -69,7 +67,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "core/overview.html",
         {
-            "my_cases": listing.summarise(user, my_cases),
+            "my_cases": listing.summarise(user, my_cases, responsible_names=True),
             "may_open_cases": bool(access.police_unit_ids(user)),
             "todo": todo,
             "is_social": bool(access.social_org_ids(user)),

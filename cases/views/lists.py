@@ -82,7 +82,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     ids = cases.order_by("-opened_on", "-number").values_list("pk", flat=True)
     shown = ProtectionCase.objects.only(*ROW_FIELDS)
     page = listing.BoundedPaginator(ids, shown, PAGE_SIZE).get_page(source.get("sida"))
-    rows = listing.summarise(user, listing.add_responsible_names(page.object_list), disclosed)
+    rows = listing.summarise(user, page.object_list, disclosed, responsible_names=True)
     query = source.copy()
     for name in ("sida", "csrfmiddlewaretoken"):
         query.pop(name, None)

@@ -168,3 +168,19 @@ def test_long_select_writes_the_html_django_writes() -> None:
         ours = LongSelect(choices=choices).render("r", value, attrs)
         django = forms.Select(choices=choices).render("r", value, attrs)
         assert parse_html(ours) == parse_html(django)
+
+
+def test_quick_inputs_write_the_html_django_writes() -> None:
+    from cases.formfields import CheckboxWidget, TextWidget
+
+    attrs = {"id": "id_q", "maxlength": 40, "required": True, "aria-invalid": "true"}
+    for value in (None, "", "PSS-U-2026-00042", "a\"<b>&'c"):
+        ours = TextWidget(attrs={"autocomplete": "off"}).render("q", value, attrs)
+        django = forms.TextInput(attrs={"autocomplete": "off"}).render("q", value, attrs)
+        assert ours == django
+    for checked in (None, False, True, "on"):
+        ours = CheckboxWidget().render("mine", checked, {"id": "id_mine", "disabled": False})
+        django = forms.CheckboxInput().render("mine", checked, {"id": "id_mine", "disabled": False})
+        assert ours == django
+    assert 'value="a&quot;&lt;b&gt;&amp;&#x27;c"' in TextWidget().render("q", "a\"<b>&'c")
+    assert " checked" in CheckboxWidget().render("mine", True)

@@ -77,7 +77,7 @@ def test_the_latest_risk_per_threat_actor_in_a_fixed_number_of_queries(handler) 
         services.case_risk_levels([case.pk])
     with CaptureQueriesContext(connection) as many:
         services.case_risk_levels([case.pk, other.pk, *(c.pk for c in more)])
-    assert len(few) == len(many) == 3
+    assert len(few) == len(many) == 1  # one statement (issue 16)
     assert other_actors  # the other case has a threat actor but no assessment: absent
 
 
@@ -134,3 +134,47 @@ def test_a_reassessment_shows_the_previous_summary_judgements(login, handler) ->
     assert page.count(f"Förra bedömningen ({date}):") == definitions
     assert '<span class="badge badge--high">Hög</span>' in page
     assert Assessment.objects.filter(previous=previous).count() == 1
+
+
+def test_the_one_statement_reads_what_the_orm_reads(handler, social, koping) -> None:
+    """services.risk._police_rows (the lists' statement) against the ORM path given the same
+    set of assessments: per threat actor, the newest final one with a level, the police's
+    only (issue 16)."""
+    from accounts.models import Organisation
+    from tests.factories import make_disclosure
+
+    case, actors = honour_case(handler)
+    assess(handler, case, [actors[0]], "low", days_ago=30)
+    assess(handler, case, [actors[0]], "high", "SARA_SV", days_ago=2)
+    assess(handler, case, [actors[2]], "medium")
+    draft, _ = services.start_assessment(
+        handler, case, instrument=instrument("SARA_SV"), threat_actors=[actors[1]]
+    )
+    whole = make_case(handler)  # a whole-case instrument: no threat actor named
+    assess(handler, whole, [], "medium", "CHECK10", days_ago=1)
+    shared = make_case(handler)
+    make_disclosure(shared, koping, handlers=[social])
+    social_row = assess(
+        social, shared, list(shared.participants.filter(role="threat_actor")), "high", "SARA_SV"
+    )
+    assert social_row.organisation.kind == Organisation.Kind.SOCIAL_SERVICES
+    ids = [case.pk, whole.pk, shared.pk, make_case(handler).pk]
+    police = Assessment.objects.filter(organisation__kind=Organisation.Kind.POLICE_UNIT)
+    with CaptureQueriesContext(connection) as statement:
+        found = services.case_risk_levels(ids)
+    assert found == services.case_risk_levels(ids, assessments=police)
+    assert len(statement) == 1
+    assert found[case.pk] == [("Hotutövare 1", "high"), ("Hotutövare 3", "medium")]
+    assert found[whole.pk] == [("", "medium")]
+    assert shared.pk not in found  # social services' own assessment is not the police's
+    assert draft.status == Assessment.Status.DRAFT
+    # Threat actors already read (the case page) leave that part out, with the same answer.
+    known = {
+        pk: list(
+            Participant.objects.filter(case_id=pk, role="threat_actor")
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)
+        )
+        for pk in ids
+    }
+    assert services.case_risk_levels(ids, threat_actors=known) == found
