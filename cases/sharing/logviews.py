@@ -28,7 +28,7 @@ from accounts.http import user_for_request
 from accounts.models import Membership, Organisation, User
 from cases import access, breakglass
 from cases.access import CaseAccess
-from cases.models import AccessLogEntry, BreakGlassReview, ProtectionCase
+from cases.models import AccessLogEntry, ProtectionCase
 from cases.sharing import policy
 from cases.sharing.forms import AccessReportForm, BreakGlassReviewForm
 
@@ -264,33 +264,51 @@ def access_report(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/sharing/access_report.html", context)
 
 
+# The columns of the list's rows (no model instances: a missing review is a None, not an
+# exception that the template engine inspects with dir() on every unreviewed row).
+_BREAK_GLASS_COLUMNS = (
+    "pk",
+    "granted_at",
+    "expires_at",
+    "reason",
+    "user__full_name",
+    "case__key",
+    "case__reference",
+    "review__pk",
+    "review__reviewed_at",
+    "review__reviewed_by__full_name",
+    "review__comment",
+)
+
+
 @login_required
 @require_GET
 def break_glass_list(request: HttpRequest) -> HttpResponse:
     """Unreviewed, active and recent break-the-glass openings of the unit's cases, for the
-    head, each with its review or a link to review it."""
+    head, each with its review or a link to review it. One query gives the list's openings
+    in order (and so its count and the unreviewed count), a second the page's rows."""
     user = user_for_request(request)
     units = _headed_units_or_404(user)
     now = timezone.now()
-    # NOT EXISTS, not ``review__isnull``: the LEFT JOIN made PostgreSQL expect a few rows
-    # and look up each of the country's openings by case (issue 16, as breakglass.py).
-    reviewed = BreakGlassReview.objects.filter(grant_id=OuterRef("pk"))
-    grants = (
-        breakglass.openings_for_head(user)
-        .filter(
-            ~Exists(reviewed)
-            | Q(expires_at__gt=now)
-            | Q(granted_at__gte=now - timedelta(days=BREAK_GLASS_RECENT_DAYS))
-        )
-        .select_related("user", "case", "review__reviewed_by")
-        .order_by("-granted_at", "-pk")
+    listed = breakglass.head_list(
+        user, now=now, since=now - timedelta(days=BREAK_GLASS_RECENT_DAYS)
     )
+    page = Paginator([pk for pk, _unreviewed in listed], LOG_PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    rows = {
+        row["pk"]: row
+        for row in breakglass.openings_for_head(user)
+        .filter(pk__in=page.object_list)
+        .values(*_BREAK_GLASS_COLUMNS)
+    }
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     _log_page_read(user, "nödåtkomster", units=units)
     context = {
-        "page": _page(request, grants),
+        "page": page,
         "now": now,
         "days": BREAK_GLASS_RECENT_DAYS,
-        "unreviewed": breakglass.unreviewed_count(user),
+        "unreviewed": sum(1 for _pk, unreviewed in listed if unreviewed),
     }
     return render(request, "cases/sharing/break_glass_list.html", context)
 
