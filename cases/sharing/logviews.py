@@ -183,17 +183,28 @@ def _period(first: date, last: date) -> Q:
 
 # Per user over the rows of the union (the columns of the covering index accesslog_unit_at),
 # then named: grouped first, the names joined after, so only the users' rows are sorted by name.
+# The distinct cases in two steps, by (user, case) and then by user, each a hash aggregate:
+# COUNT(DISTINCT) sorted the period's rows by user (on disk for a big unit's month) and each
+# user's rows again by case (issue 16: ~20% of the query). A (user, case) pair with a granted
+# read is one case read; the pair without a case (the log pages) is not counted as a case.
 _SUMMARY_SQL = """
 SELECT counts.user_id, counts.reads, counts.cases, counts.break_glass, counts.denied,
        u.full_name
 FROM (
-    SELECT entries.user_id AS user_id,
-           COUNT(*) FILTER (WHERE entries.granted) AS reads,
-           COUNT(DISTINCT entries.case_id) FILTER (WHERE entries.granted) AS cases,
-           COUNT(*) FILTER (WHERE entries.via = %s) AS break_glass,
-           COUNT(*) FILTER (WHERE NOT entries.granted) AS denied
-    FROM ({rows}) AS entries
-    GROUP BY entries.user_id
+    SELECT pairs.user_id AS user_id,
+           SUM(pairs.reads)::bigint AS reads,
+           COUNT(pairs.case_id) FILTER (WHERE pairs.reads > 0) AS cases,
+           SUM(pairs.break_glass)::bigint AS break_glass,
+           SUM(pairs.denied)::bigint AS denied
+    FROM (
+        SELECT entries.user_id AS user_id, entries.case_id AS case_id,
+               COUNT(*) FILTER (WHERE entries.granted) AS reads,
+               COUNT(*) FILTER (WHERE entries.via = %s) AS break_glass,
+               COUNT(*) FILTER (WHERE NOT entries.granted) AS denied
+        FROM ({rows}) AS entries
+        GROUP BY entries.user_id, entries.case_id
+    ) AS pairs
+    GROUP BY pairs.user_id
 ) AS counts
 JOIN {users} u ON u.id = counts.user_id
 ORDER BY u.full_name, u.id
