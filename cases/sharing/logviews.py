@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import user_for_request
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, User
 from cases import access, breakglass
 from cases.access import CaseAccess
 from cases.models import AccessLogEntry, ProtectionCase
@@ -40,8 +40,12 @@ ACCESS_LOG_WHAT = "åtkomstlogg"
 def _log_page_read(
     user: User, what: str, *, case: ProtectionCase | None = None, units: Sequence[int] = ()
 ) -> None:
-    """A read of a log page: one row, in the head's (first headed) unit."""
-    organisation = Organisation.objects.filter(pk__in=units).order_by("pk").first()
+    """A read of a log page: one row, in the head's (first headed) unit, taken from the
+    memberships the request has read already (``units`` are some of them)."""
+    first = min(units, default=None)
+    organisation = next(
+        (m.organisation for m in access.memberships(user) if m.organisation_id == first), None
+    )
     access.record_access(
         user,
         case=case,
