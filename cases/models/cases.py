@@ -250,7 +250,12 @@ class BreakGlassAccess(models.Model):
     class Meta:
         verbose_name = _("nödåtkomst")
         verbose_name_plural = _("nödåtkomster")
-        indexes = [models.Index(fields=["user", "expires_at"])]
+        indexes = [
+            models.Index(fields=["user", "expires_at"]),
+            # The head's list (cases.breakglass.head_list): the recent and the active ones.
+            models.Index(fields=["granted_at"], name="breakglass_granted_at"),
+            models.Index(fields=["expires_at"], name="breakglass_expires_at"),
+        ]
         constraints = [*length_checks("breakglass", reason=BREAK_GLASS_REASON_LIMIT)]
 
     def __str__(self) -> str:

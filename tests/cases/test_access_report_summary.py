@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -234,3 +235,13 @@ def test_the_person_select_offers_what_a_model_choice_field_offers(head, colleag
         assert ours.cleaned_data["user"] == plain.cleaned_data["user"]
         assert parse_html(str(ours["user"])) == parse_html(str(plain["user"]))
     assert colleague.email in str(ours["user"])
+
+
+def test_the_report_takes_a_fixed_number_of_queries(log, login, head) -> None:
+    client = login(head)
+    client.get(REPORT)  # the first page after the login writes the session's idle stamp
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(REPORT).status_code == 200
+    # Session, user, second factor, memberships (with the units); the summary (which is also
+    # the count); the page's rows; the log row of this read; the person select's options.
+    assert len(queries) == 8, [q["sql"][:80] for q in queries.captured_queries]
