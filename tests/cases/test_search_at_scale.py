@@ -88,6 +88,9 @@ def test_name_search_runs_the_same_queries_for_10_and_1000_matching_cases(login,
     many, large = _search_queries(client, "Mångfaldsson")
     assert len(small.context["hits"]) == 10 and len(large.context["hits"]) == 50
     assert few == many
+    # At the limit the page says that only the newest cases are shown.
+    notice = "Visar de 50 senaste ärendena. Förfina sökningen"
+    assert notice in large.text and notice not in small.text
 
 
 def test_a_search_logs_every_hit_once_in_one_chain(login, handler, head) -> None:
