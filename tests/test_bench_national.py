@@ -231,6 +231,51 @@ def test_the_raw_sql_list_page_shows_the_pages_rows(personas: Personas, login) -
                 assert raw.case_page(cursor, reader, filters, number) == shown, (email, number)
 
 
+def test_the_raw_sql_search_shows_the_pages_hits(personas: Personas, login, monkeypatch) -> None:
+    """bench/national_sql.search is the person search's database work by hand: the same
+    cases in the same order for every persona, by name and by personnummer; with a limit
+    of 3 (the tiny data set has fewer than 50 hits) the newest cases are the ones shown."""
+    from django.urls import reverse
+
+    from bench.bench_national import COMMON_SURNAME
+    from cases.models.persons import personnummer_hmac
+    from cases.services import search
+
+    assert raw.SEARCH_LIMIT == search.SEARCH_LIMIT
+    monkeypatch.setattr(search, "SEARCH_LIMIT", 3)
+    monkeypatch.setattr(raw, "SEARCH_LIMIT", 3)
+    today = timezone.localdate()
+    emails = [personas.head, personas.handler, personas.colleague, personas.social]
+    found = 0
+    with connection.cursor() as cursor:
+        for email in [*emails, personas.social_head]:
+            user = _user(email)
+            client = login(user)
+            reader = raw.reader(cursor, user.pk, today)
+            page = client.post(reverse("cases:search"), {"kind": "name", "namn-name": "son"})
+            shown = [hit.case.reference for hit in page.context["hits"]]
+            assert raw.search(cursor, reader, name="son") == shown, email
+            page = client.post(
+                reverse("cases:search"), {"kind": "name", "namn-name": COMMON_SURNAME}
+            )
+            shown = [hit.case.reference for hit in page.context["hits"]]
+            assert raw.search(cursor, reader, name=COMMON_SURNAME) == shown, email
+            found += len(shown)
+            pnr = (
+                Participant.objects.filter(case__in=access.openable_cases(user))
+                .exclude(person__personnummer="")
+                .values_list("person__personnummer", flat=True)
+                .first()
+            )
+            if pnr:
+                page = client.post(
+                    reverse("cases:search"), {"kind": "personnummer", "pnr-personnummer": pnr}
+                )
+                shown = [hit.case.reference for hit in page.context["hits"]]
+                assert shown and raw.search(cursor, reader, hmac=personnummer_hmac(pnr)) == shown
+    assert found > 3
+
+
 def test_the_log_write_is_measured_beside_a_bare_insert_and_the_chain_holds(
     personas: Personas,
 ) -> None:

@@ -122,7 +122,14 @@ def person_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/search_results.html",
-        {"name_form": name_form, "pnr_form": pnr_form, "kind": kind, "hits": hits},
+        {
+            "name_form": name_form,
+            "pnr_form": pnr_form,
+            "kind": kind,
+            "hits": hits,
+            # The search shows at most this many cases, the newest first: the page says so.
+            "search_limit": services.SEARCH_LIMIT,
+        },
     )
 
 

@@ -88,6 +88,9 @@ def test_name_search_runs_the_same_queries_for_10_and_1000_matching_cases(login,
     many, large = _search_queries(client, "Mångfaldsson")
     assert len(small.context["hits"]) == 10 and len(large.context["hits"]) == 50
     assert few == many
+    # At the limit the page says that only the newest cases are shown.
+    notice = "Visar de 50 senaste ärendena. Förfina sökningen"
+    assert notice in large.text and notice not in small.text
 
 
 def test_a_search_logs_every_hit_once_in_one_chain(login, handler, head) -> None:
@@ -144,3 +147,20 @@ def test_the_label_filter_shows_what_get_display_shows(language) -> None:
         assert label(Person(protection="fingerade"), "protection") == str(
             Person(protection="fingerade").get_protection_display()
         )
+
+
+def test_a_hit_row_links_the_case_and_escapes_every_name(login, handler) -> None:
+    person = PersonFactory(first_name="<b>Ada</b>", last_name="Radsson", protection="fingerade")
+    case = make_case(handler, protected=person)
+    response = login(handler).post(SEARCH, {"kind": "name", "namn-name": "radsson"})
+    url = reverse("cases:detail", args=[case.key])
+    assert (
+        "\n      <tr>\n"
+        f'        <td><a href="{url}">{case.reference}</a></td>\n'
+        f"        <td>{case.get_category_display()}</td>\n"
+        f"        <td>{case.get_status_display()}</td>\n"
+        "        <td><div>&lt;b&gt;Ada&lt;/b&gt; Radsson (skyddsperson)"
+        ' <span class="badge badge--high">Fingerade personuppgifter</span></div></td>\n'
+        "      </tr>\n"
+    ) in response.text
+    assert "<b>Ada" not in response.text
