@@ -33,8 +33,12 @@ def _instruments() -> list[dict[str, Any]]:
     ]
 
 
-def _codes(instruments: list[dict[str, Any]]) -> list[str]:
-    return list(dict.fromkeys(i["code"] for i in instruments))
+def _versions(instruments: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """{code: its versions' ids}, the codes in the order of their first name."""
+    versions: dict[str, list[int]] = {}
+    for instrument in instruments:
+        versions.setdefault(instrument["code"], []).append(instrument["pk"])
+    return versions
 
 
 def _figures(ctx: Context, instruments: list[dict[str, Any]]) -> dict[str, Any]:
@@ -81,15 +85,16 @@ def _figures(ctx: Context, instruments: list[dict[str, Any]]) -> dict[str, Any]:
         figures[f"assessed_{tag}"] = Count("case_id", filter=new)
         figures[f"median_{tag}"] = Median("to_first", filter=new)
         figures[f"due_{tag}"] = Sum(f"n_due_{tag}")
-        for instrument in instruments:
-            within = Q(**{f"i{instrument['pk']}__lte": WITHIN_DAYS})
-            figures[f"i{instrument['pk']}_{tag}"] = Count("case_id", filter=new & within)
-        for n, code in enumerate(_codes(instruments)):
+        for n, pks in enumerate(_versions(instruments).values()):
             within = Q()
-            for instrument in instruments:
-                if instrument["code"] == code:
-                    within |= Q(**{f"i{instrument['pk']}__lte": WITHIN_DAYS})
+            for pk in pks:
+                within |= Q(**{f"i{pk}__lte": WITHIN_DAYS})
             figures[f"code{n}_{tag}"] = Count("case_id", filter=new & within)
+    # Which version names a code's row (below): needed only for a code with several.
+    for pks in _versions(instruments).values():
+        for pk in pks if len(pks) > 1 else ():
+            within = Q(**{f"i{pk}__lte": WITHIN_DAYS})
+            figures[f"version{pk}"] = Count("case_id", filter=opened & within)
     return cases.aggregate(**figures) | _reassessed(ctx)
 
 
@@ -122,17 +127,15 @@ def _by_instrument(figures: dict[str, Any], instruments: list[dict[str, Any]]) -
     is listed when some case counts in either period, named by the first (in the database's
     order of names) of its versions with such a case – what ``GROUP BY code`` with
     ``MIN(name)`` over the assessments within 14 days gave."""
-    codes = {code: n for n, code in enumerate(_codes(instruments))}
+    versions = _versions(instruments)
+    codes = {code: n for n, code in enumerate(versions)}
     rows: dict[str, dict] = {}
     for instrument in instruments:  # by name
-        code, key = instrument["code"], f"i{instrument['pk']}"
-        if code in rows or not (figures[f"{key}_cur"] or figures[f"{key}_prev"]):
-            continue
-        rows[code] = {
-            "name": instrument["name"],
-            "cur": figures[f"code{codes[code]}_cur"],
-            "prev": figures[f"code{codes[code]}_prev"],
-        }
+        code, pk = instrument["code"], instrument["pk"]
+        cur, prev = figures[f"code{codes[code]}_cur"], figures[f"code{codes[code]}_prev"]
+        counted = figures[f"version{pk}"] if len(versions[code]) > 1 else cur or prev
+        if code not in rows and counted:
+            rows[code] = {"name": instrument["name"], "cur": cur, "prev": prev}
     return list(rows.values())
 
 
