@@ -5,7 +5,7 @@ so a social-services head never gets this section.
 
 Loans are counted by the unit that owns the device (``device.unit``), not through the case: a
 purged case leaves its loans with the case reference only (``case`` is NULL), and they still
-belong to the unit's figures. Four aggregate queries, whatever the number of loans.
+belong to the unit's figures. Five aggregate queries, whatever the number of loans.
 """
 
 from __future__ import annotations
@@ -36,21 +36,17 @@ def _active_on(day: date) -> Q:
 
 
 def _loans(ctx: Context) -> dict[str, Any]:
+    """The loans' figures: an aggregate over the loans, one over the lending decisions and one
+    over the real alarms. No subquery per loan: PostgreSQL priced the three ``EXISTS`` per
+    loan and period at 0.9 M on the national data and spent 1.5 s compiling the query (JIT)
+    to run it in 60 ms (issue 16)."""
     from alarms.models import AlarmEvent, Loan, LoanDecision
 
-    initial = LoanDecision.objects.filter(loan=OuterRef("pk"), kind=LoanDecision.Kind.INITIAL)
-    annotations: dict[str, Exists] = {
-        "structured": Exists(initial.filter(without_assessment=False)),
-        "written": Exists(initial.filter(without_assessment=True)),
-    }
     figures: dict[str, Any] = {}
+    decisions: dict[str, Count] = {}
+    alarms: dict[str, Count] = {}
     for tag, period in ctx.periods():
         day = period.reference_day(ctx.today)
-        annotations[f"alarm_{tag}"] = Exists(
-            AlarmEvent.objects.filter(
-                during("occurred_at", period), loan=OuterRef("pk"), kind=AlarmEvent.Kind.REAL
-            )
-        )
         started = on("started_on", period)
         ended = on("ended_on", period)
         # Lent out at some time during the period (up to today).
@@ -60,27 +56,43 @@ def _loans(ctx: Context) -> dict[str, Any]:
         length = DaysBetween(F("ended_on"), F("started_on"))
         figures |= {
             f"started_{tag}": Count("pk", filter=started),
-            f"structured_{tag}": Count("pk", filter=started & Q(structured=True)),
-            f"written_{tag}": Count("pk", filter=started & Q(written=True)),
             f"active_{tag}": Count("pk", filter=_active_on(day)),
             f"lent_{tag}": Count("pk", filter=during_period),
-            f"alarmed_{tag}": Count("pk", filter=during_period & Q(**{f"alarm_{tag}": True})),
             f"ended_{tag}": Count("pk", filter=ended),
             f"median_{tag}": Median(length, filter=ended),
             f"mean_{tag}": Avg(length, filter=ended),
         }
-    result: dict[str, Any] = (
-        Loan.objects.filter(ctx.cases("device__"), started_on__lte=ctx.current.end)
-        .annotate(**annotations)
-        .aggregate(**figures)
-    )
-    real = AlarmEvent.objects.filter(ctx.cases("loan__device__"), kind=AlarmEvent.Kind.REAL)
-    result |= real.aggregate(
-        **{
-            f"alarms_{tag}": Count("pk", filter=during("occurred_at", p))
-            for tag, p in ctx.periods()
+        # The period's new loans whose lending decision rested on a structured assessment
+        # or on a written reason (a loan with decisions of both kinds counts under both).
+        new_loan = on("loan__started_on", period)
+        decisions |= {
+            f"structured_{tag}": Count(
+                "loan", distinct=True, filter=new_loan & Q(without_assessment=False)
+            ),
+            f"written_{tag}": Count(
+                "loan", distinct=True, filter=new_loan & Q(without_assessment=True)
+            ),
         }
-    )
+        # Real alarms in the period, and the loans lent during it that had one.
+        lent = Q(loan__started_on__lte=day) & (
+            Q(loan__ended_on__isnull=True) | Q(loan__ended_on__gte=period.start)
+        )
+        alarm = during("occurred_at", period)
+        alarms |= {
+            f"alarms_{tag}": Count("pk", filter=alarm),
+            f"alarmed_{tag}": Count("loan", distinct=True, filter=alarm & lent),
+        }
+    result: dict[str, Any] = Loan.objects.filter(
+        ctx.cases("device__"), started_on__lte=ctx.current.end
+    ).aggregate(**figures)
+    result |= LoanDecision.objects.filter(
+        ctx.cases("loan__device__"),
+        kind=LoanDecision.Kind.INITIAL,
+        loan__started_on__gte=ctx.previous.start,
+        loan__started_on__lte=ctx.current.end,
+    ).aggregate(**decisions)
+    real = AlarmEvent.objects.filter(ctx.cases("loan__device__"), kind=AlarmEvent.Kind.REAL)
+    result |= real.aggregate(**alarms)
     return result
 
 

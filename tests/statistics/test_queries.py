@@ -17,9 +17,12 @@ pytestmark = pytest.mark.django_db
 PAGE = reverse("statistics:page") + "?period=last_month"
 # Session, user, OTP device, memberships (one query for scope and menu, issue 16), and one
 # query per table or figure group (administrators have no membership query); the idle stamp
-# is not saved within a minute of the last (skydd.middleware).
-HEAD_QUERIES = 24
-ADMIN_QUERIES = 24
+# is not saved within a minute of the last (skydd.middleware). Issue 16: the risk section's
+# three queries became the instrument list, one per-case query and the reassessments done on
+# time; the alarm loans' lending decisions are a query of their own (25 from 24) instead of
+# a subquery per loan.
+HEAD_QUERIES = 25
+ADMIN_QUERIES = 25
 SOCIAL_QUERIES = 8
 
 
