@@ -44,17 +44,16 @@ def _flag_rows(case_ids: list[int]) -> list[tuple[int, str, bool]]:
     holds it equal to the rule written with the ORM. Plain SQL for PostgreSQL and SQLite."""
     loan, event = Loan._meta.db_table, AlarmEvent._meta.db_table
     assessment = Assessment._meta.db_table
-    lent_cond, lent_params = ids_condition("l.case_id", case_ids)
-    due_cond, due_params = ids_condition("l.case_id", case_ids)
+    cond, cond_params = ids_condition("l.case_id", case_ids)  # in both parts
     sql = (
         f"SELECT l.case_id, 'lent', MAX(CASE WHEN l.without_assessment THEN 1 ELSE 0 END) "  # noqa: S608 - names and placeholders
-        f"FROM {loan} l WHERE {lent_cond} AND l.ended_on IS NULL GROUP BY l.case_id "
+        f"FROM {loan} l WHERE {cond} AND l.ended_on IS NULL GROUP BY l.case_id "
         f"UNION ALL "
         f"SELECT DISTINCT l.case_id, 'due', 1 FROM {event} e JOIN {loan} l ON l.id = e.loan_id "
-        f"WHERE {due_cond} AND e.kind = %s AND NOT EXISTS (SELECT 1 FROM {assessment} a "
+        f"WHERE {cond} AND e.kind = %s AND NOT EXISTS (SELECT 1 FROM {assessment} a "
         f"WHERE a.case_id = l.case_id AND a.status = %s AND a.finalised_at >= e.occurred_at)"
     )
-    params = [*lent_params, *due_params, AlarmEvent.Kind.REAL.value, Assessment.Status.FINAL.value]
+    params = [*cond_params, *cond_params, AlarmEvent.Kind.REAL.value, Assessment.Status.FINAL.value]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(case_id, kind, bool(value)) for case_id, kind, value in cursor.fetchall()]

@@ -44,8 +44,8 @@ def _police_rows(
     Python on every list page for under 1 ms of SQL (issue 16, profiled). Its parts are the
     threat actors (with ``with_actors``), the final police assessments with the threat actor
     each names, and their level judgements; sorted here as the ORM queries sorted them.
-    Plain SQL for PostgreSQL and SQLite; tests/riskassessment/test_risk_statement.py holds it
-    equal to the ORM's answer."""
+    Plain SQL for PostgreSQL and SQLite; test_the_one_statement_reads_what_the_orm_reads
+    (tests/riskassessment/test_threat_actors.py) holds it equal to the ORM's answer."""
     assessment, organisation = Assessment._meta.db_table, Organisation._meta.db_table
     named = Assessment.threat_actors.through._meta.db_table
     judgement = SummaryJudgement._meta.db_table
