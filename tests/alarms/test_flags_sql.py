@@ -3,7 +3,7 @@ the ORM, over the states a case's loans and alarms can be in."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -58,11 +58,17 @@ def flags_as_tuples(case_ids: list[int]) -> dict[int, tuple[bool, bool, bool]]:
     return result
 
 
+def _midnight():
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
 def alarm(actor, loan, kind="real", minutes_ago=0):
     return events.record_event(
         actor,
         loan,
-        occurred_at=timezone.now() - timedelta(minutes=minutes_ago),
+        # Never before the local midnight: a loan lent today starts then (the first minutes
+        # of the day would otherwise put the alarm before the loan).
+        occurred_at=max(timezone.now() - timedelta(minutes=minutes_ago), _midnight()),
         kind=kind,
         outcome="police_on_site" if kind == "real" else "no_need",
     )

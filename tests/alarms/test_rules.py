@@ -3,7 +3,7 @@ activation at once, no device details in any mail, a fixed number of queries."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -86,7 +86,11 @@ def _activation(actor, loan, kind=AlarmEvent.Kind.REAL) -> AlarmEvent:
     return events.record_event(
         actor,
         loan,
-        occurred_at=timezone.now() - timedelta(minutes=5),
+        # Never before the local midnight, where a loan lent today starts.
+        occurred_at=max(
+            timezone.now() - timedelta(minutes=5),
+            timezone.make_aware(datetime.combine(timezone.localdate(), time.min)),
+        ),
         kind=kind,
         outcome=AlarmEvent.Outcome.POLICE_ON_SITE,
         note=NOTE,
