@@ -133,7 +133,9 @@ def loan_lost(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
 
 
 def loan_event(world: World, persona: str, kwargs: dict[str, Any]) -> Data:
-    at = timezone.localtime() - timedelta(hours=1)
+    # An hour ago, but never before the local midnight: the loan was lent today.
+    now = timezone.localtime()
+    at = max(now - timedelta(hours=1), now.replace(hour=0, minute=0, second=0, microsecond=0))
     return {
         "occurred_on": at.date().isoformat(),
         "occurred_time": at.strftime("%H:%M"),

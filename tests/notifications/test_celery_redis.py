@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.models import FollowUp
 from notifications.models import DigestRun, Message, SweepState
+from notifications.schedule import latest_slot
 from notifications.tasks import sweep_notifications
 from skydd.celery import app
 from tests.factories import make_case
@@ -37,7 +38,9 @@ def _wait_for(predicate, seconds: float = 30) -> None:
 def test_redis_down_follow_up_still_saved_and_the_first_sweep_after_sends_it(
     settings, login, handler, smtp_server
 ) -> None:
-    DigestRun.objects.create(day=timezone.localdate() - timedelta(days=1))
+    # The day before the latest digest slot is done (before 06:30 that slot is
+    # yesterday's, so "today minus one" would leave no digest due).
+    DigestRun.objects.create(day=latest_slot(timezone.now()) - timedelta(days=1))
     case = make_case(handler)
     client = login(handler)
     form_url = reverse("cases:followup_add", kwargs={"key": case.key})
@@ -83,7 +86,9 @@ def test_redis_down_follow_up_still_saved_and_the_first_sweep_after_sends_it(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_sweep_tasks_on_a_worker_send_once(handler, smtp_server) -> None:
-    DigestRun.objects.create(day=timezone.localdate() - timedelta(days=1))
+    # The day before the latest digest slot is done (before 06:30 that slot is
+    # yesterday's, so "today minus one" would leave no digest due).
+    DigestRun.objects.create(day=latest_slot(timezone.now()) - timedelta(days=1))
     FollowUp.objects.create(
         case=make_case(handler), kind="other", due_date=timezone.localdate(), assignee=handler
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases.models import ContactBan, FollowUp, PlanConfirmation, ProtectionPlan
 from notifications import case_rules
 from notifications.models import DigestRun, Message, Notification
+from notifications.schedule import latest_slot
 from skydd.celery import app
 from tests.factories import make_case, make_disclosure
 from tests.test_permission_matrix import world  # noqa: F401
@@ -117,7 +118,9 @@ def test_no_sentinel_reaches_any_mail_header_log_or_task_argument(
 ) -> None:
     planted = _all_sentinels(world)
     _plant_rule_inputs(world, planted)
-    DigestRun.objects.create(day=timezone.localdate() - timedelta(days=1))
+    # The day before the latest digest slot is done (before 06:30 that slot is
+    # yesterday's, so "today minus one" would leave no digest due).
+    DigestRun.objects.create(day=latest_slot(timezone.now()) - timedelta(days=1))
     caplog.set_level(logging.DEBUG)
     dry = StringIO()
     call_command("send_notifications", "--dry-run", stdout=dry)
