@@ -33,6 +33,8 @@ def _dwellings_only(case_access: CaseAccess) -> list[SecretDwelling]:
     """A disclosure of the secret dwelling without the persons: the dwellings, no names."""
     if case_access.shows("scope_persons") or not case_access.shows("scope_secret_dwelling"):
         return []
+    if not caserows.has(case_access, SecretDwelling):
+        return []
     dwellings = SecretDwelling.objects.filter(
         case=case_access.case, person__participations__case=case_access.case
     ).distinct()
@@ -45,6 +47,11 @@ def _people(case_access: CaseAccess) -> list[dict[str, Any]]:
     if not case_access.shows("scope_persons"):
         return []
     people: dict[int, dict[str, Any]] = {}
+    # This case's dwellings per person (those of other cases are never shown through it).
+    dwellings: dict[int, list[SecretDwelling]] = {}
+    for dwelling in caserows.dwellings(case_access):
+        if case_access.sees_dwelling(dwelling):
+            dwellings.setdefault(dwelling.person_id, []).append(dwelling)
     for participant in caserows.participants(case_access):
         entry = people.get(participant.person_id)
         if entry is None:
@@ -54,9 +61,7 @@ def _people(case_access: CaseAccess) -> list[dict[str, Any]]:
                 # This case's contact details (the person's rows here are kept alike).
                 "contact": participant,
                 "participants": [],
-                "dwellings": [
-                    d for d in person.secret_dwellings.all() if case_access.sees_dwelling(d)
-                ],
+                "dwellings": dwellings.get(participant.person_id, []),
                 "show_address": case_access.is_police or not person.address_is_suppressed,
             }
         entry["participants"].append(participant)
