@@ -133,13 +133,16 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
         context = {"case": exc.case, "min_length": MIN_REASON_LENGTH}
         return render(request, "cases/break_glass.html", context, status=200)
     case = case_access.case
-    responsible = services.responsible_handlers(case)
     assign_form = None
     # A closed case is read-only: no edit actions (history and read-only pages stay).
     can_edit = case_access.may_edit and case.is_open
-    if case_access.may_manage and can_edit:
-        candidates = services.unit_handler_choices([case.unit_id], leave_out=responsible)
-        assign_form = AssignHandlerForm(candidates=candidates) if candidates else None
+    # The responsible handlers and, for those who may assign, the unit's other handlers.
+    may_assign = case_access.may_manage and can_edit
+    responsible, candidates = services.case_page_handlers(
+        case, [case.unit_id] if may_assign else None
+    )
+    if may_assign and candidates:
+        assign_form = AssignHandlerForm(candidates=candidates)
     listing.summarise(user, [case], case_access=case_access)
     panels = case_panels(case_access)
     context = {
