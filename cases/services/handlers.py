@@ -172,7 +172,13 @@ def case_page_handlers(
             f"JOIN {membership} m ON m.user_id = u.id WHERE u.is_active = %s "
             f"AND m.is_active = %s AND {cond} AND m.role IN (%s, %s)"
         )
-        params += [True, True, *cond_params, Membership.Role.HANDLER.value, Membership.Role.HEAD.value]
+        params += [
+            True,
+            True,
+            *cond_params,
+            Membership.Role.HANDLER.value,
+            Membership.Role.HEAD.value,
+        ]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 3, 2", params)
         rows = cursor.fetchall()

@@ -21,6 +21,8 @@ def test_the_statement_answers_as_assigned_cases(handler, colleague, head) -> No
     cases = [mine, assigned_later, change_only, taken_away]
     for user in (handler, colleague, head):
         expected = set(access.assigned_cases(user).values_list("pk", flat=True))
-        assert {c.pk for c in cases if access._assigned(user, c)} == expected & {c.pk for c in cases}
+        assert {c.pk for c in cases if access._assigned(user, c)} == expected & {
+            c.pk for c in cases
+        }
     assert [access._assigned(colleague, c) for c in cases] == [False, True, False, False]
     assert all(access._assigned(handler, c) for c in cases)

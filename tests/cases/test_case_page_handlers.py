@@ -18,8 +18,12 @@ def _unit_with_every_kind_of_member(unit_a, unit_b, koping) -> None:
     MembershipFactory(organisation=unit_a, role=Membership.Role.HEAD)
     MembershipFactory(organisation=unit_a, user=UserFactory(full_name=""))  # the e-mail shows
     MembershipFactory(organisation=unit_a, user=UserFactory(full_name="Ada Aktiv"))  # a namesake
-    MembershipFactory(organisation=unit_a, user=UserFactory(full_name="Ina Inaktiv", is_active=False))
-    MembershipFactory(organisation=unit_a, user=UserFactory(full_name="Uno Upphörd"), is_active=False)
+    MembershipFactory(
+        organisation=unit_a, user=UserFactory(full_name="Ina Inaktiv", is_active=False)
+    )
+    MembershipFactory(
+        organisation=unit_a, user=UserFactory(full_name="Uno Upphörd"), is_active=False
+    )
     MembershipFactory(organisation=unit_b, user=UserFactory(full_name="Bo Annanenhet"))
     MembershipFactory(organisation=koping, user=UserFactory(full_name="Sara Soc"))
     twice = UserFactory(full_name="Två Enheter")  # also in another unit: counted once

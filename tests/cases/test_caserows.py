@@ -39,7 +39,9 @@ def _orm(case: ProtectionCase) -> dict[str, bool]:
 
 def _has(reader, case: ProtectionCase) -> dict[str, bool]:
     case_access = access.get_case_for_user(reader, case.key, log=False)
-    return {model._meta.label_lower: caserows.has(case_access, model) for model in caserows._probed()}
+    return {
+        model._meta.label_lower: caserows.has(case_access, model) for model in caserows._probed()
+    }
 
 
 def _one_of_each(handler, koping) -> ProtectionCase:

@@ -14,8 +14,11 @@ from cases.models import AccessLogEntry
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
-DETAIL, PART, PRINT = (AccessLogEntry.Channel.DETAIL, AccessLogEntry.Channel.PART,
-                       AccessLogEntry.Channel.PRINT)
+DETAIL, PART, PRINT = (
+    AccessLogEntry.Channel.DETAIL,
+    AccessLogEntry.Channel.PART,
+    AccessLogEntry.Channel.PRINT,
+)
 
 
 def orm(user, case, channel: str, via: str) -> bool:
