@@ -264,7 +264,9 @@ def _summary_page(parts: list[QuerySet[AccessLogEntry]], wanted: str | None) -> 
         )
         found = cursor.fetchall()
     people, total, number = (found[0][-3:]) if found else (0, 0, 1)
-    page = Paginator(range(people), size).page(int(number))
+    # A pager over the people's numbers (the counts it shows), holding the page's rows.
+    everyone: Sequence[Any] = range(people)
+    page = Paginator(everyone, size).page(int(number))
     page.object_list = [dict(zip(_SUMMARY_KEYS, row[:-3], strict=True)) for row in found]
     return page, int(total)
 
