@@ -316,6 +316,9 @@ def main() -> int:
     from cases.models import ProtectionCase
 
     head, admin = _seed()
+    from skydd.warm import settle
+
+    settle()  # as a web process does before its first request (skydd/wsgi.py)
     big = ProtectionCase.objects.filter(unit__name="Bench PSS Storstad").count()
     load = os.getloadavg()[0]
     print(
