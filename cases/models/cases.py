@@ -117,6 +117,9 @@ class ProtectionCase(models.Model):
                 name="case_list_contact_ban",
                 condition=Q(has_contact_ban=True),
             ),
+            # The statistics' risk figures (issue 16): every case's unit and opening date in
+            # id order, from the index alone, merged with the assessments in case order.
+            models.Index(fields=["id", "unit", "opened_on"], name="case_id_unit_opened"),
         ]
         # Object permissions only (guardian); never grant these model-wide.
         default_permissions = ("view", "change")
