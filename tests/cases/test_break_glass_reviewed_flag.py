@@ -1,4 +1,4 @@
-"""The opening's ``reviewed`` flag (issue 16, cases 0041): true exactly when the opening has a
+"""The opening's ``reviewed`` flag (issue 16, cases 0042): true exactly when the opening has a
 ``BreakGlassReview``, after its one writer (cases.breakglass.review: the review and the flag
 in one transaction; a refused or conflicting review changes neither) and after the backfill
 on the real schema; the list and the start page's count read it (their figures against a
@@ -17,7 +17,7 @@ from tests.factories import make_case
 
 REASON = "Skyddspersonen ringde jourtid, ansvarig handläggare nås inte"
 COMMENT = "Stämmer med jourrapporten."
-BEFORE = ("cases", "0040_breakglass_time_indexes")
+BEFORE = ("cases", "0041_case_id_unit_opened")
 
 
 def flagged() -> set[int]:

@@ -16,7 +16,7 @@ def vacuum_openings(apps, schema_editor):
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("cases", "0041_breakglass_reviewed_flag")]
+    dependencies = [("cases", "0042_breakglass_reviewed_flag")]
 
     operations = [
         AddIndexConcurrentlyWherePossible(

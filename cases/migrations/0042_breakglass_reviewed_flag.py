@@ -13,7 +13,7 @@ WHERE id IN (SELECT grant_id FROM cases_breakglassreview)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0040_breakglass_time_indexes")]
+    dependencies = [("cases", "0041_case_id_unit_opened")]
 
     operations = [
         migrations.AddField(

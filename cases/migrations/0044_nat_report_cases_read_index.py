@@ -10,7 +10,7 @@ from cases.migrations._concurrent_index import AddIndexConcurrentlyWherePossible
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("cases", "0042_breakglass_unreviewed_index")]
+    dependencies = [("cases", "0043_breakglass_unreviewed_index")]
 
     operations = [
         AddIndexConcurrentlyWherePossible(
