@@ -62,8 +62,8 @@ def settle() -> None:
     get_resolver().url_patterns  # noqa: B018 - imports every view module
     loaded = load_templates()
     for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            translation.gettext("Skydd")
+        with translation.override(language):  # activating a language loads its catalogue
+            pass
     gc.collect()
     gc.freeze()
     logger.info("process settled: %d templates, %d objects frozen", loaded, gc.get_freeze_count())
