@@ -303,6 +303,9 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     # DEBUG off serves hashed static names from the manifest, as in production.
     call_command("collectstatic", interactive=False, verbosity=0)
+    from skydd.warm import settle
+
+    settle()  # as a web process does before its first request (skydd/wsgi.py)
     from accounts.models import User
 
     personas = marker["personas"]

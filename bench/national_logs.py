@@ -41,7 +41,7 @@ KINDS = [
 HASHED: tuple[str, ...] = ("user_id", "organisation_id", "case_id", "case_reference")
 HASHED += ("channel", "what", "granted", "via", "break_glass_reason", "case_unit_id")
 LOG = ["pk", *HASHED, "at", "prev_hash", "row_hash"]
-GRANT = ["id", "case_id", "user_id", "reason", "granted_at", "expires_at"]
+GRANT = ["id", "case_id", "user_id", "reason", "granted_at", "expires_at", "reviewed"]
 REVIEW = ["grant_id", "reviewed_by_id", "reviewed_at", "comment"]
 REVIEW_COMMENT = "Granskad: befogad, skyddspersonen behövde hjälp utanför kontorstid."
 # Heads review the openings weekly: those older than this are reviewed, all but a few.
@@ -117,11 +117,13 @@ def _insert_grants(g: _Generator, grants: list[tuple[Any, ...]]) -> None:
     tables = Tables()
     reviews = 0
     for pk, (unit, *row) in enumerate(grants, start=1):
-        tables.add_row(BreakGlassAccess, GRANT, (pk, *row))
         granted_at = row[3]
-        if granted_at < g.now - timedelta(days=REVIEWED_AFTER_DAYS) and (
+        reviewed = granted_at < g.now - timedelta(days=REVIEWED_AFTER_DAYS) and (
             g.rng.random() >= UNREVIEWED_SHARE
-        ):
+        )
+        # The opening's flag, as cases.breakglass.review sets it with the review.
+        tables.add_row(BreakGlassAccess, GRANT, (pk, *row, reviewed))
+        if reviewed:
             head = g.rng.choice(g.heads[unit]).pk
             at = granted_at + timedelta(days=g.rng.randint(1, 10), hours=g.rng.randint(0, 8))
             tables.add_row(BreakGlassReview, REVIEW, (pk, head, at, REVIEW_COMMENT))

@@ -25,7 +25,7 @@ from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, IntegerField, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -43,6 +43,7 @@ from cases.models import (
     SecretDwelling,
 )
 from cases.models.disclosure import SCOPE_FIELDS
+from cases.reached import rows as reached_rows
 from cases.readlog import read_recently
 
 BREAK_GLASS_HOURS = 24
@@ -219,43 +220,30 @@ def active_disclosures_for(user: User) -> QuerySet[Disclosure]:
 
 # Case id → (unit id, restricted, the scopes disclosed) of a user's active disclosures.
 Disclosed = dict[int, tuple[int | None, bool | None, frozenset[str]]]
-CASE_COLUMNS = ("case_id", "case__unit_id", "case__restricted")
-NO_CASE = {"no_unit": Value(None, IntegerField()), "no_restricted": Value(None, BooleanField())}
 
 
 def _reached(user: User) -> tuple[list[tuple[int, int, bool]], Disclosed]:
     """(case id, unit id, restricted) of the few cases the user reaches one by one, in one
-    query: assigned (guardian's permissions, as ``assigned_cases`` reads them) in the user's
-    units, an active break-the-glass grant on an unrestricted case of those units, an active
+    statement (cases.reached): assigned (guardian's view permission) in the user's units,
+    an active break-the-glass grant on an unrestricted case of those units, an active
     disclosure (``active_disclosures_for``; its scopes come along, several add up). The lists
     filter flat by unit and by these ids (issue 16: an OR of subqueries walked every case)."""
-    units, names = police_unit_ids(user), sorted(SCOPE_FIELDS)
-    parts: list[QuerySet[Any, tuple[Any, ...]]] = []
-    if units:  # the disclosures' columns: no scope, not by disclosure
-        off = {f"no_{name}": Value(False) for name in (*names, "by_disclosure")}
-        perms = ProtectionCaseUserObjectPermission.objects.filter(
-            user=user,
-            permission__content_type=ContentType.objects.get_for_model(ProtectionCase),
-            permission__codename=VIEW_PERM.split(".")[1],
-            content_object__unit_id__in=units,
-        )
-        on_case = ("content_object_id", "content_object__unit_id", "content_object__restricted")
-        parts.append(perms.annotate(**off).values_list(*on_case, *off))
-        grants = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now())
-        grants = grants.filter(case__unit_id__in=units, case__restricted=False)
-        parts.append(grants.annotate(**off).values_list(*CASE_COLUMNS, *off))
-    if social_org_ids(user):
-        # Unit and restricted decide nothing without police units: None, the case not joined.
-        on = CASE_COLUMNS if units else ("case_id", *NO_CASE)
-        disclosures = active_disclosures_for(user).order_by()
-        disclosures = disclosures.annotate(by_disclosure=Value(True), **NO_CASE)
-        parts.append(disclosures.values_list(*on, *names, "by_disclosure"))
+    names = sorted(SCOPE_FIELDS)
+    found = reached_rows(
+        user_id=user.pk,
+        units=police_unit_ids(user),
+        social=social_org_ids(user),
+        social_heads=headed_social_org_ids(user),
+        names=names,
+        now=timezone.now(),
+        today=timezone.localdate(),
+    )
     reached: list[tuple[int, int, bool]] = []
     disclosed: Disclosed = {}
     # A few combinations of scopes among thousands of disclosures (a social-services head):
     # one set each, not one per row.
     combinations: dict[tuple[bool, ...], frozenset[str]] = {}
-    for pk, unit, restricted, *flags, by_disclosure in parts[0].union(*parts[1:]) if parts else []:
+    for pk, unit, restricted, *flags, by_disclosure in found:
         reached.append((pk, unit, restricted))
         if by_disclosure:
             key = tuple(flags)
@@ -271,12 +259,26 @@ def _reached(user: User) -> tuple[list[tuple[int, int, bool]], Disclosed]:
 def openable_cases(user: User) -> QuerySet[ProtectionCase]:
     """Cases the user may open now (fully or within a disclosed scope): every case of the
     units the user heads, and the few reached one by one (``_reached``)."""
+    return openable_access(user)[0]
+
+
+def openable_access(user: User, *, needs: str = "") -> tuple[QuerySet[ProtectionCase], Disclosed]:
+    """``openable_cases`` and the user's disclosures, read once (the person search). With
+    ``needs`` (a scope), the cases outside the user's police units that the disclosures
+    reach without that scope are left out: they open, but never show it."""
     if not (police_unit_ids(user) or social_org_ids(user)):
-        return ProtectionCase.objects.none()
-    heads = set(headed_unit_ids(user))
-    ids = sorted({pk for pk, unit_id, _r in _reached(user)[0] if unit_id not in heads})
+        return ProtectionCase.objects.none(), {}
+    units, heads = set(police_unit_ids(user)), set(headed_unit_ids(user))
+    reached, disclosed = _reached(user)
+    lacking = {
+        pk
+        for pk, (unit_id, _r, scopes) in disclosed.items()
+        if needs and needs not in scopes and unit_id not in units
+    }
+    ids = sorted({pk for pk, unit_id, _r in reached if unit_id not in heads} - lacking)
     # One array parameter, not 1,795 (a social-services head): cases.lookups.AnyOf.
-    return ProtectionCase.objects.filter(Q(unit_id__in=heads) | Q(AnyOf(F("pk"), ids)))
+    found = ProtectionCase.objects.filter(Q(unit_id__in=heads) | Q(AnyOf(F("pk"), ids)))
+    return found, disclosed
 
 
 def openable_case_ids_for(users: Iterable[User], case_ids: Iterable[int]) -> dict[int, set[int]]:

@@ -4,7 +4,8 @@ A reason is the only thing that tells the head why a colleague opened a case: it
 substance (``reason_problem``: a minimum length, more than one word, not a placeholder such
 as "ok", "test", "asdf", "..." or one repeated character). The head of the case's unit marks
 each opening reviewed with a comment (``review``); the review is kept beside the opening
-and the opening's access-log rows are never touched. ``unreviewed_count`` is what the
+(which is flagged ``reviewed`` in the same transaction) and the opening's access-log rows
+are never touched. ``unreviewed_count`` is what the
 head's start page shows.
 """
 
@@ -13,8 +14,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, User, active_memberships
@@ -99,11 +100,10 @@ def openings_for_head(user: User) -> QuerySet[BreakGlassAccess]:
 
 
 def unreviewed_count(user: User) -> int:
-    """NOT EXISTS rather than ``review__isnull``: the LEFT JOIN made PostgreSQL expect a
-    handful of rows and look up each of a unit's openings by case (218 ms on the national
-    data set against 61 ms, issue 16)."""
-    reviewed = BreakGlassReview.objects.filter(grant_id=OuterRef("pk"))
-    return openings_for_head(user).filter(~Exists(reviewed)).count()
+    """The openings without a review, by the opening's ``reviewed`` flag (kept by ``review``):
+    the partial index breakglass_unreviewed holds only them (issue 16; before, NOT EXISTS over
+    every review)."""
+    return openings_for_head(user).filter(reviewed=False).count()
 
 
 def head_list(user: User, *, now: datetime, since: datetime) -> list[tuple[int, bool]]:
@@ -112,18 +112,33 @@ def head_list(user: User, *, now: datetime, since: datetime) -> list[tuple[int, 
     first. Every unreviewed opening is among them, so their number is ``unreviewed_count``.
 
     Two parts that no opening is in twice, as one UNION ALL (issue 16): the current ones
-    from the indexes on granted_at and expires_at, and the older unreviewed ones as one
-    anti-join with the reviews. As one OR, PostgreSQL checked every opening of the country
-    against a hash of the unit's 40,000 cases (or each case for openings), and the list's
-    count, its page and the unreviewed count each did it again."""
-    reviewed = BreakGlassReview.objects.filter(grant_id=OuterRef("pk"))
+    from the indexes on granted_at and expires_at, and the older unreviewed ones from the
+    partial index of the unreviewed (``reviewed`` is false until the head's review, written
+    in the review's transaction). As one OR, PostgreSQL checked every opening of the country
+    against a hash of the unit's 40,000 cases; as an anti-join with the reviews, the older
+    part grew with every opening ever reviewed."""
     current = Q(granted_at__gte=since) | Q(expires_at__gt=now)
     columns = ("pk", "granted_at", "unreviewed")
     openings = openings_for_head(user).order_by()
-    recent = openings.filter(current).annotate(unreviewed=~Exists(reviewed))
-    older = openings.exclude(current).filter(~Exists(reviewed)).annotate(unreviewed=Value(True))
+    recent = openings.filter(current).annotate(unreviewed=Q(reviewed=False))
+    older = openings.filter(reviewed=False).exclude(current).annotate(unreviewed=Value(True))
     rows = recent.values_list(*columns).union(older.values_list(*columns), all=True)
-    return [(pk, unreviewed) for pk, _at, unreviewed in rows.order_by("-granted_at", "-pk")]
+    # No savepoint of its own: inside an enclosing transaction the setting lasts as long as
+    # that one (serial plans for the page's few other statements too).
+    with transaction.atomic(using=rows.db, savepoint=False):
+        _serial_plan(rows.db)
+        return [(pk, unreviewed) for pk, _at, unreviewed in rows.order_by("-granted_at", "-pk")]
+
+
+def _serial_plan(using: str) -> None:
+    """No parallel workers for the rest of the transaction (``SET LOCAL``, PostgreSQL). On
+    the national data PostgreSQL chose a parallel plan for the list's openings (a parallel
+    scan of the openings and of the unit's 40,000 case ids): on two shared cores 44 ms
+    median against 28 ms serial, the same rows (issue 16)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def review(head: User, grant: BreakGlassAccess, *, comment: str) -> BreakGlassReview:
@@ -136,6 +151,12 @@ def review(head: User, grant: BreakGlassAccess, *, comment: str) -> BreakGlassRe
         raise Invalid(_("Skriv en kommentar till granskningen."))
     try:
         with transaction.atomic():
-            return BreakGlassReview.objects.create(grant=grant, reviewed_by=head, comment=comment)
+            written = BreakGlassReview.objects.create(
+                grant=grant, reviewed_by=head, comment=comment
+            )
+            # The flag the head's list reads, in the review's transaction: both or neither.
+            BreakGlassAccess.objects.filter(pk=grant.pk).update(reviewed=True)
     except IntegrityError as exc:
         raise Conflict(_("Nödåtkomsten är redan granskad.")) from exc
+    grant.reviewed = True
+    return written

@@ -19,6 +19,7 @@ from cases.formfields import (
     SHORT_TEXT_LIMIT,
     TOO_LONG,
     CheckboxWidget,
+    FlatChoices,
     IdMultipleChoiceField,
     LongSelect,
     TextWidget,
@@ -394,7 +395,7 @@ class CaseFilterForm(forms.Form):
         """``handlers``: (id, name) of who may be chosen (services.unit_handler_choices)."""
         super().__init__(*args, **kwargs)
         field: forms.TypedChoiceField = self.fields["responsible"]  # type: ignore[assignment]
-        field.choices = [("", _("Alla")), *handlers]
+        field.choices = FlatChoices([("", _("Alla")), *handlers])
         if not handlers:
             del self.fields["responsible"]
 

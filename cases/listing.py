@@ -216,7 +216,7 @@ def summarise[C: ProtectionCase](
             for case_id, case_flags in flag_provider(police_ids).items():
                 flags[case_id].extend(case_flags)
     today = timezone.localdate()
-    labels = dict(Person.Protection.choices)
+    labels = {k: str(v) for k, v in Person.Protection.choices}  # translated once per list
     categories = {k: str(v) for k, v in ProtectionCase.Category.choices}
     statuses = {k: str(v) for k, v in ProtectionCase.Status.choices}
     for case in cases:
@@ -230,7 +230,7 @@ def summarise[C: ProtectionCase](
             summary.risk_levels = risks[case.pk]
         if reader.shows(case, "scope_persons"):
             summary.protection = protection.get(case.pk, Person.Protection.NONE)
-            summary.protection_display = str(labels[summary.protection])
+            summary.protection_display = labels[summary.protection]
         if reader.shows(case, "scope_measures"):
             summary.shows_follow_up = True
             summary.next_follow_up = follow_ups.get(case.pk)

@@ -33,9 +33,13 @@ class Grounds:
         return scope in self.scopes
 
 
-def grounds_for(user: User, cases: Sequence[ProtectionCase]) -> dict[int, Grounds]:
+def grounds_for(
+    user: User, cases: Sequence[ProtectionCase], disclosed: access.Disclosed | None = None
+) -> dict[int, Grounds]:
     """Case id → grounds, for those of ``cases`` the user may open now. A case the user
-    may only list (a colleague without a grant, a restricted case) or not see is absent."""
+    may only list (a colleague without a grant, a restricted case) or not see is absent.
+    ``disclosed``: the user's disclosures as ``access.openable_access`` read them, if the
+    caller has them (no second reading for a user of one organisation)."""
     units = set(access.police_unit_ids(user))
     headed = set(access.headed_unit_ids(user))
     police = [case for case in cases if case.unit_id in units]
@@ -75,7 +79,13 @@ def grounds_for(user: User, cases: Sequence[ProtectionCase]) -> dict[int, Ground
             result[case.pk] = Grounds(
                 via, case.unit_id, access.POLICE_SCOPES, reasons.get(case.pk, "")
             )
-    if others and access.social_org_ids(user):
+    orgs = access.social_org_ids(user)
+    if others and disclosed is not None and len(orgs) == 1:
+        # Every disclosure to this user names the one organisation as recipient.
+        for pk in others:
+            if pk in disclosed:
+                result[pk] = Grounds("disclosure", orgs[0], disclosed[pk][2])
+    elif others and orgs:
         found: dict[int, tuple[int, set[str]]] = {}
         # ``_resolve`` names the first disclosure in the model's order as the organisation.
         for disclosure in access.active_disclosures_for(user).filter(case_id__in=others):

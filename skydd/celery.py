@@ -19,10 +19,13 @@ app.autodiscover_tasks()
 @worker_process_init.connect
 def warm_pdf_engine(**_kwargs: Any) -> None:
     """Each worker process renders a tiny PDF when it starts, so that the first plan or
-    receipt it renders is as fast as the next (fonts and Pango loaded once)."""
+    receipt it renders is as fast as the next (fonts and Pango loaded once), then settles
+    (skydd/warm.py: loaded and frozen, so that a full garbage collection is short)."""
     from skydd.pdf import warm
+    from skydd.warm import settle
 
     warm()
+    settle()
 
 
 app.conf.beat_schedule = {

@@ -1,15 +1,19 @@
 """SQL building blocks: everything is aggregated in the database, one query per table.
 
 PostgreSQL is the production database; the embedded SQLite of ``make run`` gets a median
-aggregate registered on each connection so that the same queries run there too.
+aggregate and a local-midnight function registered on each connection so that the same
+queries run there too.
 """
 
 from __future__ import annotations
 
 import statistics as pystatistics
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Aggregate, FloatField, Func, IntegerField
+from django.db.models import Aggregate, DateTimeField, FloatField, Func, IntegerField
+from django.utils import timezone
 
 
 class Median(Aggregate):
@@ -64,3 +68,44 @@ class _SqliteMedian:
 def register_sqlite_median(sender: Any, connection: Any, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_aggregate("skydd_median", 1, _SqliteMedian)
+        connection.connection.create_function(
+            "skydd_local_midnight", 3, _sqlite_local_midnight, deterministic=True
+        )
+
+
+class LocalMidnight(Func):
+    """The instant the local day ``days`` after a date column begins (in the current time
+    zone, as ``TruncDate`` takes the local date): ``TruncDate(t) - day <= n`` is
+    ``t < LocalMidnight(day, n + 1)``, one time-zone conversion per row of ``day`` instead of
+    one per timestamp compared with it."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, day: Any, days: int) -> None:
+        super().__init__(day)
+        self.days = days
+
+    def _tzname(self) -> str:
+        return timezone.get_current_timezone_name()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"((({sql}) + %s)::timestamp AT TIME ZONE %s)", (
+            *params,
+            self.days,
+            self._tzname(),
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"skydd_local_midnight({sql}, %s, %s)", (*params, self.days, self._tzname())
+
+
+def _sqlite_local_midnight(day: str | None, days: int, tzname: str) -> str | None:
+    """SQLite's LocalMidnight: the UTC text Django stores a datetime as."""
+    if day is None:
+        return None
+    start = datetime.combine(
+        date.fromisoformat(day[:10]) + timedelta(days=days), time.min, ZoneInfo(tzname)
+    )
+    return start.astimezone(UTC).replace(tzinfo=None).isoformat(" ")

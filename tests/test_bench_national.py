@@ -130,6 +130,11 @@ def test_the_older_break_glass_openings_are_reviewed_by_a_head_of_their_unit(
     assert not BreakGlassAccess.objects.filter(granted_at__gte=cutoff, review__isnull=False)
     old = BreakGlassAccess.objects.filter(granted_at__lt=cutoff)
     assert old.filter(review__isnull=True).count() <= max(3, old.count() // 10)
+    # The opening's flag (cases.breakglass.review's), written with the reviews.
+    reviewed = set(BreakGlassReview.objects.values_list("grant_id", flat=True))
+    assert set(BreakGlassAccess.objects.filter(reviewed=True).values_list("pk", flat=True)) == (
+        reviewed
+    )
 
 
 def test_the_tiny_data_set_has_assessments_loans_and_dwellings(personas: Personas) -> None:

@@ -84,6 +84,13 @@ class AccessLogEntry(models.Model):
                 name="accesslog_unit_at",
             ),
             models.Index(fields=["case_unit", "user"], name="accesslog_unit_user"),
+            # The cases read by each person on the report's page of its summary: a range
+            # of a few rows per person and period, from the index alone.
+            models.Index(
+                fields=["case_unit", "user", "-at"],
+                include=["case", "granted"],
+                name="accesslog_unit_user_at",
+            ),
             # Rows written before the unit was stored: the report joins these to the cases.
             # New rows never enter this index, so in time it holds only old history.
             models.Index(

@@ -117,6 +117,9 @@ class ProtectionCase(models.Model):
                 name="case_list_contact_ban",
                 condition=Q(has_contact_ban=True),
             ),
+            # The statistics' risk figures (issue 16): every case's unit and opening date in
+            # id order, from the index alone, merged with the assessments in case order.
+            models.Index(fields=["id", "unit", "opened_on"], name="case_id_unit_opened"),
         ]
         # Object permissions only (guardian); never grant these model-wide.
         default_permissions = ("view", "change")
@@ -246,6 +249,11 @@ class BreakGlassAccess(models.Model):
     reason = models.TextField(_("skäl"))
     granted_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    # True once the opening has its BreakGlassReview: set by the one writer of reviews
+    # (cases.breakglass.review) in the review's transaction, so that the head's list and
+    # count find the unreviewed openings from a partial index instead of an anti-join of
+    # every opening with every review (issue 16; cases 0042 filled it in).
+    reviewed = models.BooleanField(_("granskad"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("nödåtkomst")
@@ -255,6 +263,13 @@ class BreakGlassAccess(models.Model):
             # The head's list (cases.breakglass.head_list): the recent and the active ones.
             models.Index(fields=["granted_at"], name="breakglass_granted_at"),
             models.Index(fields=["expires_at"], name="breakglass_expires_at"),
+            # ... and the older unreviewed ones: a few hundred in the country, however long
+            # the history of reviewed openings grows.
+            models.Index(
+                fields=["granted_at"],
+                condition=Q(reviewed=False),
+                name="breakglass_unreviewed",
+            ),
         ]
         constraints = [*length_checks("breakglass", reason=BREAK_GLASS_REASON_LIMIT)]
 

@@ -100,7 +100,9 @@ def _find(user: User, persons: QuerySet[Person]) -> list[tuple[SearchHit, search
     # A semi-join the planner may start from either side: from the persons when few match
     # (a personnummer, a rare name, through the trigram indexes), from the newest cases
     # when many do (a common surname: 50 are found long before the persons are all read).
-    found = access.openable_cases(user).filter(Exists(matching.filter(case_id=OuterRef("pk"))))
+    # Cases disclosed without persons are left out before the limit, not after it.
+    openable, disclosed = access.openable_access(user, needs="scope_persons")
+    found = openable.filter(Exists(matching.filter(case_id=OuterRef("pk"))))
     cases = list(found.select_related("unit").order_by("-opened_on", "-number")[:SEARCH_LIMIT])
     hits = {case.pk: SearchHit(case) for case in cases}
     for participant in (
@@ -108,7 +110,7 @@ def _find(user: User, persons: QuerySet[Person]) -> list[tuple[SearchHit, search
     ):
         participant.case = hits[participant.case_id].case
         hits[participant.case_id].participants.append(participant)
-    grounds = searchaccess.grounds_for(user, cases)
+    grounds = searchaccess.grounds_for(user, cases, disclosed)
     # A disclosure without persons: the search must not reveal them.
     return [
         (hit, grounds[pk])

@@ -245,3 +245,29 @@ def test_the_report_takes_a_fixed_number_of_queries(log, login, head) -> None:
     # Session, user, second factor, memberships (with the units); the summary (which is also
     # the count); the page's rows; the log row of this read; the person select's options.
     assert len(queries) == 8, [q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_the_summary_pages_hold_every_person_once_with_the_plain_figures(
+    log, login, head, unit_a, monkeypatch
+) -> None:
+    """The summary's pages of people (``personer``): together the plain count, each person's
+    distinct cases counted on their own page; past the end the last page, not a number the
+    first; the rows' count is every person's, whichever page of people is shown."""
+    from cases.sharing import logviews
+
+    monkeypatch.setattr(logviews, "SUMMARY_PAGE_SIZE", 2)
+    today = timezone.localdate()
+    client = login(head)
+    seen = []  # (the plain summary just before the visit, the visit's context)
+    for n in (1, 2, 3, 9, 0, "x"):
+        expected = _plain_summary([unit_a.pk], today - timedelta(days=30), today)
+        seen.append((expected, client.get(REPORT, {"personer": n}).context))
+    assert all(len(expected) == 5 for expected, _c in seen)
+    slices = [slice(0, 2), slice(2, 4), slice(4, 5), slice(4, 5), slice(4, 5), slice(0, 2)]
+    for (expected, context), part in zip(seen, slices, strict=True):
+        assert context["summary"] == expected[part]
+        assert context["summary_page"].paginator.count == 5
+        assert context["page"].paginator.count == sum(r["reads"] + r["denied"] for r in expected)
+    html = client.get(REPORT, {"personer": 2, "sida": 1}).content.decode()
+    assert "Personerna 3–4 av 5, i bokstavsordning" in html
+    assert "personer=1" in html and "personer=3" in html

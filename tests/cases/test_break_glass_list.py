@@ -134,9 +134,9 @@ def test_the_list_takes_a_fixed_number_of_queries(openings, head, login) -> None
     client.get(LIST)  # the first page after the login writes the session's idle stamp
     with CaptureQueriesContext(connection) as queries:
         assert client.get(LIST).status_code == 200
-    # Session, user, second factor, memberships (with the units); the list's openings (with
-    # both counts); the page's rows; the log row of this read.
-    assert len(queries) == 7, [q["sql"][:80] for q in queries.captured_queries]
+    # Session, user, second factor, memberships (with the units); a serial plan for the list's
+    # openings (with both counts); the page's rows; the log row of this read.
+    assert len(queries) == 8, [q["sql"][:80] for q in queries.captured_queries]
 
 
 def test_a_log_page_read_is_logged_in_the_first_headed_unit(login, unit_a, unit_b) -> None:

@@ -170,6 +170,23 @@ def test_long_select_writes_the_html_django_writes() -> None:
         assert parse_html(ours) == parse_html(django)
 
 
+def test_the_handlers_as_flat_choices_select_validate_and_render_as_a_list_does() -> None:
+    from cases.forms import CaseFilterForm
+
+    handlers = [(7, "Anna <A>"), (9, "Bo & co")]
+    for data in ({"responsible": "9"}, {"responsible": "8"}, {"responsible": ""}, {}):
+        ours = CaseFilterForm(data, handlers=handlers)
+        plain = CaseFilterForm(data, handlers=handlers)
+        field = plain.fields["responsible"]
+        field.choices = [("", "Alla"), *handlers]  # Django's normalised list
+        assert ours.is_valid() == plain.is_valid(), data
+        assert ours.errors == plain.errors, data
+        assert parse_html(str(ours["responsible"])) == parse_html(str(plain["responsible"]))
+    chosen = CaseFilterForm({"responsible": "9"}, handlers=handlers)
+    assert chosen.is_valid() and chosen.cleaned_data["responsible"] == 9
+    assert "responsible" in CaseFilterForm({"responsible": "8"}, handlers=handlers).errors
+
+
 def test_quick_inputs_write_the_html_django_writes() -> None:
     from cases.formfields import CheckboxWidget, TextWidget
 

@@ -55,6 +55,11 @@ def test_grounds_equal_get_case_for_user_for_every_reader_and_case(
             case.pk: grounds for case in cases if (grounds := _one_by_one(user, case)) is not None
         }
         assert searchaccess.grounds_for(_fresh([user])[0], cases) == expected, user.email
+        # The same with the disclosures the search has already read (one organisation: no
+        # second reading; several: read again, as without them).
+        fresh = _fresh([user])[0]
+        _openable, disclosed = access.openable_access(fresh)
+        assert searchaccess.grounds_for(fresh, cases, disclosed) == expected, user.email
         seen |= {g.via for g in expected.values()}
     assert seen == {"assigned", "head", "break_glass", "disclosure"}
 
@@ -164,3 +169,49 @@ def test_a_hit_row_links_the_case_and_escapes_every_name(login, handler) -> None
         "      </tr>\n"
     ) in response.text
     assert "<b>Ada" not in response.text
+
+
+def test_cases_disclosed_without_persons_do_not_take_places_among_the_50(
+    login, handler, koping, social
+) -> None:
+    """The newest cases disclosed without persons would be cut after the limit, leaving
+    fewer than 50 hits while older ones with persons match: they are left out before it."""
+    unit = handler.memberships.get().organisation
+    cases = bulk_cases(unit, handler, 60, start=500, prefix="SÖK")
+    persons = Person.objects.bulk_create(
+        Person(first_name="Alva", last_name="Omfångsdotter") for _ in cases
+    )
+    Participant.objects.bulk_create(
+        Participant(case=c, person=p, role=Participant.Role.PROTECTED)
+        for c, p in zip(cases, persons, strict=True)
+    )
+    newest = sorted(cases, key=lambda c: (c.opened_on, c.number), reverse=True)
+    for index, case in enumerate(newest):
+        make_disclosure(case, koping, handlers=[social], scope_persons=index >= 5)
+    response = login(social).post(SEARCH, {"kind": "name", "namn-name": "omfångsdotter"})
+    shown = [hit.case for hit in response.context["hits"]]
+    assert shown == newest[5:55]
+    assert "Omfångsdotter" in response.text
+    logged = AccessLogEntry.objects.filter(channel=AccessLogEntry.Channel.SEARCH, user=social)
+    assert set(logged.values_list("case_id", flat=True)) == {c.pk for c in shown}
+
+
+def test_a_reader_of_two_organisations_is_logged_with_each_disclosures_recipient(
+    login, handler, koping, sala, social
+) -> None:
+    from accounts.models import Membership
+    from tests.factories import MembershipFactory
+
+    other = sala
+    MembershipFactory(user=social, organisation=other, role=Membership.Role.HANDLER)
+    first = make_case(handler, protected=PersonFactory(last_name="Tvåorgsson"))
+    second = make_case(handler, protected=PersonFactory(last_name="Tvåorgsson"))
+    make_disclosure(first, koping, handlers=[social])
+    make_disclosure(second, other, handlers=[social])
+    response = login(social).post(SEARCH, {"kind": "name", "namn-name": "tvåorgsson"})
+    assert {hit.case for hit in response.context["hits"]} == {first, second}
+    logged = AccessLogEntry.objects.filter(channel=AccessLogEntry.Channel.SEARCH, user=social)
+    assert set(logged.values_list("case_id", "organisation_id")) == {
+        (first.pk, koping.pk),
+        (second.pk, other.pk),
+    }
