@@ -31,6 +31,8 @@ The points:
   e.g. ``assessments``) and ``labels() -> dict`` (display labels of their codes).
 - ``journal_events``: ``{code: cases.journal.Event}`` – the app's journal events, rendered in
   the reader's language when the journal is read.
+- ``case_page_rows``: models with a ``case`` foreign key whose rows a case-page section reads
+  only when the case has any (``cases.caserows.has``: one statement asks for all of them).
 
 Order: lower ``order`` first; equal orders keep registration order. ``override()`` replaces
 a point's items for the duration of a test.
@@ -88,6 +90,7 @@ notification_rules: ExtensionPoint[Any] = ExtensionPoint("notification_rules")
 purge_hooks: ExtensionPoint[Callable[[Any], dict[str, int]]] = ExtensionPoint("purge_hooks")
 journal_events: ExtensionPoint[Mapping[str, Any]] = ExtensionPoint("journal_events")
 plan_sources: ExtensionPoint[Any] = ExtensionPoint("plan_sources")
+case_page_rows: ExtensionPoint[Any] = ExtensionPoint("case_page_rows")
 # Why a participant cannot be removed yet (e.g. an alarm loan names them): sentences.
 participant_blockers: ExtensionPoint[Callable[[Any], list[str]]] = ExtensionPoint(
     "participant_blockers"

@@ -62,6 +62,9 @@ class ListReader:
     # Per case id, its threat actors' participant ids in the order they joined, where the
     # caller has read them already (the case page); providers read them otherwise.
     threat_actors: Mapping[int, list[int]] = field(default_factory=dict)
+    # The case page's access to its one case: providers may skip rows the case has none of
+    # (cases.caserows.has) and share what its sections read (CaseAccess.remember).
+    page: access.CaseAccess | None = None
 
     def is_police_for(self, case: ProtectionCase) -> bool:
         return case.unit_id in self.police_unit_ids
@@ -151,6 +154,7 @@ def _page_parts(
         social_org_ids=frozenset(access.social_org_ids(case_access.user)),
         disclosed_scopes={} if police else {case.pk: case_access.scopes},
         police_case_ids=frozenset([case.pk] if police else []),
+        page=case_access,
     )
     protection: dict[int, str] = {}
     if case_access.shows("scope_persons"):

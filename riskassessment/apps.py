@@ -8,8 +8,10 @@ class RiskassessmentConfig(AppConfig):
     def ready(self) -> None:
         from cases import extensions
         from riskassessment import journal, listing, panels, plan_sources
+        from riskassessment.models import Assessment
 
         extensions.case_panels.register(panels.case_panel, order=10)
         extensions.journal_events.register(journal.EVENTS)
         extensions.plan_sources.register(plan_sources.plan_source)
         extensions.case_risk_levels.register(listing.case_risk_levels)
+        extensions.case_page_rows.register(Assessment)

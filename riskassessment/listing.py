@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection
 
 from accounts.models import Organisation
+from cases import caserows
 from cases.listing import ListReader, RiskLevel
 from cases.lookups import ids_condition
 from cases.models import ProtectionCase
@@ -43,12 +44,19 @@ def case_risk_levels(case_ids: list[int], reader: ListReader) -> dict[int, list[
     one lookup of issue 11). Social services: one level per case from the assessments they
     may see, never from a police-only judgement."""
     from riskassessment.services.risk import case_risk_levels as per_actor
-    from riskassessment.services.risk import level_label
+    from riskassessment.services.risk import level_label, police_levels_of_page
 
     result: dict[int, list[RiskLevel]] = {}
+    if reader.page is not None and not caserows.has(reader.page, Assessment):
+        return result  # the case page's case has no assessment at all
     police = [pk for pk in case_ids if pk in reader.police_case_ids]
     if police:
-        for case_id, levels in per_actor(police, threat_actors=reader.threat_actors).items():
+        found = (
+            police_levels_of_page(reader.page, reader.threat_actors)
+            if reader.page is not None
+            else per_actor(police, threat_actors=reader.threat_actors)
+        )
+        for case_id, levels in found.items():
             result[case_id] = [
                 RiskLevel(label=label, level=level, display=level_label(level))
                 for label, level in levels

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from cases import caserows
 from cases.access import CaseAccess, received_scopes
 from riskassessment import services
+from riskassessment.models import Assessment
 from riskassessment.policy import visible_assessments
+from riskassessment.services.risk import police_levels_of_page
 
 HISTORY_ROWS = 5
 
@@ -18,7 +20,9 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     """The latest final assessment's summary on top, the history below, as this reader may
     see them (services decide from the CaseAccess scopes; nothing is re-decided here)."""
     received = received_scopes(case_access)  # one query, for both lookups below
-    rows = services.assessment_rows(case_access, received)
+    # A case without any assessment (most) is not asked for them (cases.caserows.has).
+    has_any = caserows.has(case_access, Assessment)
+    rows = services.assessment_rows(case_access, received) if has_any else []
     latest = next((r for r in rows if r.assessment.is_final), None)
     own_drafts = [
         r for r in rows if not r.assessment.is_final and services.owns(case_access, r.assessment)
@@ -62,9 +66,12 @@ def _risk_levels(case_access: CaseAccess, received: frozenset[str]) -> list[dict
         "scope_risk_summary",
         "scope_risk_full",
     }
-    levels = services.case_risk_levels(
-        [case.pk], assessments=None if police_only else visible, threat_actors=actors
-    ).get(case.pk, [])
+    if police_only:  # the case header's levels (riskassessment.listing), read once
+        levels = police_levels_of_page(case_access, actors).get(case.pk, [])
+    else:
+        levels = services.case_risk_levels(
+            [case.pk], assessments=visible, threat_actors=actors
+        ).get(case.pk, [])
     result = []
     for label, level in levels:
         number = int(label.rsplit(" ", 1)[-1]) if label and label[-1].isdigit() else 0

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from cases import caserows
 from cases.access import CaseAccess
 from cases.casework import services
-from cases.models import CaseClosure, ContactBan, ContactBanBreach, LegalHold, ProtectiveMeasure
+from cases.models import (
+    CaseClosure,
+    ContactBan,
+    ContactBanBreach,
+    LegalHold,
+    ProtectiveMeasure,
+    SupportInformation,
+)
 
 CURRENT_MEASURE_STATUSES = ProtectiveMeasure.CURRENT_STATUSES
 DONE_FOLLOW_UPS_ON_PANEL = 3
@@ -52,7 +59,8 @@ def panel_context(case_access: CaseAccess, *, full: bool) -> dict[str, Any]:
     current_measures = [m for m in measures if m.status in CURRENT_MEASURE_STATUSES]
     past_measures = [m for m in measures if m.status not in CURRENT_MEASURE_STATUSES]
 
-    bans = list(services.contact_bans_for(case))
+    # Rows the case has none of are not read (cases.caserows.has: one statement for all).
+    bans = list(services.contact_bans_for(case)) if caserows.has(case_access, ContactBan) else []
     for ban in bans:
         ban.protected_label = services.participant_label(  # type: ignore[attr-defined]
             ban.protected_participant, case_access
@@ -72,7 +80,11 @@ def panel_context(case_access: CaseAccess, *, full: bool) -> dict[str, Any]:
         for ban in bans:
             ban.breach_list = by_ban.get(ban.pk, [])  # type: ignore[attr-defined]
 
-    support = list(services.support_information_for(case))
+    support = (
+        list(services.support_information_for(case))
+        if caserows.has(case_access, SupportInformation)
+        else []
+    )
     for row in support:
         row.participant_label = services.participant_label(  # type: ignore[attr-defined]
             row.participant, case_access
@@ -85,10 +97,14 @@ def panel_context(case_access: CaseAccess, *, full: bool) -> dict[str, Any]:
             .select_related("closed_by", "reopened_by", "closing_note_by")
             .order_by("-closed_at")
         )
-        if full or not is_open
+        if (full or not is_open) and caserows.has(case_access, CaseClosure)
         else []
     )
-    hold = LegalHold.objects.filter(case=case).select_related("set_by").first()
+    hold = (
+        LegalHold.objects.filter(case=case).select_related("set_by").first()
+        if caserows.has(case_access, LegalHold)
+        else None
+    )
     parties = services.editable_parties(case_access)
     police_work = services.may_edit_police_work(case_access)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cases import caserows
 from cases.access import CaseAccess
 from cases.models import ProtectionPlan
 from cases.plan import services
@@ -16,7 +17,11 @@ def case_panel(case_access: CaseAccess) -> dict[str, Any]:
     if not case_access.shows("scope_plan"):
         return {}
     case = case_access.case
-    versions = list(ProtectionPlan.objects.filter(case=case).order_by("-number")[:2])
+    versions = (
+        list(ProtectionPlan.objects.filter(case=case).order_by("-number")[:2])
+        if caserows.has(case_access, ProtectionPlan)  # most cases have no plan: not read
+        else []
+    )
     plan = versions[0] if versions else None
     party = services.party_of(case_access)
     standing = services.standing_confirmations(plan) if plan is not None else []

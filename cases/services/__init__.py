@@ -16,6 +16,7 @@ from cases.services.common import (
 )
 from cases.services.handlers import (
     assign_handler,
+    case_page_handlers,
     create_case,
     next_reference,
     responsible_handlers,
@@ -67,6 +68,7 @@ __all__ = [
     "add_journal_entry",
     "add_participant",
     "assign_handler",
+    "case_page_handlers",
     "change_reason",
     "create_case",
     "journal",

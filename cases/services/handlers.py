@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Membership, Organisation, User
 from cases import access, errors, guard, journal
+from cases.lookups import ids_condition
 from cases.models import (
     ProtectionCase,
     ProtectionCaseUserObjectPermission,
@@ -138,3 +140,51 @@ def unit_handler_choices(
         for pk, full_name, email in _unit_handlers(unit_ids).values_list("pk", "full_name", "email")
         if pk not in skip
     ]
+
+
+class Handler(NamedTuple):
+    pk: int
+    full_name: str
+
+
+def case_page_handlers(
+    case: ProtectionCase, unit_ids: list[int] | None
+) -> tuple[list[Handler], list[tuple[int, str]]]:
+    """``responsible_handlers(case)`` (their ids and names) and, with ``unit_ids``,
+    ``unit_handler_choices(unit_ids, leave_out=<them>)``, read in ONE hand-written statement
+    for the case page: as two ORM queries they cost about 3 ms of Python per page for well
+    under 1 ms of SQL (issue 16, profiled on the national data). Plain SQL that PostgreSQL
+    and SQLite both read; tests/cases/test_case_page_handlers.py holds it to the two
+    functions' answer."""
+    grant = ProtectionCaseUserObjectPermission._meta
+    user, membership = User._meta.db_table, Membership._meta.db_table
+    permission = grant.get_field("permission").related_model._meta.db_table
+    parts = [
+        f"SELECT DISTINCT 1, u.id, u.full_name, u.email FROM {grant.db_table} g "  # noqa: S608 - names and placeholders
+        f"JOIN {user} u ON u.id = g.user_id JOIN {permission} p ON p.id = g.permission_id "
+        f"WHERE g.content_object_id = %s AND p.codename = %s"
+    ]
+    params: list[Any] = [case.pk, access.CHANGE_PERM.split(".")[1]]
+    if unit_ids is not None:
+        cond, cond_params = ids_condition("m.organisation_id", unit_ids)
+        parts.append(
+            f"SELECT DISTINCT 2, u.id, u.full_name, u.email FROM {user} u "  # noqa: S608 - names and placeholders
+            f"JOIN {membership} m ON m.user_id = u.id WHERE u.is_active = %s "
+            f"AND m.is_active = %s AND {cond} AND m.role IN (%s, %s)"
+        )
+        params += [
+            True,
+            True,
+            *cond_params,
+            Membership.Role.HANDLER.value,
+            Membership.Role.HEAD.value,
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 3, 2", params)
+        rows = cursor.fetchall()
+    responsible = [Handler(pk, name) for kind, pk, name, _email in rows if kind == 1]
+    skip = {h.pk for h in responsible}
+    candidates = [
+        (pk, name or email) for kind, pk, name, email in rows if kind == 2 and pk not in skip
+    ]
+    return responsible, candidates

@@ -33,6 +33,8 @@ def _dwellings_only(case_access: CaseAccess) -> list[SecretDwelling]:
     """A disclosure of the secret dwelling without the persons: the dwellings, no names."""
     if case_access.shows("scope_persons") or not case_access.shows("scope_secret_dwelling"):
         return []
+    if not caserows.has(case_access, SecretDwelling):
+        return []
     dwellings = SecretDwelling.objects.filter(
         case=case_access.case, person__participations__case=case_access.case
     ).distinct()
@@ -45,6 +47,11 @@ def _people(case_access: CaseAccess) -> list[dict[str, Any]]:
     if not case_access.shows("scope_persons"):
         return []
     people: dict[int, dict[str, Any]] = {}
+    # This case's dwellings per person (those of other cases are never shown through it).
+    dwellings: dict[int, list[SecretDwelling]] = {}
+    for dwelling in caserows.dwellings(case_access):
+        if case_access.sees_dwelling(dwelling):
+            dwellings.setdefault(dwelling.person_id, []).append(dwelling)
     for participant in caserows.participants(case_access):
         entry = people.get(participant.person_id)
         if entry is None:
@@ -54,9 +61,7 @@ def _people(case_access: CaseAccess) -> list[dict[str, Any]]:
                 # This case's contact details (the person's rows here are kept alike).
                 "contact": participant,
                 "participants": [],
-                "dwellings": [
-                    d for d in person.secret_dwellings.all() if case_access.sees_dwelling(d)
-                ],
+                "dwellings": dwellings.get(participant.person_id, []),
                 "show_address": case_access.is_police or not person.address_is_suppressed,
             }
         entry["participants"].append(participant)
@@ -128,13 +133,16 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
         context = {"case": exc.case, "min_length": MIN_REASON_LENGTH}
         return render(request, "cases/break_glass.html", context, status=200)
     case = case_access.case
-    responsible = services.responsible_handlers(case)
     assign_form = None
     # A closed case is read-only: no edit actions (history and read-only pages stay).
     can_edit = case_access.may_edit and case.is_open
-    if case_access.may_manage and can_edit:
-        candidates = services.unit_handler_choices([case.unit_id], leave_out=responsible)
-        assign_form = AssignHandlerForm(candidates=candidates) if candidates else None
+    # The responsible handlers and, for those who may assign, the unit's other handlers.
+    may_assign = case_access.may_manage and can_edit
+    responsible, candidates = services.case_page_handlers(
+        case, [case.unit_id] if may_assign else None
+    )
+    if may_assign and candidates:
+        assign_form = AssignHandlerForm(candidates=candidates)
     listing.summarise(user, [case], case_access=case_access)
     panels = case_panels(case_access)
     context = {

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from cases.access import CaseAccess
 from cases.lookups import ids_condition
 from cases.models import Participant
 from riskassessment.models import (
@@ -181,6 +182,18 @@ def case_risk_levels(
         elif None in levels:
             result[case_id] = [("", levels[None])]
     return result
+
+
+def police_levels_of_page(
+    case_access: CaseAccess, threat_actors: Mapping[int, list[int]] | None
+) -> dict[int, list[RiskLevel]]:
+    """``case_risk_levels`` of the case page's one case from the default assessments (the
+    police's own), read once per page: the case header and the risk section of a police
+    reader show the same levels (they were the same statement twice, issue 16)."""
+    case_id = case_access.case.pk
+    return case_access.remember(
+        "police_risk_levels", lambda: case_risk_levels([case_id], threat_actors=threat_actors)
+    )
 
 
 def level_label(code: str) -> str:

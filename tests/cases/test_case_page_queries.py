@@ -29,10 +29,12 @@ SCOPES = {
 
 # Session, user, OTP device, the case, memberships, its access (the guardian check, a unit
 # colleague's grant; social services: their disclosures), whether this read is logged already,
-# the log row (one round trip), then the page: its sections. Police readers also read the
-# responsible handlers and, where they may assign, the unit's handlers; social services the
-# recipients the journal may name.
-EXPECTED = {"handler": 25, "head": 25, "colleague": 24, "social": 21, "social_head": 21}
+# the log row (one round trip), then the page: its sections, which first ask in one statement
+# which of the rarer kinds of rows the case has (cases.caserows.has) and read only those.
+# The responsible handlers and, where the reader may assign, the unit's other handlers come
+# in one statement (services.case_page_handlers); social services also read the recipients
+# the journal may name.
+EXPECTED = {"handler": 17, "head": 17, "colleague": 17, "social": 15, "social_head": 15}
 
 
 def _case(handler: User, koping, social: User, *, size: int) -> ProtectionCase:
@@ -74,3 +76,41 @@ def test_the_case_page_costs_the_same_for_one_and_twenty_of_everything(
     client = login(reader)
     _queries(client, warm)  # the first page after a login also stamps the session
     assert _queries(client, small) == _queries(client, big) == EXPECTED[persona]
+
+
+# A case with some of every rarer kind of row (cases.caserows.has finds them all): each
+# section then reads its rows, still in a fixed number of queries.
+EXPECTED_WITH_EVERYTHING = {"handler": 26, "head": 26, "social": 23, "social_head": 23}
+
+
+def _case_with_everything(handler: User, koping, social: User, *, size: int) -> ProtectionCase:
+    from cases.models import ContactBan, SecretDwelling
+    from tests.alarms.helpers import device, lend
+    from tests.riskassessment.helpers import final_assessment
+
+    case = _case(handler, koping, social, size=size)
+    roles = {p.role: p for p in case.participants.select_related("person")}
+    for n in range(size):
+        SecretDwelling.objects.create(
+            case=case, person=roles["protected"].person, description=f"Boende {n}", address="x"
+        )
+        ContactBan.objects.create(
+            case=case,
+            ban_type="ordinary",
+            protected_participant=roles["protected"],
+            restricted_participant=roles["threat_actor"],
+        )
+        final_assessment(handler, case)
+        lend(handler, case, device(handler))
+    return case
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED_WITH_EVERYTHING))
+def test_a_case_with_every_kind_of_row_costs_the_same_for_one_and_three(
+    request, login, handler, koping, social, persona
+) -> None:
+    reader = request.getfixturevalue(persona)
+    warm, small, big = (_case_with_everything(handler, koping, social, size=n) for n in (1, 1, 3))
+    client = login(reader)
+    _queries(client, warm)
+    assert _queries(client, small) == _queries(client, big) == EXPECTED_WITH_EVERYTHING[persona]
