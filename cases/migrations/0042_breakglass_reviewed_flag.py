@@ -19,7 +19,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="breakglassaccess",
             name="reviewed",
-            field=models.BooleanField(default=False, editable=False, verbose_name="granskad"),
+            field=models.BooleanField(
+                db_default=False, default=False, editable=False, verbose_name="granskad"
+            ),
         ),
         # Backwards the column goes (AddField reversed): nothing to undo here.
         migrations.RunSQL(BACKFILL, reverse_sql=migrations.RunSQL.noop, elidable=False),

@@ -252,8 +252,9 @@ class BreakGlassAccess(models.Model):
     # True once the opening has its BreakGlassReview: set by the one writer of reviews
     # (cases.breakglass.review) in the review's transaction, so that the head's list and
     # count find the unreviewed openings from a partial index instead of an anti-join of
-    # every opening with every review (issue 16; cases 0042 filled it in).
-    reviewed = models.BooleanField(_("granskad"), default=False, editable=False)
+    # every opening with every review (issue 16; cases 0042 filled it in). A database
+    # default too: rows written outside Django (the benchmarks' seeds) start unreviewed.
+    reviewed = models.BooleanField(_("granskad"), default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("nödåtkomst")
