@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from stdnum import luhn
 
 from cases.models import ProtectionCase, ProtectionCaseUserObjectPermission
@@ -72,3 +74,17 @@ def bulk_cases(
     )
     make_responsible(handler, cases)
     return cases
+
+
+def migrate_to(targets: list[tuple[str, str]]) -> None:
+    """Take the real schema to these migrations (a backfill test's way back and forth)."""
+    MigrationExecutor(connection).migrate(targets)
+
+
+def latest_migrations() -> list[tuple[str, str]]:
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def table_columns(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return {c.name for c in connection.introspection.get_table_description(cursor, table)}

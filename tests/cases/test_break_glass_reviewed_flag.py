@@ -7,12 +7,11 @@ plain derivation from the reviews are in test_break_glass_list.py)."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from cases import access, breakglass
 from cases.errors import Conflict, NotAllowed
 from cases.models import BreakGlassAccess, BreakGlassReview
+from tests.cases.helpers import latest_migrations, migrate_to, table_columns
 from tests.factories import make_case
 
 REASON = "Skyddspersonen ringde jourtid, ansvarig handläggare nås inte"
@@ -66,24 +65,6 @@ def test_the_start_pages_count_is_the_openings_without_a_review(handler, colleag
     assert breakglass.unreviewed_count(head) == without.count() == 2
 
 
-def _migrate(targets: list[tuple[str, str]]) -> None:
-    MigrationExecutor(connection).migrate(targets)
-
-
-def _latest() -> list[tuple[str, str]]:
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
-def _columns() -> set[str]:
-    with connection.cursor() as cursor:
-        return {
-            c.name
-            for c in connection.introspection.get_table_description(
-                cursor, "cases_breakglassaccess"
-            )
-        }
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_backfill_sets_the_flag_from_the_reviews(handler, colleague, head) -> None:
     case = make_case(handler)
@@ -91,9 +72,9 @@ def test_the_backfill_sets_the_flag_from_the_reviews(handler, colleague, head) -
     breakglass.review(head, grants[0], comment=COMMENT)
     breakglass.review(head, grants[2], comment=COMMENT)
     try:
-        _migrate([BEFORE])
-        assert "reviewed" not in _columns()
+        migrate_to([BEFORE])
+        assert "reviewed" not in table_columns("cases_breakglassaccess")
     finally:
-        _migrate(_latest())
-    assert "reviewed" in _columns()
+        migrate_to(latest_migrations())
+    assert "reviewed" in table_columns("cases_breakglassaccess")
     assert flagged() == derived() == {grants[0].pk, grants[2].pk}

@@ -6,31 +6,14 @@ status" for every case, as the two subqueries the list used before said."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from cases.casework import services
 from cases.models import MeasureKind, ProtectionCase
+from tests.cases.helpers import latest_migrations, migrate_to, table_columns
 from tests.cases.test_contact_ban_flag import add_ban, derived, flagged
 from tests.factories import make_case
 
 BEFORE = ("cases", "0035_nat_search_name_trigram")
-
-
-def _migrate(targets: list[tuple[str, str]]) -> None:
-    MigrationExecutor(connection).migrate(targets)
-
-
-def _latest() -> list[tuple[str, str]]:
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
-def _columns() -> set[str]:
-    with connection.cursor() as cursor:
-        return {
-            c.name
-            for c in connection.introspection.get_table_description(cursor, "cases_protectioncase")
-        }
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,10 +30,10 @@ def test_the_backfill_sets_the_flag_from_the_rows(handler) -> None:
     cases = {refused.pk, follow_up.pk}
     assert flagged() == derived() == cases
     try:
-        _migrate([BEFORE])
-        assert "has_contact_ban" not in _columns()
+        migrate_to([BEFORE])
+        assert "has_contact_ban" not in table_columns("cases_protectioncase")
     finally:
-        _migrate(_latest())
-    assert "has_contact_ban" in _columns()
+        migrate_to(latest_migrations())
+    assert "has_contact_ban" in table_columns("cases_protectioncase")
     assert flagged() == derived() == cases
     assert ProtectionCase.objects.filter(has_contact_ban=False).count() == 2
