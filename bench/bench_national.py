@@ -7,12 +7,13 @@ Run from the repo root:  python bench/bench_national.py   (or: make bench)
 2. The benchmark works on a fresh copy, ``skydd_national_bench`` (``CREATE DATABASE …
    TEMPLATE``, under a minute), migrated with this checkout's migrations – so branches that
    add indexes or columns are measured with them, and the loaded data stays untouched.
-3. Per persona and page: 2 warm-up requests, then ``BENCH_RUNS`` (default 20) timed ones
+3. Per persona and page: 2 warm-up requests, then ``BENCH_RUNS`` (default 40) timed ones
    through Django's test Client in this process – DEBUG off, the real middleware, sessions,
    second factor and the synchronous access-log writes (the case page is a different case
    on every run, so every run writes its log row); one more run counts the queries. Beside
    each list and search, bench/national_sql.py's SQL is timed the same number of times on
-   a plain psycopg connection, and the rows are compared with the page's.
+   a plain psycopg connection, taking turns with the page request by request, and the rows
+   are compared with the page's.
 4. Besides the pages (bench/national_extra.py): the synchronous access-log write alone
    beside a bare INSERT of the same row, and the head's list page 1 while a second
    process requests the statistics pages, beside the same page idle.
@@ -20,7 +21,7 @@ Run from the repo root:  python bench/bench_national.py   (or: make bench)
    listable ids must equal ``cases.access``'s, or the run stops.
 
 Figures go to ``var/bench/results.json`` (group "national") and are printed as a table.
-Environment: ``BENCH_RUNS`` (20), ``BENCH_NATIONAL_SCALE`` (1.0), ``BENCH_NATIONAL_DB``
+Environment: ``BENCH_RUNS`` (40), ``BENCH_NATIONAL_SCALE`` (1.0), ``BENCH_NATIONAL_DB``
 (the loaded database's name), ``BENCH_NATIONAL_COPY`` (the copy's), ``BENCH_NATIONAL_ONLY``
 (a regular expression on "persona label": measure only those pages).
 """
@@ -98,27 +99,29 @@ def measure(page: Page, runs: int, cursor: Any) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for n in range(WARMUP):
-        page.request(n)
-    samples = []
-    for n in range(WARMUP, WARMUP + runs):
+    # The page and its raw SQL take turns, request by request: this machine's speed drifts
+    # by up to 2× within a minute (other guests on the host), and timed one after the other
+    # they met different drifts – the ratio then measured the host, not the page.
+    samples, raw_samples, refs = [], [], []
+    for n in range(WARMUP + runs):
         started = time.perf_counter()
         response = page.request(n)
-        samples.append((time.perf_counter() - started) * 1000)
+        elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise SystemExit(f"{page.persona} {page.label}: HTTP {response.status_code}")
+        if n >= WARMUP:
+            samples.append(elapsed)
+        if page.raw is not None:
+            started = time.perf_counter()
+            refs = page.raw(cursor)
+            if n >= WARMUP:
+                raw_samples.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as queries:
         response = page.request(WARMUP + runs)
     p50, p95 = _ms(samples)
     result: dict[str, Any] = {"p50": p50, "p95": p95, "queries": len(queries)}
     result["load_avg"] = round(os.getloadavg()[0], 2)  # when measured, not when written
     if page.raw is not None:
-        raw_samples, refs = [], []
-        for n in range(WARMUP + runs):
-            started = time.perf_counter()
-            refs = page.raw(cursor)
-            if n >= WARMUP:
-                raw_samples.append((time.perf_counter() - started) * 1000)
         result["raw_p50"], result["raw_p95"] = _ms(raw_samples)
         shown = _references(response)
         result["same_rows"] = shown == refs
@@ -296,7 +299,7 @@ def _target(page: Page) -> float:
 
 
 def main() -> int:
-    runs = int(os.environ.get("BENCH_RUNS", "20"))
+    runs = int(os.environ.get("BENCH_RUNS", "40"))
     scale = os.environ.get("BENCH_NATIONAL_SCALE", "1")
     started = time.monotonic()
     subprocess.run(  # noqa: S603 - this interpreter, our own script

@@ -381,3 +381,26 @@ def _example(pattern: str, n: int) -> str:
         f"statistics page, view {n}",
     )
     return next(name for name in names if re.match(pattern, name))
+
+
+def test_a_page_and_its_raw_sql_take_turns() -> None:
+    """The page and its SQL are timed request by request in turn, so that the machine's
+    drifting speed falls on both alike (bench_national.measure); the rows compared are the
+    last ones of each."""
+    from types import SimpleNamespace
+
+    from bench.bench_national import WARMUP, Page, measure
+
+    order: list[str] = []
+
+    def request(n: int) -> SimpleNamespace:
+        order.append("page")
+        return SimpleNamespace(status_code=200, content=b"<a href=x> PSS-A-2026-00001 </a>")
+
+    def sql(cursor: object) -> list[str]:
+        order.append("sql")
+        return ["PSS-A-2026-00001"]
+
+    result = measure(Page("head", "list", "list", request, sql), 3, None)
+    assert order == ["page", "sql"] * (WARMUP + 3) + ["page"]
+    assert result["same_rows"] and result["rows"] == 1 and result["queries"] == 0
