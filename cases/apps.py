@@ -6,6 +6,9 @@ class CasesConfig(AppConfig):
     verbose_name = "Skyddsärenden"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from accounts.models import Membership, User
         from cases import extensions
         from cases.casework import panels as casework_panels
         from cases.casework.services import (
@@ -14,7 +17,15 @@ class CasesConfig(AppConfig):
             running_disclosures_notice,
         )
         from cases.plan import panels as plan_panels
+        from cases.services.handlers import handlers_changed
         from cases.sharing import panels as sharing_panels
+
+        # The case list's handler filter (cases.services.handlers.filter_handler_choices).
+        for model in (Membership, User):
+            post_save.connect(handlers_changed, sender=model, dispatch_uid=f"handlers-{model}")
+            post_delete.connect(
+                handlers_changed, sender=model, dispatch_uid=f"handlers-del-{model}"
+            )
 
         extensions.case_panels.register(casework_panels.case_panel, order=20)
         extensions.case_panels.register(plan_panels.case_panel, order=30)

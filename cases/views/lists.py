@@ -50,7 +50,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     the choice filters (status, category, responsible, mine) that links may carry, but never
     reads a keyword from the query string."""
     user = user_for_request(request)
-    handlers = services.unit_handler_choices(access.police_unit_ids(user))
+    handlers = services.filter_handler_choices(access.police_unit_ids(user))
     posted = request.method == "POST"
     source: QueryDict = request.POST.copy() if posted else request.GET.copy()
     if not posted:
