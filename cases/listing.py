@@ -26,18 +26,21 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from math import ceil
+from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 
 from accounts.models import User
-from cases import access, caserows, extensions, rowfacts
+from cases import access, caserows, extensions, roundtrip, rowfacts
 from cases.models import (
     Participant,
     Person,
     ProtectionCase,
 )
+from cases.roundtrip import Statement
 
 # Strongest first wins: a case shows the strongest level among the people it protects.
 PROTECTION_RANK: dict[str, int] = {
@@ -283,19 +286,62 @@ class BoundedPaginator:
         """None when the count stopped at the limit (the page then only knows "Nästa")."""
         return None if self.capped else max(1, ceil(self.count / self.per_page))
 
+    def _rows_statement(self, number: int) -> tuple[Statement, list[str]]:
+        """The page's rows (one past it, for "Nästa") and the names of their columns. The
+        window of ids is a subquery: PostgreSQL runs it once from the index and reads only
+        those rows."""
+        offset = (number - 1) * self.per_page
+        window = self.ids[offset : offset + self.per_page + 1]
+        # The columns of ``rows`` (its only()/defer()) in the model's order, which from_db
+        # expects.
+        names, deferring = self.rows.query.deferred_loading
+        fields = [
+            f.attname
+            for f in self.rows.model._meta.concrete_fields
+            if f.primary_key or ((f.attname in names or f.name in names) != deferring)
+        ]
+        query = (
+            self.rows.filter(pk__in=window)
+            .order_by(*self.ids.query.order_by)
+            .values_list(*fields)
+            .query
+        )
+        sql, params = query.sql_with_params()
+        return Statement(sql, list(params)), fields
+
+    def _page(self, number: int, fields: list[str], found: list[Any]) -> BoundedPage:
+        model, db = self.rows.model, self.rows.db
+        rows = [model.from_db(db, fields, row) for row in found[: self.per_page]]
+        return BoundedPage(rows, number, self, more=len(found) > self.per_page)
+
     def get_page(self, number: object) -> BoundedPage:
+        """The page ``number`` (the last one where it is past the end). Its rows and the
+        count are read in one round trip (cases.roundtrip); only a number past the end
+        needs a second."""
         try:
             wanted = max(1, int(str(number)))
         except ValueError:
             wanted = 1
-        if self.num_pages is not None:
-            wanted = min(wanted, self.num_pages)
-        offset = (wanted - 1) * self.per_page
-        # The window of ids (one past the page, for "Nästa") as a subquery: PostgreSQL runs
-        # it once from the index and reads only those rows – one query, not two.
-        window = self.ids[offset : offset + self.per_page + 1]
-        rows = list(self.rows.filter(pk__in=window).order_by(*self.ids.query.order_by))
-        return BoundedPage(rows[: self.per_page], wanted, self, more=len(rows) > self.per_page)
+        try:
+            rows, fields = self._rows_statement(wanted)
+            counting = self.ids.order_by()[: self.limit + 1].query
+            sql, params = counting.sql_with_params()
+        except EmptyResultSet:  # e.g. no unit at all: nothing to ask the database
+            self.__dict__["count"] = 0
+            return BoundedPage([], 1, self, more=False)
+        if "count" in self.__dict__:
+            (found,) = roundtrip.fetch_together([rows], self.rows.db)
+        else:
+            counted, found = roundtrip.fetch_together(
+                [Statement(f"SELECT COUNT(*) FROM ({sql}) counted", list(params)), rows],  # noqa: S608 - Django's SQL
+                self.rows.db,
+            )
+            self.__dict__["count"] = counted[0][0]
+        if self.num_pages is not None and wanted > self.num_pages:
+            wanted = self.num_pages
+            rows, fields = self._rows_statement(wanted)
+            (found,) = roundtrip.fetch_together([rows], self.rows.db)
+        return self._page(wanted, fields, found)
 
 
 @dataclass
