@@ -15,6 +15,6 @@ class AlarmsConfig(AppConfig):
         extensions.case_page_rows.register(Loan)
         extensions.closing_blockers.register(hooks.active_loans_block_closing, order=20)
         extensions.participant_blockers.register(hooks.loans_name_the_participant, order=20)
-        extensions.case_flags.register(hooks.case_flags, order=20)
+        extensions.case_flags.register(hooks.pending_case_flags, order=20)
         extensions.purge_hooks.register(hooks.purge_case, order=20)
         rules.register_all()

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from alarms.models import AlarmEvent, Loan, LoanDecision
 from cases.lookups import ids_condition
 from cases.models import Participant, ProtectionCase
+from cases.roundtrip import Pending, Statement, done, fetch_together, settle
 from riskassessment.models import Assessment
 
 PURGED = "(gallrad)"
@@ -35,7 +35,7 @@ def active_loans_block_closing(case: ProtectionCase) -> list[str]:
     ]
 
 
-def _flag_rows(case_ids: list[int]) -> list[tuple[int, str, bool]]:
+def _flag_statement(case_ids: list[int]) -> Statement:
     """Per case among ``case_ids``: ("lent", whether an active loan lacks a structured
     assessment) when a device is on loan, and ("due", True) when a real alarm came after the
     case's latest finalised risk assessment (or there is none) – one hand-written statement
@@ -54,19 +54,38 @@ def _flag_rows(case_ids: list[int]) -> list[tuple[int, str, bool]]:
         f"WHERE a.case_id = l.case_id AND a.status = %s AND a.finalised_at >= e.occurred_at)"
     )
     params = [*cond_params, *cond_params, AlarmEvent.Kind.REAL.value, Assessment.Status.FINAL.value]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(case_id, kind, bool(value)) for case_id, kind, value in cursor.fetchall()]
+    return Statement(sql, params)
+
+
+def _flag_rows(case_ids: list[int]) -> list[tuple[int, str, bool]]:
+    (rows,) = fetch_together([_flag_statement(case_ids)])
+    return [(case_id, kind, bool(value)) for case_id, kind, value in rows]
+
+
+def pending_case_flags(case_ids: list[int]) -> Pending[dict[int, list[str]]]:
+    """``case_flags`` as a part of a list page read in one round trip (the provider of
+    ``cases.extensions.case_flags``)."""
+    if not case_ids:
+        return done({})
+    return Pending(
+        (_flag_statement(case_ids),),
+        lambda rows: _flags(
+            case_ids, [(case_id, kind, bool(value)) for case_id, kind, value in rows[0]]
+        ),
+    )
 
 
 def case_flags(case_ids: list[int]) -> dict[int, list[str]]:
     """ "Larm utlånat" (and "utan strukturerad bedömning"), "Ny bedömning efter larm": one
     query for the whole page of cases."""
-    if not case_ids:
-        return {}
+    (flags,) = settle([pending_case_flags(case_ids)])
+    return flags
+
+
+def _flags(case_ids: list[int], rows: list[tuple[int, str, bool]]) -> dict[int, list[str]]:
     lent: dict[int, bool] = {}
     due: set[int] = set()
-    for case_id, kind, value in _flag_rows(case_ids):
+    for case_id, kind, value in rows:
         if kind == "lent":
             lent[case_id] = value
         else:

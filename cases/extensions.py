@@ -16,12 +16,15 @@ The points:
   yet, one Swedish sentence each (e.g. "a device is on loan").
 - ``closing_notices``: ``(ProtectionCase) -> list[str]`` – what is still running and will be
   ended or stays in force when the case is closed (shown on the closing page).
-- ``case_flags``: ``(list[int] case ids) -> dict[int, list[str]]`` – short flags for case
-  lists and the case header (e.g. "Larm utlånat"); one query for the whole page of cases.
-- ``case_risk_levels``: ``(list[int] case ids, cases.listing.ListReader) -> dict[int,
-  list[cases.listing.RiskLevel]]`` – the latest risk level(s) of each case as this reader
-  may see them (one entry per threat actor once assessments name one); a fixed number of
-  queries whatever the number of cases. Shown by case lists and the case header.
+- ``case_flags``: ``(list[int] case ids) -> cases.roundtrip.Pending[dict[int, list[str]]]``
+  – short flags for case lists and the case header (e.g. "Larm utlånat"); one statement for
+  the whole page of cases, given as a ``Pending`` so that the list reads it in the same
+  round trip as its other rows (``roundtrip.settle``).
+- ``case_risk_levels``: ``(list[int] case ids, cases.listing.ListReader) ->
+  cases.roundtrip.Pending[Mapping[int, list[cases.listing.RiskLevel]]]`` – the latest risk
+  level(s) of each case as this reader may see them (one entry per threat actor once
+  assessments name one); a fixed number of statements whatever the number of cases, read
+  with the list's others. Shown by case lists and the case header.
 - ``notification_rules``: rule objects read by ``notifications`` (see that app).
 - ``purge_hooks``: ``(ProtectionCase) -> dict[str, int]`` – called by the retention purge
   (cases/casework/retention.py) inside its transaction, just before the case is deleted:
@@ -43,6 +46,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
+
+from cases.roundtrip import Pending
 
 
 class ExtensionPoint[T]:
@@ -80,10 +85,10 @@ class ExtensionPoint[T]:
 case_panels: ExtensionPoint[Callable[[Any], dict[str, Any]]] = ExtensionPoint("case_panels")
 closing_blockers: ExtensionPoint[Callable[[Any], list[str]]] = ExtensionPoint("closing_blockers")
 closing_notices: ExtensionPoint[Callable[[Any], list[str]]] = ExtensionPoint("closing_notices")
-case_flags: ExtensionPoint[Callable[[list[int]], dict[int, list[str]]]] = ExtensionPoint(
+case_flags: ExtensionPoint[Callable[[list[int]], Pending[dict[int, list[str]]]]] = ExtensionPoint(
     "case_flags"
 )
-case_risk_levels: ExtensionPoint[Callable[[list[int], Any], Mapping[int, list[Any]]]] = (
+case_risk_levels: ExtensionPoint[Callable[[list[int], Any], Pending[Mapping[int, list[Any]]]]] = (
     ExtensionPoint("case_risk_levels")
 )
 notification_rules: ExtensionPoint[Any] = ExtensionPoint("notification_rules")

@@ -7,9 +7,11 @@ words, not only in red) and the flags other apps add (e.g. a device on loan). ``
 fills ``case.summary`` for a page of cases in a fixed number of queries – never one per row:
 
 - protection levels, next follow-ups and (for the lists that show them) the responsible
-  handlers: 1 statement (cases.rowfacts); the reader's disclosures: 1 query (social services
-  only, unless ``access.list_access`` read them with the list); each ``case_risk_levels``
-  and ``case_flags`` provider: its own fixed number (riskassessment 1, alarms 1).
+  handlers: 1 statement (cases.rowfacts); each ``case_risk_levels`` and ``case_flags``
+  provider: its own fixed number of statements (riskassessment 1 per kind of reader on the
+  page, alarms 1) – all of them sent in ONE round trip (cases.roundtrip.settle); the
+  reader's disclosures: 1 query (social services only, unless ``access.list_access`` read
+  them with the list).
 
 What a reader sees follows cases.access: a police member of the case's unit sees all of it;
 social services see the risk level only with a disclosed risk scope, the protection level
@@ -195,12 +197,19 @@ def summarise[C: ProtectionCase](
     ids = list(dict.fromkeys(c.pk for c in cases))
     if not ids:
         return cases
+    facts_part: roundtrip.Pending[rowfacts.RowFacts | None] = roundtrip.done(None)
     if case_access is not None and ids == [case_access.case.pk]:
         reader, protection, follow_ups = _page_parts(case_access)
     else:
         units = set(access.police_unit_ids(user))
         reader = reader_for(user, ids, [c.pk for c in cases if c.unit_id in units], disclosed)
-        facts = rowfacts.row_facts(ids, names=responsible_names)
+        facts_part = rowfacts.pending(ids, names=responsible_names)
+    # The row facts, every app's risk levels and flags: one round trip (cases.roundtrip).
+    police_ids = [c.pk for c in cases if reader.is_police_for(c)]
+    risk_parts = [provider(ids, reader) for provider in extensions.case_risk_levels]
+    flag_parts = [provider(police_ids) for provider in extensions.case_flags] if police_ids else []
+    facts, *answers = roundtrip.settle([facts_part, *risk_parts, *flag_parts])
+    if facts is not None:
         protection = {
             pk: level for pk, levels in facts.protections.items() if (level := _strongest(levels))
         }
@@ -209,15 +218,13 @@ def summarise[C: ProtectionCase](
             for case in cases:
                 case.responsible_names = facts.names.get(case.pk, [])  # type: ignore[attr-defined]
     risks: dict[int, list[RiskLevel]] = defaultdict(list)
-    for provider in extensions.case_risk_levels:
-        for case_id, levels in provider(ids, reader).items():
+    for found in answers[: len(risk_parts)]:
+        for case_id, levels in found.items():
             risks[case_id].extend(levels)
     flags: dict[int, list[str]] = defaultdict(list)
-    police_ids = [c.pk for c in cases if reader.is_police_for(c)]
-    if police_ids:
-        for flag_provider in extensions.case_flags:
-            for case_id, case_flags in flag_provider(police_ids).items():
-                flags[case_id].extend(case_flags)
+    for found in answers[len(risk_parts) :]:
+        for case_id, case_flags in found.items():
+            flags[case_id].extend(case_flags)
     today = timezone.localdate()
     labels = {k: str(v) for k, v in Person.Protection.choices}  # translated once per list
     categories = {k: str(v) for k, v in ProtectionCase.Category.choices}

@@ -14,6 +14,8 @@ not run), which for reads is the same as a query that fails.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import connections
@@ -55,3 +57,35 @@ def fetch_together(statements: list[Statement], using: str = "default") -> list[
     if len(results) != len(statements):  # a statement that is really two
         raise RuntimeError(f"{len(statements)} statements gave {len(results)} results")
     return results
+
+
+@dataclass(frozen=True)
+class Pending[T]:
+    """What a part of a page will read – its statements, none if it reads nothing or reads
+    by itself – and how their rows become its answer (``finish`` gets one list of rows per
+    statement). The case lists collect the parts of every app (cases.extensions) and read
+    them in one round trip with ``settle``."""
+
+    statements: tuple[Statement, ...]
+    finish: Callable[[list[list[Any]]], T]
+
+
+def done[T](value: T) -> Pending[T]:
+    """A part that needs nothing read."""
+    return Pending((), lambda _rows: value)
+
+
+def later[T](compute: Callable[[], T]) -> Pending[T]:
+    """A part that reads by itself (its own queries), when the others are read."""
+    return Pending((), lambda _rows: compute())
+
+
+def settle(parts: list[Pending[Any]], using: str = "default") -> list[Any]:
+    """Each part's answer, in order: every statement of every part in one round trip."""
+    results = fetch_together([s for part in parts for s in part.statements], using)
+    answers, start = [], 0
+    for part in parts:
+        end = start + len(part.statements)
+        answers.append(part.finish(results[start:end]))
+        start = end
+    return answers

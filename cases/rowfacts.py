@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection
-
 from cases.lookups import ids_condition
 from cases.models import (
     FollowUp,
@@ -26,6 +24,7 @@ from cases.models import (
     Person,
     ProtectionCaseUserObjectPermission,
 )
+from cases.roundtrip import Pending, Statement, done, settle
 
 # Kinds of the statement's rows, also its sort order (the names sort within their kind).
 _PROTECTION, _DUE, _NAME = 1, 2, 3
@@ -70,17 +69,16 @@ def _statement(ids: list[int], names: bool) -> tuple[str, list[Any]]:
     return " UNION ALL ".join(parts) + " ORDER BY 2, 3", params
 
 
-def row_facts(case_ids: list[int], *, names: bool = False) -> RowFacts:
-    """Per case id: the protection levels (other than none) of its participants who are not
-    threat actors, the earliest due date of its open follow-ups, and with ``names`` the
-    names of the handlers responsible for it (``change_protectioncase``), alphabetical."""
-    facts = RowFacts()
+def pending(case_ids: list[int], *, names: bool = False) -> Pending[RowFacts]:
+    """``row_facts`` as a part of a page read in one round trip (cases.roundtrip)."""
     if not case_ids:
-        return facts
+        return done(RowFacts())
     sql, params = _statement(case_ids, names)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    return Pending((Statement(sql, params),), lambda rows: _facts(rows[0]))
+
+
+def _facts(rows: list[Any]) -> RowFacts:
+    facts = RowFacts()
     for case_id, kind, text, due in rows:
         if kind == _PROTECTION:
             facts.protections[case_id].append(text)
@@ -89,4 +87,12 @@ def row_facts(case_ids: list[int], *, names: bool = False) -> RowFacts:
             facts.next_due[case_id] = due if isinstance(due, date) else date.fromisoformat(due)
         else:
             facts.names[case_id].append(text)
+    return facts
+
+
+def row_facts(case_ids: list[int], *, names: bool = False) -> RowFacts:
+    """Per case id: the protection levels (other than none) of its participants who are not
+    threat actors, the earliest due date of its open follow-ups, and with ``names`` the
+    names of the handlers responsible for it (``change_protectioncase``), alphabetical."""
+    (facts,) = settle([pending(case_ids, names=names)])
     return facts

@@ -13,5 +13,5 @@ class RiskassessmentConfig(AppConfig):
         extensions.case_panels.register(panels.case_panel, order=10)
         extensions.journal_events.register(journal.EVENTS)
         extensions.plan_sources.register(plan_sources.plan_source)
-        extensions.case_risk_levels.register(listing.case_risk_levels)
+        extensions.case_risk_levels.register(listing.pending_case_risk_levels)
         extensions.case_page_rows.register(Assessment)

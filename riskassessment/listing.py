@@ -19,6 +19,7 @@ from cases import caserows
 from cases.listing import ListReader, RiskLevel
 from cases.lookups import ids_condition
 from cases.models import ProtectionCase
+from cases.roundtrip import Pending, Statement, fetch_together, later, settle
 from riskassessment.models import (
     Assessment,
     Instrument,
@@ -43,31 +44,74 @@ def case_risk_levels(case_ids: list[int], reader: ListReader) -> dict[int, list[
     """Police readers: the latest level per threat actor (riskassessment.services.risk, the
     one lookup of issue 11). Social services: one level per case from the assessments they
     may see, never from a police-only judgement."""
-    from riskassessment.services.risk import case_risk_levels as per_actor
+    (levels,) = settle([pending_case_risk_levels(case_ids, reader)])
+    return levels
+
+
+def pending_case_risk_levels(
+    case_ids: list[int], reader: ListReader
+) -> Pending[dict[int, list[RiskLevel]]]:
+    """``case_risk_levels`` as a part of a list page read in one round trip (the provider of
+    ``cases.extensions.case_risk_levels``): the police's statement and social services'
+    statement, as many as the page needs. The case page's one case reads by itself, once
+    per page (``police_levels_of_page``)."""
+    from riskassessment.services.risk import level_label, pending_police_levels
+
+    if reader.page is not None:
+        return later(lambda: _levels_of_page(case_ids, reader))
+    police = [pk for pk in case_ids if pk in reader.police_case_ids]
+    others = [pk for pk in case_ids if pk not in reader.police_case_ids]
+    # One statement each: the rows of the i-th statement are the i-th part's.
+    parts: list[tuple[str, Pending[Any]]] = []
+    if police:
+        parts.append(("police", pending_police_levels(police, reader.threat_actors)))
+    if others:
+        statement = _social_statement(others)
+        parts.append(("social", Pending((statement,), lambda rows: _social_decode(rows[0]))))
+
+    def finish(rows: list[list[Any]]) -> dict[int, list[RiskLevel]]:
+        result: dict[int, list[RiskLevel]] = {}
+        for (kind, part), part_rows in zip(parts, rows, strict=True):
+            found = part.finish([part_rows])
+            if kind == "social":
+                result.update(_social_levels(found, reader))
+                continue
+            for case_id, levels in found.items():
+                result[case_id] = [
+                    RiskLevel(label=label, level=level, display=level_label(level))
+                    for label, level in levels
+                ]
+        return result
+
+    return Pending(tuple(s for _kind, part in parts for s in part.statements), finish)
+
+
+def _levels_of_page(case_ids: list[int], reader: ListReader) -> dict[int, list[RiskLevel]]:
     from riskassessment.services.risk import level_label, police_levels_of_page
 
     result: dict[int, list[RiskLevel]] = {}
-    if reader.page is not None and not caserows.has(reader.page, Assessment):
+    assert reader.page is not None
+    if not caserows.has(reader.page, Assessment):
         return result  # the case page's case has no assessment at all
-    police = [pk for pk in case_ids if pk in reader.police_case_ids]
-    if police:
-        found = (
-            police_levels_of_page(reader.page, reader.threat_actors)
-            if reader.page is not None
-            else per_actor(police, threat_actors=reader.threat_actors)
-        )
-        for case_id, levels in found.items():
+    if any(pk in reader.police_case_ids for pk in case_ids):
+        for case_id, levels in police_levels_of_page(reader.page, reader.threat_actors).items():
             result[case_id] = [
                 RiskLevel(label=label, level=level, display=level_label(level))
                 for label, level in levels
             ]
     others = [pk for pk in case_ids if pk not in reader.police_case_ids]
     if others:
-        result.update(_social_levels(others, reader))
+        result.update(_social_levels(social_rows(others), reader))
     return result
 
 
 def social_rows(case_ids: list[int]) -> list[tuple[Any, ...]]:
+    """``_social_statement``'s rows."""
+    (rows,) = fetch_together([_social_statement(case_ids)])
+    return _social_decode(rows)
+
+
+def _social_statement(case_ids: list[int]) -> Statement:
     """The level judgements of the final assessments of these cases, newest assessment
     first per case, in ONE hand-written statement: as an ORM query over six tables its
     building cost about 2 ms of Python on every social-services list page (issue 16,
@@ -93,13 +137,15 @@ def social_rows(case_ids: list[int]) -> list[tuple[Any, ...]]:
         f"d.{order}, d.id"
     )
     params += [Assessment.Status.FINAL.value, SummaryJudgementDefinition.Kind.LEVEL.value]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(*row[:6], bool(row[6]), row[7]) for row in cursor.fetchall()]
+    return Statement(sql, params)
 
 
-def _social_levels(case_ids: list[int], reader: ListReader) -> dict[int, list[RiskLevel]]:
-    rows = social_rows(case_ids)
+def _social_decode(rows: list[Any]) -> list[tuple[Any, ...]]:
+    return [(*row[:6], bool(row[6]), row[7]) for row in rows]
+
+
+def _social_levels(rows: list[tuple[Any, ...]], reader: ListReader) -> dict[int, list[RiskLevel]]:
+    """From ``social_rows``: per case the headline of the latest assessment the reader may see."""
     chosen: dict[int, int] = {}  # case id -> the latest visible assessment id
     result: dict[int, list[RiskLevel]] = {}
     for case_id, unit_id, assessment_id, org_id, org_kind, instrument, police_only, level in rows:

@@ -37,3 +37,25 @@ def test_each_statement_gets_its_own_rows_in_one_round_trip(handler) -> None:
 def test_a_statement_that_is_really_two_is_refused(handler) -> None:
     with pytest.raises(RuntimeError, match="2 statements gave 3 results"):
         fetch_together([Statement("SELECT 1; SELECT 2", []), Statement("SELECT 3", [])])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one message on PostgreSQL only")
+def test_a_list_page_reads_its_rows_facts_risk_levels_and_flags_in_one_round_trip(
+    login, head, handler
+) -> None:
+    """cases.listing.summarise: cases.rowfacts, riskassessment's and alarms' statements
+    sent together; the count and the page's rows together (listing.BoundedPaginator)."""
+    for _ in range(3):
+        make_case(handler)
+    client = login(head)
+    client.get("/arenden/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/arenden/")
+    assert response.status_code == 200 and len(response.context["cases"]) == 3
+    sqls = [q["sql"] for q in queries.captured_queries]
+    together = [s for s in sqls if "cases_participant" in s and "alarms_loan" in s]
+    assert len(together) == 1 and "riskassessment_assessment" in together[0]
+    assert not [s for s in sqls if s not in together and "alarms_loan" in s]
+    assert len([s for s in sqls if s.startswith("SELECT COUNT(*) FROM (")]) == 1
+    counted = next(s for s in sqls if s.startswith("SELECT COUNT(*) FROM ("))
+    assert '"cases_protectioncase"."key"' in counted  # the rows in the same message
