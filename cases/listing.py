@@ -254,6 +254,9 @@ def summarise[C: ProtectionCase](
 # A list counts at most this many rows and then says "över 10 000": counting a unit of
 # 40,000 cases on every page was most of the page's time (issue 16).
 COUNT_LIMIT = 10_000
+# The page number is used before the count is known (both are read in one round trip): a
+# number from a hand-made URL must still give an OFFSET that PostgreSQL's bigint holds.
+MAX_PAGE = 1_000_000_000
 
 
 class BoundedPaginator:
@@ -326,7 +329,7 @@ class BoundedPaginator:
         count are read in one round trip (cases.roundtrip); only a number past the end
         needs a second."""
         try:
-            wanted = max(1, int(str(number)))
+            wanted = min(max(1, int(str(number))), MAX_PAGE)
         except ValueError:
             wanted = 1
         try:

@@ -187,10 +187,16 @@ def filter_handler_choices(unit_ids: list[int]) -> list[tuple[int, str]]:
 _CHOICE_FIELDS = frozenset({"full_name", "email", "is_active"})
 
 
-def handlers_changed(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
+def handlers_changed(
+    sender: Any, update_fields: Any = None, created: bool = False, **kwargs: Any
+) -> None:
     """A membership or user was saved or deleted: the filter's choices are read anew once
-    the change is committed (not before: a reader in between would keep the old rows)."""
-    if sender is User and update_fields is not None and not _CHOICE_FIELDS & set(update_fields):
+    the change is committed (not before: a reader in between would keep the old rows). A
+    user just created has no membership yet (those are saved after, with their own signal),
+    and a save of fields the choices do not show changes nothing."""
+    if sender is User and (
+        created or (update_fields is not None and not _CHOICE_FIELDS & set(update_fields))
+    ):
         return
 
     def renew() -> None:

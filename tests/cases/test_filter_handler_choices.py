@@ -121,3 +121,16 @@ def test_without_a_cache_the_list_reads_the_database(
     response = client.get(reverse("cases:list"))
     assert response.status_code == 200
     assert "Utan Cache" in response.content.decode()
+
+
+def test_a_new_user_counts_only_once_a_membership_is_saved(
+    unit_a, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        user = UserFactory(full_name="Utan Enhet")
+    assert callbacks == []  # no membership yet: the choices cannot have changed
+    _choices([unit_a.pk])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        MembershipFactory(organisation=unit_a, user=user)
+    assert len(callbacks) == 1
+    assert (user.pk, "Utan Enhet") in _choices([unit_a.pk])
