@@ -26,7 +26,9 @@ class Statement(NamedTuple):
     params: list[Any]
 
 
-def _one_message(cursor: Any, vendor: str) -> bool:
+def sends_together(cursor: Any, vendor: str) -> bool:
+    """Whether ``cursor`` (Django's wrapper) can send several statements in one message:
+    PostgreSQL with client-side binding (a cursor that binds on the server refuses them)."""
     if vendor != "postgresql":
         return False
     import psycopg
@@ -41,7 +43,7 @@ def fetch_together(statements: list[Statement], using: str = "default") -> list[
         return []
     connection = connections[using]
     with connection.cursor() as cursor:
-        if len(statements) == 1 or not _one_message(cursor, connection.vendor):
+        if len(statements) == 1 or not sends_together(cursor, connection.vendor):
             results = []
             for statement in statements:
                 cursor.execute(statement.sql, statement.params)
@@ -80,12 +82,21 @@ def later[T](compute: Callable[[], T]) -> Pending[T]:
     return Pending((), lambda _rows: compute())
 
 
+def combine[T](parts: list[Pending[Any]], finish: Callable[[list[Any]], T]) -> Pending[T]:
+    """One part made of ``parts``: their statements in order; ``finish`` gets their answers."""
+
+    def answers(rows: list[list[Any]]) -> T:
+        found, start = [], 0
+        for part in parts:
+            end = start + len(part.statements)
+            found.append(part.finish(rows[start:end]))
+            start = end
+        return finish(found)
+
+    return Pending(tuple(s for part in parts for s in part.statements), answers)
+
+
 def settle(parts: list[Pending[Any]], using: str = "default") -> list[Any]:
     """Each part's answer, in order: every statement of every part in one round trip."""
-    results = fetch_together([s for part in parts for s in part.statements], using)
-    answers, start = [], 0
-    for part in parts:
-        end = start + len(part.statements)
-        answers.append(part.finish(results[start:end]))
-        start = end
-    return answers
+    whole = combine(parts, lambda answers: answers)
+    return whole.finish(fetch_together(list(whole.statements), using))

@@ -10,6 +10,7 @@ actor (once assessments name one) fits: today one entry, labelled with the instr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import connection
@@ -19,7 +20,7 @@ from cases import caserows
 from cases.listing import ListReader, RiskLevel
 from cases.lookups import ids_condition
 from cases.models import ProtectionCase
-from cases.roundtrip import Pending, Statement, fetch_together, later, settle
+from cases.roundtrip import Pending, Statement, combine, fetch_together, later, settle
 from riskassessment.models import (
     Assessment,
     Instrument,
@@ -55,50 +56,49 @@ def pending_case_risk_levels(
     ``cases.extensions.case_risk_levels``): the police's statement and social services'
     statement, as many as the page needs. The case page's one case reads by itself, once
     per page (``police_levels_of_page``)."""
-    from riskassessment.services.risk import level_label, pending_police_levels
+    from riskassessment.services.risk import pending_police_levels
 
     if reader.page is not None:
         return later(lambda: _levels_of_page(case_ids, reader))
     police = [pk for pk in case_ids if pk in reader.police_case_ids]
     others = [pk for pk in case_ids if pk not in reader.police_case_ids]
-    # One statement each: the rows of the i-th statement are the i-th part's.
-    parts: list[tuple[str, Pending[Any]]] = []
+    parts: list[Pending[Any]] = []
     if police:
-        parts.append(("police", pending_police_levels(police, reader.threat_actors)))
+        parts.append(pending_police_levels(police, reader.threat_actors))
     if others:
         statement = _social_statement(others)
-        parts.append(("social", Pending((statement,), lambda rows: _social_decode(rows[0]))))
+        parts.append(Pending((statement,), lambda rows: _social_decode(rows[0])))
 
-    def finish(rows: list[list[Any]]) -> dict[int, list[RiskLevel]]:
-        result: dict[int, list[RiskLevel]] = {}
-        for (kind, part), part_rows in zip(parts, rows, strict=True):
-            found = part.finish([part_rows])
-            if kind == "social":
-                result.update(_social_levels(found, reader))
-                continue
-            for case_id, levels in found.items():
-                result[case_id] = [
-                    RiskLevel(label=label, level=level, display=level_label(level))
-                    for label, level in levels
-                ]
+    def finish(answers: list[Any]) -> dict[int, list[RiskLevel]]:
+        result = _police_risk(answers[0]) if police else {}
+        if others:
+            result.update(_social_levels(answers[-1], reader))
         return result
 
-    return Pending(tuple(s for _kind, part in parts for s in part.statements), finish)
+    return combine(parts, finish)
+
+
+def _police_risk(found: Mapping[int, list[tuple[str, str]]]) -> dict[int, list[RiskLevel]]:
+    from riskassessment.services.risk import level_label
+
+    return {
+        case_id: [
+            RiskLevel(label=label, level=level, display=level_label(level))
+            for label, level in levels
+        ]
+        for case_id, levels in found.items()
+    }
 
 
 def _levels_of_page(case_ids: list[int], reader: ListReader) -> dict[int, list[RiskLevel]]:
-    from riskassessment.services.risk import level_label, police_levels_of_page
+    from riskassessment.services.risk import police_levels_of_page
 
     result: dict[int, list[RiskLevel]] = {}
     assert reader.page is not None
     if not caserows.has(reader.page, Assessment):
         return result  # the case page's case has no assessment at all
     if any(pk in reader.police_case_ids for pk in case_ids):
-        for case_id, levels in police_levels_of_page(reader.page, reader.threat_actors).items():
-            result[case_id] = [
-                RiskLevel(label=label, level=level, display=level_label(level))
-                for label, level in levels
-            ]
+        result.update(_police_risk(police_levels_of_page(reader.page, reader.threat_actors)))
     others = [pk for pk in case_ids if pk not in reader.police_case_ids]
     if others:
         result.update(_social_levels(social_rows(others), reader))

@@ -216,14 +216,14 @@ def _append_in_one_round_trip(entry: AccessLogEntry, using: str) -> bool:
     """Write ``entry`` with _APPEND_ONE; False where that cannot be sent (not PostgreSQL, or
     a cursor that binds parameters on the server, which refuses two statements): the caller
     then writes it in its steps. ``at`` is taken just before the round trip."""
+    from cases.roundtrip import sends_together
+
     connection = connections[using]
     if connection.vendor != "postgresql":
         return False
-    import psycopg
-
     entry.at = timezone.now()
     with connection.cursor() as cursor:
-        if not isinstance(cursor.cursor, psycopg.ClientCursor):
+        if not sends_together(cursor, connection.vendor):
             return False
         cursor.execute(
             _APPEND_ONE,
