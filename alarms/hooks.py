@@ -54,7 +54,7 @@ def _flag_statement(case_ids: list[int]) -> Statement:
         f"WHERE a.case_id = l.case_id AND a.status = %s AND a.finalised_at >= e.occurred_at)"
     )
     params = [*cond_params, *cond_params, AlarmEvent.Kind.REAL.value, Assessment.Status.FINAL.value]
-    return Statement(sql, params)
+    return Statement(sql, params, prepared=True)
 
 
 def _flag_rows(case_ids: list[int]) -> list[tuple[int, str, bool]]:

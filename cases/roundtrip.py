@@ -8,6 +8,14 @@ one after the other (each with its own snapshot, like separate queries in autoco
 returns one result set each. That needs client-side binding (Django's default cursor for
 psycopg 3); a cursor that binds on the server, or SQLite, gets them one by one.
 
+Statements marked ``prepared`` – the hand-written ones over a page's case ids, whose best
+plan is the same whatever the ids – go instead through psycopg's pipeline mode as prepared
+statements with server-side binding, still one round trip: PostgreSQL plans each once per
+connection instead of on every page (the list's row statements spent 4.5 ms planning for
+6 ms running, issue 16). The ORM's statements stay unprepared: their best plan depends on
+the values (a unit of 40,000 cases or a handler's 200), and a generic plan made the
+per-user report twice as slow.
+
 Only for reads: a statement that fails fails the message (and the statements after it are
 not run), which for reads is the same as a query that fails.
 """
@@ -16,14 +24,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
+import psycopg
 from django.db import connections
 
 
 class Statement(NamedTuple):
     sql: str
     params: list[Any]
+    # Prepared on PostgreSQL (see the module's docstring): only for a statement whose plan
+    # does not depend on its values.
+    prepared: bool = False
 
 
 def sends_together(cursor: Any, vendor: str) -> bool:
@@ -31,8 +43,6 @@ def sends_together(cursor: Any, vendor: str) -> bool:
     PostgreSQL with client-side binding (a cursor that binds on the server refuses them)."""
     if vendor != "postgresql":
         return False
-    import psycopg
-
     return isinstance(cursor.cursor, psycopg.ClientCursor)
 
 
@@ -42,6 +52,8 @@ def fetch_together(statements: list[Statement], using: str = "default") -> list[
     if not statements:
         return []
     connection = connections[using]
+    if connection.vendor == "postgresql" and all(s.prepared for s in statements):
+        return _prepared_together(connection, statements)
     with connection.cursor() as cursor:
         if len(statements) == 1 or not sends_together(cursor, connection.vendor):
             results = []
@@ -59,6 +71,34 @@ def fetch_together(statements: list[Statement], using: str = "default") -> list[
     if len(results) != len(statements):  # a statement that is really two
         raise RuntimeError(f"{len(statements)} statements gave {len(results)} results")
     return results
+
+
+class _Preparing(psycopg.Cursor[Any]):
+    """A server-binding cursor (Django's ServerBindingCursor is this and ``callproc``) whose
+    every statement is prepared: Django's cursor wrapper calls ``execute(sql, params)``."""
+
+    def execute(  # type: ignore[override]
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, **options: Any
+    ) -> Self:
+        return super().execute(query, params, prepare=True, **options)
+
+
+def _prepared_together(connection: Any, statements: list[Statement]) -> list[list[Any]]:
+    """The statements as prepared ones in one pipeline (one round trip), each on its own
+    server-binding cursor wrapped as Django wraps its own: execute wrappers, the query log
+    and Django's database errors apply as to any query."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = connection.connection
+        cursors = [connection._prepare_cursor(_Preparing(raw)) for _ in statements]
+        try:
+            with raw.pipeline():
+                for cursor, statement in zip(cursors, statements, strict=True):
+                    cursor.execute(statement.sql, statement.params)
+            return [cursor.fetchall() for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
 
 
 @dataclass(frozen=True)

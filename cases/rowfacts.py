@@ -74,7 +74,7 @@ def pending(case_ids: list[int], *, names: bool = False) -> Pending[RowFacts]:
     if not case_ids:
         return done(RowFacts())
     sql, params = _statement(case_ids, names)
-    return Pending((Statement(sql, params),), lambda rows: _facts(rows[0]))
+    return Pending((Statement(sql, params, prepared=True),), lambda rows: _facts(rows[0]))
 
 
 def _facts(rows: list[Any]) -> RowFacts:

@@ -137,7 +137,7 @@ def _social_statement(case_ids: list[int]) -> Statement:
         f"d.{order}, d.id"
     )
     params += [Assessment.Status.FINAL.value, SummaryJudgementDefinition.Kind.LEVEL.value]
-    return Statement(sql, params)
+    return Statement(sql, params, prepared=True)
 
 
 def _social_decode(rows: list[Any]) -> list[tuple[Any, ...]]:

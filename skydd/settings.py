@@ -126,6 +126,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if IS_POSTGRES and envbool("DATABASE_PREPARED_STATEMENTS", True):
+    # Prepared statements only where the code asks for them (cases/roundtrip.py: the list
+    # pages' row statements, whose plan does not depend on their values). Django's cursors
+    # bind on the client and never prepare; Django's default, None, would refuse even an
+    # explicit prepare, and psycopg's own, 5, would prepare whatever runs five times.
+    # Off (0) for a pooler that cannot carry them (PgBouncer before 1.21, or without
+    # max_prepared_statements): the same statements then go unprepared, still together.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31
 # PostgreSQL with two roles (README "Databasroller"): `manage.py migrate` runs as the owner
 # (DATABASE_URL of the migrate step) and, when DATABASE_APP_ROLE is set, grants that role
 # what the application needs – full DML on the tables, but only SELECT and INSERT on the

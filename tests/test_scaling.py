@@ -215,6 +215,22 @@ def test_statistics_database_url_adds_a_replica_alias_that_tests_mirror() -> Non
     ]
 
 
+@pytest.mark.parametrize(("setting", "threshold"), [("", "2147483648"), ("0", "None")])
+def test_prepared_statements_are_only_asked_for_and_can_be_turned_off(
+    setting: str, threshold: str
+) -> None:
+    """psycopg prepares only the statements cases.roundtrip asks it to (a threshold never
+    reached); DATABASE_PREPARED_STATEMENTS=0, for a pooler that cannot carry them, none."""
+    env = {"DATABASE_URL": "postgres://skydd:pw@db.example:5432/skydd"}
+    if setting:
+        env["DATABASE_PREPARED_STATEMENTS"] = setting
+    result = _settings_in_a_subprocess(
+        env, "print(s.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [threshold]
+
+
 def test_redis_sentinels_configure_broker_and_cache() -> None:
     result = _settings_in_a_subprocess(
         {

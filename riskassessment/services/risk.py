@@ -91,7 +91,7 @@ def _police_statement(ids: list[int], with_actors: bool) -> Statement:
             f"WHERE {cond} AND p.role = %s"
         )
         params += [*cond_params, Participant.Role.THREAT_ACTOR.value]
-    return Statement(" UNION ALL ".join(parts), params)
+    return Statement(" UNION ALL ".join(parts), params, prepared=True)
 
 
 def _police_parts(

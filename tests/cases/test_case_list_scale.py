@@ -171,6 +171,23 @@ def test_pages_keep_the_order_of_the_list(login, head, handler, koping, social, 
     assert shown == list(expected)
 
 
+def test_the_paginator_refuses_what_it_cannot_compose_around() -> None:
+    """Its statements are written around the ids' compiled SQL (listing.BoundedPaginator):
+    an ids queryset that is distinct, sliced or unordered, or rows with a filter of their
+    own, would come out wrong, so they are refused."""
+    ids = ProtectionCase.objects.order_by("-opened_on").values_list("pk", flat=True)
+    rows = ProtectionCase.objects.only("reference")
+    listing.BoundedPaginator(ids, rows, 50)
+    for bad_ids, bad_rows in [
+        (ids.distinct(), rows),
+        (ids[:10], rows),
+        (ids.order_by(), rows),
+        (ids, rows.filter(status="open")),
+    ]:
+        with pytest.raises(ValueError):
+            listing.BoundedPaginator(bad_ids, bad_rows, 50)
+
+
 def test_long_select_writes_the_html_django_writes() -> None:
     choices = [("", "Alla"), (1, "Anna <A>"), ("G", [(2, "Bo & co"), (3, "Cia")])]
     for value in (None, "", 2, [3]):
