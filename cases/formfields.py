@@ -10,6 +10,7 @@ module of ``cases``, so the import rules allow it); none keeps a copy of its own
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from datetime import date
 from html import escape
@@ -236,34 +237,77 @@ class LongSelect(forms.Select):
     """A select of many options (a big unit's 400 handlers in the case list's "Ansvarig"),
     written in Python: Django renders one template include per option, and even its
     per-option contexts cost more than the rows of the page (issue 16, profiled). The same
-    HTML as Django's (a test compares them)."""
+    HTML as Django's (a test compares them). The options' escaped HTML is kept per list of
+    choices (``_options``), so a page that shows the same 400 names as the page before
+    only marks the chosen one."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         chosen, found = set(self.format_value(value)), False
-
-        def option(option_value: Any, label: Any) -> str:
-            nonlocal found
-            text = "" if option_value is None else str(option_value)
-            selected = text in chosen and (self.allow_multiple_selected or not found)
-            found = found or selected
-            mark = " selected" if selected else ""
-            return f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>'
-
         parts = []
-        for option_value, label in self.choices:
-            if isinstance(label, list | tuple):
-                inner = "".join(option(*choice) for choice in label)
-                parts.append(f'<optgroup label="{escape(str(option_value))}">{inner}</optgroup>')
+        for group, options in _options(_choices_key(self.choices)):
+            inner = []
+            for text, start, end in options:
+                selected = text in chosen and (self.allow_multiple_selected or not found)
+                found = found or selected
+                inner.append(f"{start} selected{end}" if selected else f"{start}{end}")
+            if group is None:
+                parts += inner
             else:
-                parts.append(option(option_value, label))
+                parts.append(f'<optgroup label="{escape(group)}">{"".join(inner)}</optgroup>')
         attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             attrs["multiple"] = True
-        # Every value and label above went through html.escape.
-        options = mark_safe("".join(parts))  # noqa: S308
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+        # Every value and label went through html.escape (_options).
+        html = mark_safe("".join(parts))  # noqa: S308
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), html)
+
+
+Choices = tuple[tuple[str | None, tuple[tuple[str, str], ...]], ...]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _choices_key(choices: Any) -> Choices:
+    """The choices as text, in the language of the request (a lazy label is translated
+    here): groups of (value, label), a group without a name for options outside one."""
+    pairs = list(choices)
+    if not any(isinstance(label, list | tuple) for _value, label in pairs):  # no groups
+        return ((None, tuple(("" if v is None else str(v), str(label)) for v, label in pairs)),)
+    key: list[tuple[str | None, tuple[tuple[str, str], ...]]] = []
+    loose: list[tuple[str, str]] = []
+    for value, label in pairs:
+        if isinstance(label, list | tuple):
+            if loose:
+                key.append((None, tuple(loose)))
+                loose = []
+            key.append((str(value), tuple((_text(v), str(lab)) for v, lab in label)))
+        else:
+            loose.append((_text(value), str(label)))
+    if loose:
+        key.append((None, tuple(loose)))
+    return tuple(key)
+
+
+@functools.lru_cache(maxsize=64)
+def _options(
+    choices: Choices,
+) -> tuple[tuple[str | None, tuple[tuple[str, str, str], ...]], ...]:
+    """Per option its value as text and its HTML either side of where " selected" goes.
+    Keyed by the choices' text, so a changed name or another language is another entry."""
+    return tuple(
+        (
+            group,
+            tuple(
+                (text, f'<option value="{escape(text)}"', f">{escape(label)}</option>")
+                for text, label in options
+            ),
+        )
+        for group, options in choices
+    )
 
 
 def _attrs_html(attrs: dict[str, Any]) -> str:

@@ -12,12 +12,12 @@ goes through ``escape``; only the fixed markup around it is marked safe.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from html import escape as html_escape
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -27,13 +27,36 @@ register = template.Library()
 DASH = "–"
 
 
-def risk_levels_html(levels: Sequence[RiskLevel] | None) -> str:
+def escape(value: Any) -> str:
+    """Django's ``escape`` without its wrapper for lazy strings (the same text): a list page
+    calls it about 500 times."""
+    return html_escape(str(value))
+
+
+class Words(NamedTuple):
+    """The cells' fixed words, translated and escaped once per list instead of per row."""
+
+    not_assessed: str
+    none: str
+    overdue: str
+    missing: str
+
+
+def words() -> Words:
+    return Words(
+        escape(gettext("Ej bedömd")),
+        escape(gettext("Inga")),
+        escape(gettext("Försenad")),
+        escape(gettext("Saknas")),
+    )
+
+
+def risk_levels_html(levels: Sequence[RiskLevel] | None, w: Words | None = None) -> str:
     """``levels`` None: not shown to this reader; empty: not assessed."""
     if levels is None:
         return DASH
     if not levels:
-        not_assessed = escape(gettext("Ej bedömd"))
-        return f'<span class="muted">{not_assessed}</span>'
+        return f'<span class="muted">{(w or words()).not_assessed}</span>'
     return " ".join(
         f'<span class="risk-level"><span class="badge badge--{escape(r.level)}">'
         f'{escape(r.display)}</span> <span class="risk-level__label">{escape(r.label)}'
@@ -42,26 +65,23 @@ def risk_levels_html(levels: Sequence[RiskLevel] | None) -> str:
     )
 
 
-def protection_html(s: CaseSummary) -> str:
+def protection_html(s: CaseSummary, w: Words | None = None) -> str:
     if s.has_protection:
         return f'<span class="badge badge--protected">{escape(s.protection_display)}</span>'
     if s.protection_display:
-        none = escape(gettext("Inga"))
-        return f'<span class="muted">{none}</span>'
+        return f'<span class="muted">{(w or words()).none}</span>'
     return DASH
 
 
-def next_follow_up_html(s: CaseSummary) -> str:
+def next_follow_up_html(s: CaseSummary, w: Words | None = None) -> str:
     if not s.shows_follow_up:
         return DASH
     if s.next_follow_up:
-        overdue = escape(gettext("Försenad"))
-        late = f" <strong>{overdue}</strong>" if s.overdue else ""
+        late = f" <strong>{(w or words()).overdue}</strong>" if s.overdue else ""
         css = "overdue" if s.overdue else ""
         return f'<span class="{css}">{s.next_follow_up.isoformat()}{late}</span>'
     if s.missing_follow_up:
-        missing = escape(gettext("Saknas"))
-        return f'<strong class="overdue">{missing}</strong>'
+        return f'<strong class="overdue">{(w or words()).missing}</strong>'
     return DASH
 
 
@@ -71,11 +91,12 @@ def flags_html(s: CaseSummary) -> str:
     return " ".join(f'<span class="badge badge--flag">{escape(flag)}</span>' for flag in s.flags)
 
 
-def summary_cells_html(s: CaseSummary) -> str:
+def summary_cells_html(s: CaseSummary, w: Words | None = None) -> str:
+    w = w or words()
     return (
-        f'<td class="col-risk">{risk_levels_html(s.risk_levels)}</td>\n'
-        f'<td class="col-protection">{protection_html(s)}</td>\n'
-        f'<td class="col-next-follow-up nowrap">{next_follow_up_html(s)}</td>\n'
+        f'<td class="col-risk">{risk_levels_html(s.risk_levels, w)}</td>\n'
+        f'<td class="col-protection">{protection_html(s, w)}</td>\n'
+        f'<td class="col-next-follow-up nowrap">{next_follow_up_html(s, w)}</td>\n'
         f'<td class="col-flags">{flags_html(s)}</td>'
     )
 
@@ -123,7 +144,7 @@ def case_rows(cases: Iterable[Any], may_open_cases: bool) -> SafeString:
     reference, what matters, category, status, responsible, opened – never a name of a
     person in the case. ``may_open_cases``: a police reader, who is told which cases are
     restricted ("Särskilt")."""
-    url = case_url_maker()
+    url, w = case_url_maker(), words()
     special = escape(gettext("Särskilt"))
     restricted = f' <span class="badge badge--high">{special}</span>'
     rows = []
@@ -134,7 +155,7 @@ def case_rows(cases: Iterable[Any], may_open_cases: bool) -> SafeString:
             "<tr>\n"
             f'  <td class="nowrap"><a href="{url(case.key)}">{escape(case.reference)}</a>'
             f"{restricted if case.restricted and may_open_cases else ''}</td>\n"
-            f"  {summary_cells_html(s)}\n"
+            f"  {summary_cells_html(s, w)}\n"
             f"  <td>{escape(s.category_display)}</td>\n"
             f"  <td>{escape(s.status_display)}</td>\n"
             f"  <td>{names}</td>\n"

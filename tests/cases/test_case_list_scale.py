@@ -197,6 +197,27 @@ def test_long_select_writes_the_html_django_writes() -> None:
         assert parse_html(ours) == parse_html(django)
 
 
+def test_long_select_keeps_options_by_their_text_a_renamed_handler_or_language_is_new() -> None:
+    """The options' HTML is kept per list of choices as text (formfields._options): the same
+    list again is the same HTML, a renamed handler or another language is not the old one."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    def html(choices: list, value: object = None) -> str:
+        return LongSelect(choices=choices).render("r", value)
+
+    assert "selected>Anna</option>" in html([(1, "Anna"), (2, "Bo")], 1)
+    assert "Anne" in html([(1, "Anne"), (2, "Bo")], 1) and "Anna" not in html([(1, "Anne")])
+    assert html([(2, "Bo")], 2).count(" selected") == 1 and " selected" not in html([(2, "Bo")])
+    lazy = [("open", gettext_lazy("Öppet"))]
+    with translation.override("sv"):
+        assert ">Öppet<" in html(lazy)
+    with translation.override("en"):
+        assert ">Open<" in html(lazy)
+    with translation.override("sv"):
+        assert ">Öppet<" in html(lazy)
+
+
 def test_the_handlers_as_flat_choices_select_validate_and_render_as_a_list_does() -> None:
     from cases.forms import CaseFilterForm
 
