@@ -274,7 +274,8 @@ def _text(value: Any) -> str:
 def _choices_key(choices: Any) -> Choices:
     """The choices as text, in the language of the request (a lazy label is translated
     here): groups of (value, label), a group without a name for options outside one."""
-    pairs = list(choices)
+    # Iterated, not list(): a ModelChoiceIterator would first count its queryset for len().
+    pairs = [pair for pair in choices]
     if not any(isinstance(label, list | tuple) for _value, label in pairs):  # no groups
         return ((None, tuple(("" if v is None else str(v), str(label)) for v, label in pairs)),)
     key: list[tuple[str | None, tuple[tuple[str, str], ...]]] = []

@@ -218,6 +218,19 @@ def test_long_select_keeps_options_by_their_text_a_renamed_handler_or_language_i
         assert ">Öppet<" in html(lazy)
 
 
+@pytest.mark.django_db
+def test_long_select_reads_a_querysets_choices_once(handler, head) -> None:
+    """A ModelChoiceField's choices are read as they are iterated: one query, no count first
+    (list() would ask the iterator's len())."""
+    from accounts.models import User
+
+    field = forms.ModelChoiceField(User.objects.order_by("pk"), widget=LongSelect)
+    with CaptureQueriesContext(connection) as queries:
+        html = field.widget.render("r", handler.pk)
+    assert len(queries) == 1
+    assert f'<option value="{handler.pk}" selected>' in html and str(head.pk) in html
+
+
 def test_the_handlers_as_flat_choices_select_validate_and_render_as_a_list_does() -> None:
     from cases.forms import CaseFilterForm
 
