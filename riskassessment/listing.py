@@ -81,9 +81,16 @@ def pending_case_risk_levels(
 def _police_risk(found: Mapping[int, list[tuple[str, str]]]) -> dict[int, list[RiskLevel]]:
     from riskassessment.services.risk import level_label
 
+    # Three level codes on a page of 50 rows: each translated once (a lazy label's str()
+    # is a gettext).
+    display: dict[str, str] = {}
     return {
         case_id: [
-            RiskLevel(label=label, level=level, display=level_label(level))
+            RiskLevel(
+                label=label,
+                level=level,
+                display=display.get(level) or display.setdefault(level, level_label(level)),
+            )
             for label, level in levels
         ]
         for case_id, levels in found.items()

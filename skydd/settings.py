@@ -105,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "skydd.context_processors.site",
             ],
+            # {% url %} with a literal name and no arguments kept once known (fixed_urls).
+            "builtins": ["skydd.templatetags.fixed_urls"],
         },
     }
 ]

@@ -210,10 +210,14 @@ def _levels(
             continue
         seen.add((case_id, participant_id))
         found[case_id][participant_id] = headline[assessment_id]
+    labels: dict[int, str] = {}  # "Hotutövare 1", "Hotutövare 2" … translated once each
     for case_id, levels in found.items():
         actors = sorted((numbers[p], level) for p, level in levels.items() if p in numbers)
         if actors:
-            result[case_id] = [(threat_actor_label(n), level) for n, level in actors]
+            result[case_id] = [
+                (labels.get(n) or labels.setdefault(n, threat_actor_label(n)), level)
+                for n, level in actors
+            ]
         elif None in levels:
             result[case_id] = [("", levels[None])]
     return result

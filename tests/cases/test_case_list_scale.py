@@ -197,6 +197,22 @@ def test_long_select_writes_the_html_django_writes() -> None:
         assert parse_html(ours) == parse_html(django)
 
 
+def test_long_select_marks_what_django_marks_with_repeated_values_and_many_chosen() -> None:
+    """Only the first option of a chosen value is selected in a single select; every one of
+    every chosen value in a multiple select (formfields._options' offsets)."""
+
+    class LongMultiple(LongSelect):
+        allow_multiple_selected = True
+
+    choices = [(1, "A"), ("G", [(2, "B"), (1, "A igen")]), (3, "C"), (2, "B igen")]
+    for value in (None, 1, 2, 3, 4, [2, 1], [3, 2, 1], [5]):
+        single = LongSelect(choices=choices).render("r", value)
+        assert parse_html(single) == parse_html(forms.Select(choices=choices).render("r", value))
+        many = LongMultiple(choices=choices).render("r", value)
+        theirs = forms.SelectMultiple(choices=choices).render("r", value)
+        assert parse_html(many) == parse_html(theirs)
+
+
 def test_long_select_keeps_options_by_their_text_a_renamed_handler_or_language_is_new() -> None:
     """The options' HTML is kept per list of choices as text (formfields._options): the same
     list again is the same HTML, a renamed handler or another language is not the old one."""
