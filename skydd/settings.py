@@ -107,6 +107,8 @@ TEMPLATES = [
             ],
             # {% url %} with a literal name and no arguments kept once known (fixed_urls).
             "builtins": ["skydd.templatetags.fixed_urls"],
+            # {% translate "literal" %} kept per language once translated (fixed_i18n).
+            "libraries": {"i18n": "skydd.templatetags.fixed_i18n"},
         },
     }
 ]
