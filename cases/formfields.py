@@ -295,6 +295,15 @@ def _choices_key(choices: Any) -> Choices:
     return tuple(key)
 
 
+@functools.lru_cache(maxsize=8192)
+def _option(text: str, label: str) -> tuple[str, str]:
+    """One option's HTML up to where " selected" goes, and whole. Kept apart from the lists:
+    the case page's "Tilldela" select is the unit's handlers without the case's own, another
+    list on nearly every case, of the same escaped options (issue 16)."""
+    start = f'<option value="{escape(text)}"'
+    return start, f"{start}>{escape(label)}</option>"
+
+
 @functools.lru_cache(maxsize=64)
 def _options(choices: Choices) -> tuple[str, dict[str, tuple[int, ...]]]:
     """The options' HTML with none selected, and per option value (as text) the offsets
@@ -308,10 +317,10 @@ def _options(choices: Choices) -> tuple[str, dict[str, tuple[int, ...]]]:
             parts.append(f'<optgroup label="{escape(group)}">')
             size += len(parts[-1])
         for text, label in options:
-            start = f'<option value="{escape(text)}"'
+            start, whole = _option(text, label)
             places.setdefault(text, []).append(size + len(start))
-            parts.append(f"{start}>{escape(label)}</option>")
-            size += len(parts[-1])
+            parts.append(whole)
+            size += len(whole)
         if group is not None:
             parts.append("</optgroup>")
             size += len(parts[-1])

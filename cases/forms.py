@@ -349,12 +349,14 @@ class AssignHandlerForm(forms.Form):
         """``candidates``: (user id, name) in the order shown (services.unit_handler_choices)."""
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField = self.fields["handler"]  # type: ignore[assignment]
-        field.queryset = User.objects.filter(pk__in=[pk for pk, _name in candidates]).order_by(
-            "full_name"
-        )
+        if self.is_bound:
+            # What a posted choice is checked against; the case page's unbound form shows
+            # the options only and needs no queryset of its 400 ids (issue 16).
+            field.queryset = User.objects.filter(pk__in=[pk for pk, _name in candidates]).order_by(
+                "full_name"
+            )
         # The options from the candidates in hand, not from the queryset again: a big unit's
-        # 400 handlers were read twice per case page (issue 16). The queryset stays what a
-        # posted choice is checked against.
+        # 400 handlers were read twice per case page (issue 16).
         field.widget.choices = [("", field.empty_label), *candidates]
 
 

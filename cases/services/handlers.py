@@ -17,7 +17,6 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Membership, Organisation, User
 from cases import access, errors, guard, journal
-from cases.lookups import ids_condition
 from cases.models import (
     ProtectionCase,
     ProtectionCaseUserObjectPermission,
@@ -150,8 +149,9 @@ def unit_handler_choices(
 # The case list's "Ansvarig" filter: the choices of its units, kept in the cache (Redis in
 # production, shared by the web processes) under the token of the last change to any
 # membership or user. A big unit's 400 handlers read and sorted on every list page were about
-# 3 ms of its 20–30 (issue 16). Only the filter reads them from here: assigning a handler
-# reads the database (unit_handler_choices) and assign_handler checks the membership again.
+# 3 ms of its 20–30 (issue 16). The filter and the case page's "Tilldela" select read them
+# from here; assigning a handler reads the database (unit_handler_choices) and
+# assign_handler checks the membership again.
 FILTER_CHOICES_KEY = "case-list:handlers:{units}"
 FILTER_CHOICES_TOKEN = "case-list:handlers:token"
 FILTER_CHOICES_SECONDS = 600  # a bound on staleness, should a change not reach the token
@@ -216,41 +216,28 @@ class Handler(NamedTuple):
 def case_page_handlers(
     case: ProtectionCase, unit_ids: list[int] | None
 ) -> tuple[list[Handler], list[tuple[int, str]]]:
-    """``responsible_handlers(case)`` (their ids and names) and, with ``unit_ids``,
-    ``unit_handler_choices(unit_ids, leave_out=<them>)``, read in ONE hand-written statement
-    for the case page: as two ORM queries they cost about 3 ms of Python per page for well
-    under 1 ms of SQL (issue 16, profiled on the national data). Plain SQL that PostgreSQL
-    and SQLite both read; tests/cases/test_case_page_handlers.py holds it to the two
-    functions' answer."""
+    """``responsible_handlers(case)`` (their ids and names) in one hand-written statement
+    and, with ``unit_ids``, the unit's other handlers the page may assign
+    (``filter_handler_choices``, the case list's cached choices, without the responsible
+    ones). As two ORM queries they cost about 3 ms of Python per page for well under 1 ms of
+    SQL, and the unit's 400 handlers read on every case page another 2–3 ms (issue 16,
+    profiled on the national data). Assigning reads the handlers from the database again
+    (views.assign_handler), so a choice the cache still showed is refused there. Plain SQL
+    that PostgreSQL and SQLite both read; tests/cases/test_case_page_handlers.py holds it to
+    the two functions' answer."""
     grant = ProtectionCaseUserObjectPermission._meta
-    user, membership = User._meta.db_table, Membership._meta.db_table
+    user = User._meta.db_table
     permission = grant.get_field("permission").related_model._meta.db_table
-    parts = [
-        f"SELECT DISTINCT 1, u.id, u.full_name, u.email FROM {grant.db_table} g "  # noqa: S608 - names and placeholders
+    sql = (
+        f"SELECT DISTINCT u.id, u.full_name FROM {grant.db_table} g "  # noqa: S608 - names and placeholders
         f"JOIN {user} u ON u.id = g.user_id JOIN {permission} p ON p.id = g.permission_id "
-        f"WHERE g.content_object_id = %s AND p.codename = %s"
-    ]
-    params: list[Any] = [case.pk, access.CHANGE_PERM.split(".")[1]]
-    if unit_ids is not None:
-        cond, cond_params = ids_condition("m.organisation_id", unit_ids)
-        parts.append(
-            f"SELECT DISTINCT 2, u.id, u.full_name, u.email FROM {user} u "  # noqa: S608 - names and placeholders
-            f"JOIN {membership} m ON m.user_id = u.id WHERE u.is_active = %s "
-            f"AND m.is_active = %s AND {cond} AND m.role IN (%s, %s)"
-        )
-        params += [
-            True,
-            True,
-            *cond_params,
-            Membership.Role.HANDLER.value,
-            Membership.Role.HEAD.value,
-        ]
+        f"WHERE g.content_object_id = %s AND p.codename = %s ORDER BY 2, 1"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 3, 2", params)
-        rows = cursor.fetchall()
-    responsible = [Handler(pk, name) for kind, pk, name, _email in rows if kind == 1]
+        cursor.execute(sql, [case.pk, access.CHANGE_PERM.split(".")[1]])
+        responsible = [Handler(pk, name) for pk, name in cursor.fetchall()]
+    if unit_ids is None:
+        return responsible, []
     skip = {h.pk for h in responsible}
-    candidates = [
-        (pk, name or email) for kind, pk, name, email in rows if kind == 2 and pk not in skip
-    ]
+    candidates = [(pk, name) for pk, name in filter_handler_choices(unit_ids) if pk not in skip]
     return responsible, candidates
