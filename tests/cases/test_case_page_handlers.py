@@ -4,7 +4,10 @@ and the unit's handlers it may assign (issue 16), held to ``responsible_handlers
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from accounts.models import Membership
 from cases import services
@@ -54,3 +57,27 @@ def test_without_units_only_the_responsible_handlers(handler, unit_a, django_ass
         found, candidates = services.case_page_handlers(case, None)
     assert [h.pk for h in found] == [handler.pk]
     assert candidates == []
+
+
+def test_the_assign_select_follows_a_committed_change_of_the_units_handlers(
+    login, head, handler, unit_a, django_capture_on_commit_callbacks
+) -> None:
+    """The case page's "Tilldela" select takes the case list's cached choices: a handler who
+    joins the unit, or leaves it, shows there once the change is committed."""
+    case = make_case(handler)
+    client = login(head)
+    url = reverse("cases:detail", args=[case.key])
+
+    def offered() -> set[str]:
+        page = client.get(url).content.decode()
+        select = page[page.index('name="handler"') : page.index("</select>")]
+        return set(re.findall(r'<option value="(\d+)"', select))
+
+    assert offered() == {str(head.pk)}  # the responsible handler is not offered
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer = MembershipFactory(organisation=unit_a, user=UserFactory(full_name="Ny")).user
+    assert offered() == {str(head.pk), str(newcomer.pk)}
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer.is_active = False
+        newcomer.save()
+    assert offered() == {str(head.pk)}
