@@ -177,7 +177,7 @@ def _memberships_statement(vendor: str) -> str:
     del vendor  # a key only: the quoting of the database the statement is for
     quote = connection.ops.quote_name
     columns = [
-        f"{alias}.{quote(field.column)}"
+        f"{alias}.{quote(str(field.column))}"
         for alias, model in (("m", Membership), ("o", Organisation))
         for field in model._meta.concrete_fields
     ]
