@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+# The users a case page names (cases.recipients.masked_user_ids), as (model, field) labels.
+CASE_USER_COLUMNS = (("cases.JournalEntry", "author"), ("cases.FollowUp", "assignee"))
+
 
 class CasesConfig(AppConfig):
     name = "cases"
@@ -30,6 +33,8 @@ class CasesConfig(AppConfig):
         extensions.case_panels.register(casework_panels.case_panel, order=20)
         extensions.case_panels.register(plan_panels.case_panel, order=30)
         extensions.case_panels.register(sharing_panels.case_panel, order=40)
+        extensions.case_user_columns.register(CASE_USER_COLUMNS[0])
+        extensions.case_user_columns.register(CASE_USER_COLUMNS[1])
         extensions.closing_blockers.register(open_follow_ups_block_closing, order=10)
         extensions.closing_notices.register(running_disclosures_notice, order=10)
         extensions.closing_notices.register(bans_in_force_notice, order=20)

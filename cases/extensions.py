@@ -34,6 +34,11 @@ The points:
   e.g. ``assessments``) and ``labels() -> dict`` (display labels of their codes).
 - ``journal_events``: ``{code: cases.journal.Event}`` – the app's journal events, rendered in
   the reader's language when the journal is read.
+- ``case_user_columns``: ``("app.Model", field name)`` – a user foreign key of a model with a
+  ``case`` foreign key, whose user a case page names (journal authors, follow-up assignees,
+  assessors): ``cases.recipients`` decides in one statement which of them a recipient sees
+  as "annan mottagare". A user named elsewhere is decided alone when shown (a query more,
+  never a name too many).
 - ``case_page_rows``: models with a ``case`` foreign key whose rows a case-page section reads
   only when the case has any (``cases.caserows.has``: one statement asks for all of them).
 
@@ -96,6 +101,7 @@ purge_hooks: ExtensionPoint[Callable[[Any], dict[str, int]]] = ExtensionPoint("p
 journal_events: ExtensionPoint[Mapping[str, Any]] = ExtensionPoint("journal_events")
 plan_sources: ExtensionPoint[Any] = ExtensionPoint("plan_sources")
 case_page_rows: ExtensionPoint[Any] = ExtensionPoint("case_page_rows")
+case_user_columns: ExtensionPoint[tuple[str, str]] = ExtensionPoint("case_user_columns")
 # Why a participant cannot be removed yet (e.g. an alarm loan names them): sentences.
 participant_blockers: ExtensionPoint[Callable[[Any], list[str]]] = ExtensionPoint(
     "participant_blockers"

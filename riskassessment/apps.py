@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+ASSESSOR = ("riskassessment.Assessment", "assessor")  # named on the case page
+
 
 class RiskassessmentConfig(AppConfig):
     name = "riskassessment"
@@ -15,3 +17,4 @@ class RiskassessmentConfig(AppConfig):
         extensions.plan_sources.register(plan_sources.plan_source)
         extensions.case_risk_levels.register(listing.pending_case_risk_levels)
         extensions.case_page_rows.register(Assessment)
+        extensions.case_user_columns.register(ASSESSOR)
