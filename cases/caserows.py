@@ -58,12 +58,19 @@ def participants(case_access: CaseAccess) -> list[Participant]:
         raise ValueError("The persons are not within this reader's scope.")
     return case_access.remember(
         "participants",
-        lambda: list(
-            case_access.case.participants.select_related("person").order_by(
-                role_ordering(), "created_at"
-            )
-        ),
+        lambda: sorted(case_access.case.participants.select_related("person"), key=_role_order),
     )
+
+
+_ROLE_RANK: dict[str, int] = {str(role): rank for rank, role in enumerate(ROLE_ORDER)}
+
+
+def _role_order(participant: Participant) -> tuple[int, Any, int]:
+    """``order_by(role_ordering(), "created_at")`` – then the id, where the database left
+    equal rows in any order – sorted in Python: building the CASE expression of the ORM's
+    ordering was 2 ms of a 4 ms query on every case page (issue 16, national data)."""
+    rank = _ROLE_RANK.get(participant.role, len(ROLE_ORDER))
+    return rank, participant.created_at, participant.pk
 
 
 def dwellings(case_access: CaseAccess) -> list[SecretDwelling]:
