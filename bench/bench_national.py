@@ -306,6 +306,19 @@ def _checkpoint() -> None:
         print(f"  no CHECKPOINT before measuring ({type(exc).__name__}); figures may vary")
 
 
+def host_loop_ms() -> float:
+    """The median of five runs of a fixed pure-Python loop, in ms: this machine's speed
+    drifts (other guests on the host) by up to 1.5× within minutes, for untouched code as
+    much as for the pages; stored beside each page's figures so that a slow page can be
+    told from a slow host."""
+    samples = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(200_000))
+        samples.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(samples), 2)
+
+
 def _target(page: Page) -> float:
     return {"list": LIST_MS, "search": SEARCH_MS, "detail": DETAIL_MS, "log": LOG_MS}.get(
         page.kind, 0.0
@@ -366,14 +379,17 @@ def main() -> int:
         for page in pages:
             if not ONLY.search(f"{page.persona} {page.label}"):
                 continue
+            host = host_loop_ms()
             result = measure(page, runs, cur, unprepared)
+            result["host_loop_ms"] = host
             measured.append((page, result))
             if page.kind == "search":
                 searches.setdefault(page.persona, set()).add(result["queries"])
             raw_note = f", raw SQL {result['raw_p95']:.1f} ms" if "raw_p95" in result else ""
             print(
                 f"  {page.persona:11} {page.label:36} p50 {result['p50']:7.1f}  p95 "
-                f"{result['p95']:7.1f} ms, {result['queries']} queries{raw_note}",
+                f"{result['p95']:7.1f} ms, {result['queries']} queries{raw_note}; host loop "
+                f"{host:.1f} ms",
                 flush=True,
             )
     for page, result in measured:
@@ -402,6 +418,7 @@ def main() -> int:
                 same_rows=result.get("same_rows"),
                 rows=result.get("rows"),
                 load_avg=result["load_avg"],
+                host_loop_ms=result["host_loop_ms"],
                 persona=personas[page.persona],
                 runs=runs,
             )
