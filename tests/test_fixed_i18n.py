@@ -76,3 +76,12 @@ def test_autoescaping_and_a_changed_catalogue_setting_are_other_keys() -> None:
         translation.activate("en")
         assert ours.render(Context()) == "Log out"
         assert len(node.known) > len(seen)
+
+
+def test_i18n_is_the_only_tag_library_name_used_twice() -> None:
+    """templates.W003 is silenced in settings for "i18n" alone (our library shadows Django's
+    on purpose): any other name given to two tag modules still fails here."""
+    warnings = [w for w in engines["django"].check() if w.id == "templates.W003"]
+    assert len(warnings) == 1, [w.msg for w in warnings]
+    assert warnings[0].msg.startswith("'i18n' is used for multiple template tag modules")
+    assert "skydd.templatetags.fixed_i18n" in warnings[0].msg
