@@ -33,8 +33,8 @@ class CasesConfig(AppConfig):
         extensions.case_panels.register(casework_panels.case_panel, order=20)
         extensions.case_panels.register(plan_panels.case_panel, order=30)
         extensions.case_panels.register(sharing_panels.case_panel, order=40)
-        extensions.case_user_columns.register(CASE_USER_COLUMNS[0])
-        extensions.case_user_columns.register(CASE_USER_COLUMNS[1])
+        for column in CASE_USER_COLUMNS:
+            extensions.case_user_columns.register(column)
         extensions.closing_blockers.register(open_follow_ups_block_closing, order=10)
         extensions.closing_notices.register(running_disclosures_notice, order=10)
         extensions.closing_notices.register(bans_in_force_notice, order=20)

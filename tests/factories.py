@@ -121,6 +121,16 @@ def make_case(
     return case
 
 
+# Every scope a disclosure can give (the tests of what a recipient sees of the others).
+ALL_SCOPES = {
+    "scope_persons": True,
+    "scope_risk_summary": True,
+    "scope_risk_full": True,
+    "scope_measures": True,
+    "scope_plan": True,
+}
+
+
 def make_disclosure(
     case: ProtectionCase,
     recipient: Organisation,

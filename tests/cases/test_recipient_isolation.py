@@ -20,17 +20,15 @@ from cases import errors
 from cases.casework import services as casework
 from cases.models import FollowUp, MeasureKind, ProtectiveMeasure
 from cases.plan import services as plan_services
-from tests.factories import SocialServicesFactory, UserFactory, make_case, make_disclosure
+from tests.factories import (
+    ALL_SCOPES,
+    SocialServicesFactory,
+    UserFactory,
+    make_case,
+    make_disclosure,
+)
 
 pytestmark = pytest.mark.django_db
-
-ALL_SCOPES = {
-    "scope_persons": True,
-    "scope_risk_summary": True,
-    "scope_risk_full": True,
-    "scope_measures": True,
-    "scope_plan": True,
-}
 
 
 def _recipient(tag: str) -> tuple[object, object]:

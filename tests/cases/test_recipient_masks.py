@@ -15,6 +15,7 @@ from cases import access, recipients
 from cases.casework import services as casework
 from cases.models import JournalEntry
 from tests.factories import (
+    ALL_SCOPES,
     AssessmentFactory,
     SocialServicesFactory,
     UserFactory,
@@ -23,14 +24,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-ALL_SCOPES = {
-    "scope_persons": True,
-    "scope_risk_summary": True,
-    "scope_risk_full": True,
-    "scope_measures": True,
-    "scope_plan": True,
-}
 
 
 def _member(org, tag: str, *, active: bool = True):
@@ -72,22 +65,15 @@ def world(handler):
         "a_colleague": _member(org_a, "colleague"),
         "police": handler,
     }
-    JournalEntry.objects.create(
-        case=case,
-        author=b_author,
-        author_organisation=org_b,
-        occurred_on=timezone.localdate(),
-        visibility=JournalEntry.Visibility.SHARED,
-        text="Samtal",
-    )
-    JournalEntry.objects.create(  # a note of the reader's own: named, not masked
-        case=case,
-        author=both,
-        author_organisation=org_a,
-        occurred_on=timezone.localdate(),
-        visibility=JournalEntry.Visibility.SHARED,
-        text="Samtal",
-    )
+    for author, org in ((b_author, org_b), (both, org_a)):  # the other's note, and the own
+        JournalEntry.objects.create(
+            case=case,
+            author=author,
+            author_organisation=org,
+            occurred_on=timezone.localdate(),
+            visibility=JournalEntry.Visibility.SHARED,
+            text="Samtal",
+        )
     casework.add_follow_up(
         b_assignee,
         case,
