@@ -354,10 +354,11 @@ def test_wrong_method_is_405(login, handler, name, method):
 
 # Session, user, OTP device, case, memberships, guardian check, the check that this read is
 # already logged (a visit within cases.readlog.READ_WINDOW writes no row); then the history
-# itself: received scopes, assessments, their judgements, the steps of their scales (the
-# level labels are data). The menu reads the memberships access read (accounts.models
-# .active_memberships); the idle stamp is not saved on every page.
-LIST_QUERIES = 11
+# itself: received scopes, assessments, their judgements with the labels of their levels
+# (one statement: riskassessment.services.reading._JUDGEMENTS_SQL). The menu reads the
+# memberships access read (accounts.models.active_memberships); the idle stamp is not saved
+# on every page.
+LIST_QUERIES = 10
 
 
 def _count_queries(client, url) -> int:
