@@ -66,8 +66,8 @@ def test_the_statement_gives_the_orm_judgements_to_police_and_social_services(
     case = make_case(handler)
     final_assessment(handler, case, instrument)  # every judgement filled
     # A draft with a judgement of each other kind left empty (shown "Inte angiven") and the
-    # others filled (the level "Medel"), a level code that is not on the scale (shown as the code), and a
-    # police-only definition.
+    # others filled (the level "Medel"); in the final one a level code that is not on the
+    # scale (shown as the code); a police-only definition.
     draft, _ = services.start_assessment(handler, case, instrument=instrument)
     data = complete_input(services.load_structure(instrument), level="medium")
     empty_kinds: set[str] = {Kind.LEVEL}  # the level is judged: medium
