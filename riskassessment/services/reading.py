@@ -64,7 +64,9 @@ def judgement_view(
     if judgement is None:
         return _view(definition.label, definition.kind, "", None, "", "")
     level = judgement.level
-    step = level_label(definition, level) if level else ""
+    step = (
+        level_label(definition, level) if level and definition.kind == definition.Kind.LEVEL else ""
+    )
     return _view(definition.label, definition.kind, level, judgement.answer, judgement.text, step)
 
 
@@ -75,8 +77,6 @@ def _view(
     (``step``: the label of ``level`` on the definition's scale, "" if the scale lacks
     it); "Inte angiven" where nothing was (``changes._filled``)."""
     Kind = SummaryJudgementDefinition.Kind
-    if kind != Kind.LEVEL:
-        level = ""
     if kind == Kind.LEVEL:
         display = (step or level) if level else ""
     elif kind == Kind.YES_NO_TEXT:
@@ -87,6 +87,7 @@ def _view(
                 display += f" – {text.strip()}"
     else:
         display = text.strip()
+    level = level if kind == Kind.LEVEL else ""
     return JudgementView(label, kind, level, display or _("Inte angiven"))
 
 
