@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db import connections, router
+from django.db import connections
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -149,12 +149,12 @@ ORDER BY j.assessment_id, d.{order}, d.id
 """
 
 
-def _judgements_of(ids: list[int]) -> dict[int, list[tuple[bool, JudgementView]]]:
-    """Per assessment id, (police_only, the judgement as shown) in the definitions' order."""
+def _judgements_of(ids: list[int], using: str) -> dict[int, list[tuple[bool, JudgementView]]]:
+    """Per assessment id, (police_only, the judgement as shown) in the definitions' order,
+    read from the database ``using`` (the assessments')."""
     found: dict[int, list[tuple[bool, JudgementView]]] = {pk: [] for pk in ids}
     if not ids:
         return found
-    using = router.db_for_read(SummaryJudgement)
     qn = connections[using].ops.quote_name
     sql = _JUDGEMENTS_SQL.format(
         steps=qn(ScaleStep._meta.db_table),
@@ -185,7 +185,7 @@ def assessment_rows(
         .order_by("-assessed_on", "-finalised_at", "-pk")
     )
     seen = [(a, v) for a in assessments if (v := visibility(case_access, a, received))]
-    judgements = _judgements_of([a.pk for a, _v in seen])
+    judgements = _judgements_of([a.pk for a, _v in seen], assessments.db)
     rows = []
     for assessment, visible in seen:
         shown = [

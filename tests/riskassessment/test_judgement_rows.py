@@ -1,7 +1,8 @@
 """The judgements of ``services.assessment_rows`` (the case page's risk section, the history,
 the comparison, the alarm basis) come from one hand-written statement (issue 16); they must
-be what ``judgement_view`` makes of the ORM's judgements with their definitions and scales,
-in the definitions' order, police-only ones kept from social services."""
+be what the display rules (written out here, ``shown``) make of the ORM's judgements with
+their definitions and scales, in the definitions' order, police-only ones kept from social
+services."""
 
 from __future__ import annotations
 
@@ -95,8 +96,8 @@ def test_the_statement_gives_the_orm_judgements_to_police_and_social_services(
         for row in rows:
             assert row.judgements == orm_judgements(reader_access, row.assessment)
     police_rows = services.assessment_rows(case_access(handler, case))
-    shown = [j.display for row in police_rows for j in row.judgements]
-    assert "Inte angiven" in shown and "zz" in shown and "Medel" in shown
+    displays = [j.display for row in police_rows for j in row.judgements]
+    assert "Inte angiven" in displays and "zz" in displays and "Medel" in displays
     labels = {j.label for row in police_rows for j in row.judgements}
     assert police_only.label in labels
     social_rows = services.assessment_rows(case_access(social, case))
