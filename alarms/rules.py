@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from accounts.models import Membership, Organisation, User
 from alarms import services
 from alarms.models import AlarmEvent
 from cases import access, extensions
+from cases.lookups import AnyOf
 from cases.models import ProtectionCaseUserObjectPermission
 from notifications.rules import Due, Rule
 
@@ -59,8 +61,13 @@ class _LoanRule(Rule):
         raise NotImplementedError
 
     def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
-        loans = self.loans(now).filter(case__isnull=False)
+        loans = self.loans(now).filter(case__isnull=False).order_by()
         responsible = _responsible(loans.values("case_id"), user_ids)
+        if user_ids is not None:
+            # One user's items (the start page's preview): only the loans of their cases.
+            # Over every active loan PostgreSQL hashed all 200,000 cases for the case
+            # status (issue 16: 24 ms of the head's start page).
+            loans = loans.filter(AnyOf(F("case_id"), sorted(responsible)))
         today = timezone.localtime(now).date()
         rows = loans.values_list("pk", "key", "case_id", "review_on", "return_by")
         for row in rows:

@@ -70,6 +70,21 @@ def test_not_returned_goes_to_responsible(handler, colleague):
     }
 
 
+def test_one_users_items_are_their_share_of_everyones(handler, colleague):
+    """The start page asks for one user's items (``user_ids``), which reads only the loans
+    of that user's cases: the same items as everyone's, kept to that user's."""
+    loan_for(handler, colleague, return_by=TODAY - days(1), review_on=TODAY + days(3))
+    loan_for(handler, return_by=TODAY - days(2), review_on=TODAY - days(1))
+    loan_for(handler, return_by=TODAY + days(9), review_on=TODAY + days(30))  # neither
+    now = local(TODAY, 6, 30)
+    for rule in (rules.LoanNotReturned(), rules.LoanReviewDue()):
+        everyone = due(rule, now)
+        for user in (handler, colleague):
+            mine = {(d.recipient_id, d.subject) for d in rule.due(now, user_ids=[user.pk])}
+            assert mine and mine == {item for item in everyone if item[0] == user.pk}
+    assert len(due(rules.LoanNotReturned(), now)) == 3  # the handler's two, the colleague's one
+
+
 def test_overdue_checks_go_to_the_unit_handlers_not_the_head(
     handler, colleague, head, other_police
 ):
