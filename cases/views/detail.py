@@ -97,6 +97,35 @@ def _journal(case_access: CaseAccess) -> QuerySet[JournalEntry]:
     return entries
 
 
+# The journal lists this many entries per page, newest first: a case followed for years
+# gathers hundreds of entries, and the case page rendered every one (issue 16).
+JOURNAL_PAGE_SIZE = 50
+# The page number becomes an OFFSET: a hand-made number must stay within PostgreSQL's bigint.
+JOURNAL_MAX_PAGE = 1_000_000
+
+
+def _journal_page(case_access: CaseAccess, wanted: str | None) -> dict[str, Any]:
+    """The journal's page ``wanted`` (a number from the query string; anything else: the
+    first). One query, the page's entries and one more to tell whether older ones exist;
+    no count."""
+    try:
+        number = min(max(1, int(wanted or 1)), JOURNAL_MAX_PAGE)
+    except ValueError:
+        number = 1
+    start = (number - 1) * JOURNAL_PAGE_SIZE
+    newest_first = _journal(case_access).order_by("-occurred_on", "-created_at", "-pk")
+    rows = list(newest_first[start : start + JOURNAL_PAGE_SIZE + 1])
+    entries = rows[:JOURNAL_PAGE_SIZE]
+    return {
+        "entries": entries,
+        "number": number,
+        "first": start + 1,
+        "last": start + len(entries),
+        "newer": number - 1 if number > 1 else None,
+        "older": number + 1 if len(rows) > JOURNAL_PAGE_SIZE else None,
+    }
+
+
 def _split_panels(panels: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Panels marked ``top`` (the latest risk level) go right under the case facts."""
     return {
@@ -160,7 +189,7 @@ def case_detail(request: HttpRequest, key: str) -> HttpResponse:
         "threat_picture": case.threat_picture if case_access.shows("internal") else None,
         "responsible": responsible,
         "assign_form": assign_form,
-        "journal_entries": _journal(case_access),
+        "journal": _journal_page(case_access, request.GET.get("journal")),
         **_split_panels(panels),
     }
     return render(request, "cases/case_detail.html", context)

@@ -133,3 +133,40 @@ def test_handler_adds_measure_ban_and_follow_up_completes_it_and_closes_the_case
     check("closed-case")
     case.refresh_from_db()
     assert case.status == ProtectionCase.Status.CLOSED
+
+
+def test_handler_pages_through_a_long_journal_by_keyboard(new_page) -> None:
+    """60 notes: the case page lists the newest 50, "Äldre anteckningar" the rest."""
+    from cases.models import JournalEntry
+
+    demo.seed()
+    user = User.objects.get(email="handlaggare@polis.example")
+    case = make_case(user)
+    today = timezone.localdate()
+    JournalEntry.objects.bulk_create(
+        JournalEntry(
+            case=case,
+            author=user,
+            occurred_on=today - timedelta(days=n),
+            text=f"Samtal med skyddspersonen, uppföljning {n + 1}",
+        )
+        for n in range(60)
+    )
+    page, check = new_page()
+    login_through_forms(page, user.email, demo.DEMO_PASSWORD, current_totp(user))
+    page.goto(f"/arenden/{case.key}/")
+    journal = page.locator(".journal__entry")
+    expect(journal).to_have_count(50)
+    expect(page.get_by_text("Anteckning 1–50, de senaste först")).to_be_visible()
+    check("journal-first-page")
+    older = page.get_by_role("link", name="Äldre anteckningar")
+    older.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Anteckning 51–61, de senaste först")).to_be_visible()
+    expect(journal).to_have_count(11)
+    expect(page.get_by_text("Du ser äldre anteckningar, nummer 51–61.")).to_be_visible()
+    oldest = page.get_by_text("Samtal med skyddspersonen, uppföljning 60", exact=True)
+    expect(oldest).to_be_visible()
+    check("journal-second-page")
+    page.get_by_role("link", name="Nyare anteckningar").click()
+    expect(journal).to_have_count(50)
