@@ -232,7 +232,11 @@ class LendForm(BasisMixin):
         super().__init__(*args, **kw)
         device_field = self.fields["device"]
         assert isinstance(device_field, forms.ModelChoiceField)
-        device_field.queryset = Device.objects.filter(pk__in=[d.pk for d in devices])
+        # With its kind: the option labels name it (one query per device otherwise, 91 for
+        # a big unit's ready devices).
+        device_field.queryset = Device.objects.filter(
+            pk__in=[d.pk for d in devices]
+        ).select_related("kind")
         carrier_field = self.fields["carrier"]
         assert isinstance(carrier_field, forms.ModelChoiceField)
         carrier_field.queryset = Participant.objects.filter(

@@ -178,6 +178,29 @@ def test_inventory_queries_do_not_grow_with_rows(login, handler, django_assert_n
         client.get(url)
 
 
+def test_lend_form_queries_do_not_grow_with_the_units_devices(login, handler, case):
+    """The device select names each device's kind: read with the devices, not one by one
+    (a big unit's form ran 91 queries for its kinds)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(handler)
+    url = reverse("alarms:loan_new", kwargs={"key": case.key})
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        assert page.count("Larmtelefon med GPS – SN-") == Device.objects.count()
+        return len(captured)
+
+    device(handler)
+    client.get(url)  # the session's first request also writes its idle stamp
+    few = queries()
+    for _ in range(5):
+        device(handler)
+    assert queries() == few
+
+
 def test_another_units_inventory_does_not_list_this_units_devices(login, handler, other_police):
     row = device(handler)
     body = login(other_police).get(reverse("alarms:inventory")).content.decode()
