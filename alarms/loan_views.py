@@ -60,13 +60,17 @@ def _run(request: HttpRequest, form: Any, action: Any) -> bool:
     return False
 
 
+# The lending form names this many of the devices that cannot be lent, with why; the rest
+# are counted (the inventory lists them all).
+UNREADY_SHOWN = 20
+
+
 @require_http_methods(["GET", "POST"])
 @with_case(need="edit", what="larm nytt lån")
 def loan_new(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     _police(case_access)
     case = case_access.case
-    devices = loans.lendable_devices(case)
-    ready = [d for d in devices if not d.reasons]  # type: ignore[attr-defined]
+    ready, unready = loans.lendable_devices(case, explained=UNREADY_SHOWN)
     form = LendForm(
         request.POST or None,
         devices=ready,
@@ -109,7 +113,8 @@ def loan_new(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
         {
             "case": case,
             "form": form,
-            "unready": [d for d in devices if d.reasons],  # type: ignore[attr-defined]
+            "unready": unready[:UNREADY_SHOWN],
+            "unready_count": len(unready),
             "basis_choices": form.basis_choices,
             "review_months": settings.ALARM_LOAN_REVIEW_MONTHS,
             "max_age": settings.ALARM_ASSESSMENT_MAX_AGE_DAYS,

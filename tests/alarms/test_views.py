@@ -157,6 +157,43 @@ def test_inventory_filters(login, handler, case):
     assert serials(problem="past_dates") == {lent.serial}
 
 
+def test_inventory_lists_fifty_devices_a_page_and_keeps_the_filter(login, handler):
+    from alarms.views import INVENTORY_PAGE_SIZE
+
+    rows = [device(handler, ready=False) for _ in range(INVENTORY_PAGE_SIZE + 5)]
+    client = login(handler)
+    url = reverse("alarms:inventory")
+
+    def listed(**params) -> tuple[list[str], str]:
+        body = client.get(url, params).content.decode()
+        return [d.serial for d in rows if f">{d.serial}</a>" in body], body
+
+    first, body = listed()
+    assert len(first) == INVENTORY_PAGE_SIZE and "55 enheter" in body
+    assert 'href="?sida=2"' in body and "Sida 1 av 2" in body
+    second, body = listed(sida=2)
+    assert len(second) == 5 and not set(first) & set(second)
+    assert sorted(first + second) == sorted(d.serial for d in rows)
+    assert "Inga enheter" not in body
+    _, body = listed(problem="overdue")
+    assert 'href="?problem=overdue&amp;sida=2"' in body
+    assert len(listed(problem="overdue", sida="x")[0]) == INVENTORY_PAGE_SIZE
+
+
+def test_lend_form_explains_the_first_unready_devices_and_counts_the_rest(login, handler, case):
+    from alarms.loan_views import UNREADY_SHOWN
+
+    ready = device(handler)
+    unready = [device(handler, ready=False) for _ in range(UNREADY_SHOWN + 3)]
+    page = login(handler).get(reverse("alarms:loan_new", kwargs={"key": case.key})).content.decode()
+    assert f"Larmtelefon med GPS – {ready.serial}</option>" in page
+    assert f"{UNREADY_SHOWN + 3} enheter kan inte lånas ut just nu" in page
+    explained = [d.serial for d in unready if f" {d.serial}: Enheten är ny" in page]
+    assert explained == sorted(d.serial for d in unready)[:UNREADY_SHOWN]
+    assert f"Visar de {UNREADY_SHOWN} första." in page
+    assert f'href="{reverse("alarms:inventory")}"' in page
+
+
 def test_inventory_queries_do_not_grow_with_rows(login, handler, django_assert_num_queries):
     client = login(handler)
     url = reverse("alarms:inventory")
