@@ -228,7 +228,7 @@ def _reached(user: User) -> tuple[list[tuple[int, int, bool]], Disclosed]:
     an active break-the-glass grant on an unrestricted case of those units, an active
     disclosure (``active_disclosures_for``; its scopes come along, several add up). The lists
     filter flat by unit and by these ids (issue 16: an OR of subqueries walked every case).
-    None for a head of all their units without social services: all would lie in them."""
+    Nothing for a head of all their units without social services: all would lie in them."""
     units, social = police_unit_ids(user), social_org_ids(user)
     if not social and set(units) <= set(headed_unit_ids(user)):
         return [], {}
