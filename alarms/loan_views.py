@@ -70,7 +70,7 @@ UNREADY_SHOWN = 20
 def loan_new(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
     _police(case_access)
     case = case_access.case
-    ready, unready = loans.lendable_devices(case, explained=UNREADY_SHOWN)
+    ready, unready, unready_count = loans.lendable_devices(case, explained=UNREADY_SHOWN)
     form = LendForm(
         request.POST or None,
         devices=ready,
@@ -113,8 +113,8 @@ def loan_new(request: HttpRequest, case_access: CaseAccess) -> HttpResponse:
         {
             "case": case,
             "form": form,
-            "unready": unready[:UNREADY_SHOWN],
-            "unready_count": len(unready),
+            "unready": unready,
+            "unready_count": unready_count,
             "basis_choices": form.basis_choices,
             "review_months": settings.ALARM_LOAN_REVIEW_MONTHS,
             "max_age": settings.ALARM_ASSESSMENT_MAX_AGE_DAYS,

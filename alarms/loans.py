@@ -21,6 +21,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,24 +107,24 @@ def carriers(case: ProtectionCase) -> list[Participant]:
     )
 
 
-def lendable_devices(case: ProtectionCase, *, explained: int) -> tuple[list[Device], list[Device]]:
-    """The case unit's devices that can be lent now and those that cannot, by kind and
-    serial; the first ``explained`` of those that cannot have ``reasons`` (why not). A big
-    unit has a thousand devices out on loan or due a check: the sentences for all of them
-    were half of the lending form's time (issue 16)."""
+def lendable_devices(
+    case: ProtectionCase, *, explained: int
+) -> tuple[list[Device], list[Device], int]:
+    """The case unit's devices that can be lent now; the first ``explained`` of those that
+    cannot, each with ``reasons`` (why not); and how many cannot. By kind and serial. A big
+    unit has a thousand devices out on loan or due a check: reading them all, and the
+    sentences for all of them, was most of the lending form's time (issue 16)."""
     devices = (
         with_readiness(Device.objects.filter(unit_id=case.unit_id).exclude(status="retired"))
         .select_related("kind")
         .order_by("kind__order", "serial")
     )
-    ready: list[Device] = []
-    unready: list[Device] = []
-    for device in devices:
-        # ``lendable`` is exactly "no reason" (services.with_readiness, not_ready_reasons).
-        (ready if device.lendable else unready).append(device)  # type: ignore[attr-defined]
-    for device in unready[:explained]:
+    # ``lendable`` is exactly "no reason" (services.with_readiness, not_ready_reasons).
+    unready = devices.filter(Q(lendable=False))
+    shown = list(unready[:explained])
+    for device in shown:
         device.reasons = not_ready_reasons(device)  # type: ignore[attr-defined]
-    return ready, unready
+    return list(devices.filter(Q(lendable=True))), shown, unready.count()
 
 
 # --- measure and follow-ups (through the case-work services) ---------------------------------

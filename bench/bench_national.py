@@ -282,6 +282,14 @@ def pages_for(users: dict[str, Any], cursor: Any, today: Any) -> list[Page]:
         add("start page", "page", get(reverse("core:overview")))
         if name in ("head", "handler") and mine:
             add("access log of a case", "log", get(reverse("cases:access_log", args=[mine[0].key])))
+        # Measured without a target: pages whose size grows with a big unit's rows (the
+        # inventory and the lending form list its devices) or with a recipient's disclosures.
+        if name in ("head", "handler"):
+            add("alarm inventory", "page", get(reverse("alarms:inventory")))
+        if name == "handler" and (lendable := next((c for c in mine if c.is_open), None)):
+            add("lending form", "page", get(reverse("alarms:loan_new", args=[lendable.key])))
+        if name in ("social", "social_head"):
+            add("Delade med oss", "page", get(reverse("cases:shared_cases")))
         if name == "head":
             add("per-user access report, 30 days", "log", get(reverse("cases:access_report")))
             add(
