@@ -127,3 +127,37 @@ def test_check_lend_print_alarm_and_return(new_page, tmp_path) -> None:
         ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", target, prefix],
         check=True,
     )
+
+
+def test_a_big_units_inventory_and_lending_form_in_pages(new_page) -> None:
+    """60 devices not yet checked: the inventory lists 50 and pages on with the filter kept;
+    the lending form explains the first 20 and links the inventory for the rest."""
+    from alarms.loan_views import UNREADY_SHOWN
+    from alarms.views import INVENTORY_PAGE_SIZE
+
+    demo.seed()
+    anna = User.objects.get(email="handlaggare@polis.example")
+    unit = Organisation.objects.get(name="PSS Västmanland")
+    case = make_case(anna, unit=unit)
+    before = Device.objects.filter(unit=unit).count()
+    for _ in range(60):
+        device(anna, unit, ready=False)
+    total = before + 60
+    page, check = new_page()
+    login_through_forms(page, anna.email, demo.DEMO_PASSWORD, current_totp(anna))
+    page.goto(reverse("alarms:inventory") + "?problem=overdue")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(INVENTORY_PAGE_SIZE)
+    check("inventory-first-page")
+    page.get_by_role("navigation", name="Sidor").get_by_role("link", name="Nästa").click()
+    expect(page.get_by_text("Sida 2 av 2")).to_be_visible()
+    assert "problem=overdue" in page.url
+    expect(rows).to_have_count(total - INVENTORY_PAGE_SIZE)
+    check("inventory-second-page")
+    page.goto(reverse("alarms:loan_new", kwargs={"key": case.key}))
+    page.get_by_text(f"{total} enheter kan inte lånas ut just nu").click()  # opens the list
+    expect(page.locator("details li")).to_have_count(UNREADY_SHOWN)
+    expect(page.get_by_text(f"Visar de {UNREADY_SHOWN} första.")).to_be_visible()
+    check("lend-form-many-unready")
+    page.get_by_role("link", name="Alla enheter och varför finns under Larmutrustning").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Larmutrustning")
