@@ -118,6 +118,8 @@ class InventoryFilterForm(forms.Form):
         label=_("Status"), choices=[("", _("Alla")), *Device.Status.choices], required=False
     )
     problem = forms.ChoiceField(label=_("Visa"), choices=PROBLEMS, required=False)
+    # A big unit's inventory is paged: one device is found by (a part of) its serial.
+    serial = forms.CharField(label=_("Serienummer"), required=False, max_length=60)
 
 
 # --- loans -----------------------------------------------------------------------------------

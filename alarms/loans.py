@@ -21,7 +21,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,7 +113,8 @@ def lendable_devices(
     """The case unit's devices that can be lent now; the first ``explained`` of those that
     cannot, each with ``reasons`` (why not); and how many cannot. By kind and serial. A big
     unit has a thousand devices out on loan or due a check: reading them all, and the
-    sentences for all of them, was most of the lending form's time (issue 16)."""
+    sentences for all of them, was most of the lending form's time (issue 16). Of those
+    that cannot be lent, the ones in store come first."""
     devices = (
         with_readiness(Device.objects.filter(unit_id=case.unit_id).exclude(status="retired"))
         .select_related("kind")
@@ -121,7 +122,10 @@ def lendable_devices(
     )
     # ``lendable`` is exactly "no reason" (services.with_readiness, not_ready_reasons).
     unready = devices.filter(Q(lendable=False))
-    shown = list(unready[:explained])
+    # Those in store first: a check makes them lendable (the others are out on loan, at
+    # service or lost, and say so).
+    in_store_first = Case(When(status=Device.Status.IN_STORE, then=0), default=1)
+    shown = list(unready.order_by(in_store_first, "kind__order", "serial")[:explained])
     for device in shown:
         device.reasons = not_ready_reasons(device)  # type: ignore[attr-defined]
     return list(devices.filter(Q(lendable=True))), shown, unready.count()

@@ -61,8 +61,8 @@ class _LoanRule(Rule):
         raise NotImplementedError
 
     def due(self, now: datetime, *, user_ids: Collection[int] | None = None) -> Iterator[Due]:
-        loans = self.loans(now).filter(case__isnull=False).order_by()
-        responsible = _responsible(loans.values("case_id"), user_ids)
+        loans = self.loans(now).filter(case__isnull=False)
+        responsible = _responsible(loans.order_by().values("case_id"), user_ids)
         if user_ids is not None:
             # One user's items (the start page's preview): only the loans of their cases.
             # Over every active loan PostgreSQL hashed all 200,000 cases for the case

@@ -69,6 +69,8 @@ def inventory(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(kind=data["kind"])
         if data.get("status"):
             qs = qs.filter(status=data["status"])
+        if serial := data.get("serial", "").strip():
+            qs = qs.filter(serial__icontains=serial)
         problem = data.get("problem")
         if problem == "overdue":
             qs = qs.exclude(status__in=services.GONE).filter(Q(overdue=True))

@@ -191,7 +191,27 @@ def test_lend_form_explains_the_first_unready_devices_and_counts_the_rest(login,
     explained = [d.serial for d in unready if f" {d.serial}: Enheten är ny" in page]
     assert explained == sorted(d.serial for d in unready)[:UNREADY_SHOWN]
     assert f"Visar de {UNREADY_SHOWN} första." in page
-    assert f'href="{reverse("alarms:inventory")}"' in page
+    assert f'href="{reverse("alarms:inventory")}?status=in_store"' in page
+
+
+def test_inventory_finds_a_device_by_part_of_its_serial_on_any_page(login, handler):
+    rows = [device(handler, ready=False) for _ in range(3)]
+    body = login(handler).get(reverse("alarms:inventory"), {"serial": rows[1].serial[-3:]})
+    html = body.content.decode()
+    assert f">{rows[1].serial}</a>" in html
+    assert f">{rows[0].serial}</a>" not in html and f">{rows[2].serial}</a>" not in html
+
+
+def test_lend_form_explains_devices_in_store_before_those_out_on_loan(login, handler, case):
+    from alarms.loan_views import UNREADY_SHOWN
+
+    for _ in range(UNREADY_SHOWN):
+        lend(handler, make_case(handler), device(handler))
+    waiting = device(handler, ready=False)
+    page = login(handler).get(reverse("alarms:loan_new", kwargs={"key": case.key})).content.decode()
+    assert f"{UNREADY_SHOWN + 1} enheter kan inte lånas ut just nu" in page
+    assert f" {waiting.serial}: Enheten är ny" in page  # first, though its serial is last
+    assert page.count("har status ”Utlånad”") == UNREADY_SHOWN - 1
 
 
 def test_inventory_queries_do_not_grow_with_rows(login, handler, django_assert_num_queries):
@@ -227,14 +247,17 @@ def test_lend_form_queries_do_not_grow_with_the_units_devices(login, handler, ca
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             page = client.get(url).content.decode()
-        assert page.count("Larmtelefon med GPS – SN-") == Device.objects.count()
+        ready = services.with_readiness(Device.objects.all()).filter(lendable=True).count()
+        assert page.count("Larmtelefon med GPS – SN-") == ready
         return len(captured)
 
     device(handler)
+    device(handler, ready=False)
     client.get(url)  # the session's first request also writes its idle stamp
     few = queries()
     for _ in range(5):
         device(handler)
+        device(handler, ready=False)
     assert queries() == few
 
 

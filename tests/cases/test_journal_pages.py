@@ -31,6 +31,9 @@ def _fill(case, count: int) -> list[str]:
     entries = [
         JournalEntry(
             case=case,
+            # Named author and organisation: the page shows both, read with the entries.
+            author=case.created_by,
+            author_organisation=case.unit,
             occurred_on=today - timedelta(days=n),
             visibility="shared" if n % 2 == 0 else "police",
             text=f"JOURNALPOST-{n:03}-{'delad' if n % 2 == 0 else 'intern'}",
@@ -71,7 +74,7 @@ def test_police_read_every_entry_once_newest_first(login, handler, case) -> None
     first, middle, last = pages
     assert 'href="?journal=2#journal-heading"' in first and "Nyare anteckningar" not in first
     assert "Anteckning 1–50, de senaste först" in first and "Du ser äldre" not in first
-    assert "Du ser äldre anteckningar, nummer 51–100." in middle
+    assert "Du ser äldre anteckningar: 51–100, räknat från den senaste." in middle
     assert 'href="?journal=1#journal-heading"' in middle
     assert 'href="?journal=3#journal-heading"' in middle
     assert "Anteckning 101–121" in last and "Äldre anteckningar" not in last

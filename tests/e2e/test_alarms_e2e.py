@@ -159,5 +159,7 @@ def test_a_big_units_inventory_and_lending_form_in_pages(new_page) -> None:
     expect(page.locator("details li")).to_have_count(UNREADY_SHOWN)
     expect(page.get_by_text(f"Visar de {UNREADY_SHOWN} första.")).to_be_visible()
     check("lend-form-many-unready")
-    page.get_by_role("link", name="Alla enheter och varför finns under Larmutrustning").click()
+    in_store = "Alla enheter i förrådet och varför finns under Larmutrustning"
+    page.get_by_role("link", name=in_store).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Larmutrustning")
+    assert "status=in_store" in page.url

@@ -164,7 +164,8 @@ def test_handler_pages_through_a_long_journal_by_keyboard(new_page) -> None:
     page.keyboard.press("Enter")
     expect(page.get_by_text("Anteckning 51–61, de senaste först")).to_be_visible()
     expect(journal).to_have_count(11)
-    expect(page.get_by_text("Du ser äldre anteckningar, nummer 51–61.")).to_be_visible()
+    older_note = "Du ser äldre anteckningar: 51–61, räknat från den senaste."
+    expect(page.get_by_text(older_note)).to_be_visible()
     oldest = page.get_by_text("Samtal med skyddspersonen, uppföljning 60", exact=True)
     expect(oldest).to_be_visible()
     check("journal-second-page")
